@@ -1,0 +1,46 @@
+package minhash
+
+// Hasher turns text into signatures for one Params: tokenize, shingle,
+// sketch. It reuses its buffers between calls: it is not safe for
+// concurrent use; make one per goroutine.
+type Hasher struct {
+	p        Params
+	tok      Tokenizer
+	tokens   []Token
+	shingles []uint64
+	sk       *Sketcher
+}
+
+// NewHasher returns a Hasher for p.
+func NewHasher(p Params) (*Hasher, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	sk, err := NewSketcher(p.NumHash, p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return &Hasher{p: p, sk: sk}, nil
+}
+
+// Params returns the params the Hasher was made with.
+func (h *Hasher) Params() Params { return h.p }
+
+// Sign returns a new signature of text, or ErrEmpty when text has no words.
+func (h *Hasher) Sign(text string) (Signature, error) { return h.SignTo(nil, text) }
+
+// SignTo writes the signature of text into dst (grown as needed) and
+// returns it: with a reused dst, signing allocates nothing.
+func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
+	h.tokens = h.tok.Tokens(h.tokens[:0], text)
+	return h.SignTokens(dst, h.tokens)
+}
+
+// SignTokens writes the signature of already tokenized text into dst.
+func (h *Hasher) SignTokens(dst Signature, tokens []Token) (Signature, error) {
+	h.shingles = Shingles(h.shingles[:0], tokens, h.p.Shingle, h.p.Seed)
+	return h.sk.Sketch(dst, h.shingles)
+}
+
+// Tokens appends the tokens of text to dst (see Tokenizer.Tokens).
+func (h *Hasher) Tokens(dst []Token, text string) []Token { return h.tok.Tokens(dst, text) }

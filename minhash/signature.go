@@ -1,0 +1,113 @@
+package minhash
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// ErrEmpty is returned when a text or shingle set is empty: it has no
+// signature.
+var ErrEmpty = errors.New("minhash: empty input has no signature")
+
+// ErrMismatch is returned when two signatures of different lengths, or made
+// with different params, are compared.
+var ErrMismatch = errors.New("minhash: signatures are not comparable")
+
+// Signature is a MinHash sketch of a set of shingles: NumHash bin values.
+// Two signatures made with the same Params estimate the Jaccard similarity
+// of their sets by the share of bins that are equal.
+type Signature []uint32
+
+// Jaccard estimates the Jaccard similarity of the sets behind two
+// signatures made with the same Params.
+func Jaccard(a, b Signature) (float64, error) {
+	if len(a) != len(b) || len(a) == 0 {
+		return 0, fmt.Errorf("%w: lengths %d and %d", ErrMismatch, len(a), len(b))
+	}
+	eq := 0
+	for i := range a {
+		if a[i] == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(a)), nil
+}
+
+// Sketcher turns shingle hashes into signatures by one-permutation hashing
+// with optimal densification. It keeps scratch space: it is not safe for
+// concurrent use.
+type Sketcher struct {
+	n      int
+	seed   uint64
+	filled []uint64 // bitmap of bins that received a shingle
+}
+
+// NewSketcher returns a Sketcher for signatures of numHash values.
+func NewSketcher(numHash int, seed uint64) (*Sketcher, error) {
+	if numHash < 1 || numHash > MaxNumHash {
+		return nil, fmt.Errorf("minhash: num_hash %d out of range 1..%d", numHash, MaxNumHash)
+	}
+	return &Sketcher{n: numHash, seed: seed, filled: make([]uint64, (numHash+63)/64)}, nil
+}
+
+// Sketch writes the signature of the set of shingle hashes into dst (grown
+// or allocated as needed) and returns it. Duplicates in shingles do not
+// matter. It returns ErrEmpty when shingles is empty.
+func (s *Sketcher) Sketch(dst Signature, shingles []uint64) (Signature, error) {
+	if len(shingles) == 0 {
+		return dst, ErrEmpty
+	}
+	if cap(dst) < s.n {
+		dst = make(Signature, s.n)
+	}
+	dst = dst[:s.n]
+	for i := range dst {
+		dst[i] = ^uint32(0)
+	}
+	clear(s.filled)
+	n := uint64(s.n)
+	key := s.seed*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019
+	for _, h := range shingles {
+		x := mix64(h ^ key)
+		// The high half picks the bin (Lemire's fast range reduction),
+		// the low half is the value: independent bits of one hash.
+		bin := ((x >> 32) * n) >> 32
+		v := uint32(x)
+		if v < dst[bin] {
+			dst[bin] = v
+		}
+		s.filled[bin>>6] |= 1 << (bin & 63)
+	}
+	s.densify(dst)
+	return dst, nil
+}
+
+// densify fills each empty bin with the value of a non-empty bin found by a
+// seeded probe sequence that depends only on the empty bin's index and the
+// attempt number (optimal densification): two sets fill the same empty bin
+// from the same source bin whenever their filled bins agree, which keeps
+// the collision probability of every bin equal to the Jaccard similarity.
+func (s *Sketcher) densify(dst Signature) {
+	full := 0
+	for _, w := range s.filled {
+		full += bits.OnesCount64(w)
+	}
+	if full == s.n {
+		return
+	}
+	n := uint64(s.n)
+	for i := uint64(0); i < n; i++ {
+		if s.filled[i>>6]&(1<<(i&63)) != 0 {
+			continue
+		}
+		for attempt := uint64(1); ; attempt++ {
+			x := mix64(s.seed ^ (i<<32 | attempt) ^ 0xd6e8feb86659fd93)
+			j := ((x >> 32) * n) >> 32
+			if s.filled[j>>6]&(1<<(j&63)) != 0 {
+				dst[i] = dst[j]
+				break
+			}
+		}
+	}
+}

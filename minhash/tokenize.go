@@ -1,0 +1,366 @@
+package minhash
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word of a text: its byte span [Start, End) in the original
+// text and the hash of its normalised form.
+type Token struct {
+	Start, End int
+	Hash       uint64
+}
+
+// Tokenizer cuts text into normalised word tokens. Normalisation applies
+// Unicode NFKC, full case folding and removal of diacritics (combining
+// marks), folds apostrophe variants (don’t = don't = dont), drops
+// punctuation, quotes and dashes, and joins initialisms so that "U. S.",
+// "U.S." and "US" are the same token. Han, Hiragana and Katakana characters,
+// which are written without spaces, are one token each.
+//
+// A Tokenizer keeps scratch buffers: it is not safe for concurrent use, and
+// the zero value is ready to use.
+type Tokenizer struct {
+	raw    []byte // the token's word characters, apostrophes removed
+	norm   []byte // the normalised token
+	tmp    []byte
+	folder cases.Caser
+	init   bool
+	keep   bool // leave each token's normalised bytes in raw
+}
+
+// Tokens appends the tokens of text to dst and returns the extended slice.
+// Token spans are strictly increasing, do not overlap, and lie inside text.
+// Invalid UTF-8 bytes and NUL bytes separate tokens like punctuation.
+func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
+	t.keep = false
+	pos := 0
+	for {
+		start, end, h, next := t.next(text, pos)
+		if start < 0 {
+			return dst
+		}
+		dst = append(dst, Token{Start: start, End: end, Hash: h})
+		pos = next
+	}
+}
+
+// AppendNormalized appends the normalised form of text to dst: its tokens'
+// normalised forms separated by single spaces. It is idempotent: the
+// normalised form of a normalised text is the text itself.
+func (t *Tokenizer) AppendNormalized(dst []byte, text string) []byte {
+	t.keep = true
+	pos, first := 0, true
+	for {
+		start, _, _, next := t.next(text, pos)
+		if start < 0 {
+			return dst
+		}
+		if !first {
+			dst = append(dst, ' ')
+		}
+		first = false
+		dst = append(dst, t.raw...)
+		pos = next
+	}
+}
+
+// Normalize returns the normalised form of text (see Tokenizer).
+func Normalize(text string) string {
+	var t Tokenizer
+	return string(t.AppendNormalized(nil, text))
+}
+
+// HashWord returns the hash of a token's normalised form, the same value
+// Tokens gives a token whose normalised form is word.
+func HashWord(normalised string) uint64 { return hashWord(normalised, 0) }
+
+// hashWord hashes s eight bytes at a time. Each loaded word is ORed with
+// or: passing 0x2020202020202020 lower-cases ASCII letters in place (and
+// leaves ASCII digits alone), so that the tokenizer hashes an ASCII word
+// straight from the text, with no copy, to the same value as its lowered
+// bytes.
+func hashWord[S ~string | ~[]byte](s S, or uint64) uint64 {
+	h := uint64(len(s)) * 0x9e3779b97f4a7c15
+	for len(s) >= 8 {
+		v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = (h ^ (v | or)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+		s = s[8:]
+	}
+	if len(s) > 0 {
+		var v uint64
+		for i := len(s) - 1; i >= 0; i-- {
+			v = v<<8 | uint64(s[i])
+		}
+		h = (h ^ (v | or&(1<<(8*uint(len(s)))-1))) * 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+	}
+	return mix64(h)
+}
+
+const lowerASCII = 0x2020202020202020
+
+// byte classes for the ASCII fast path.
+const (
+	clsOther = iota
+	clsLower // a-z, 0-9: copied as is
+	clsUpper // A-Z: lowered
+	clsApos  // ' : dropped inside a word
+	clsNonASCII
+)
+
+var asciiClass = func() (c [256]uint8) {
+	for b := 0; b < 256; b++ {
+		switch {
+		case b >= 'a' && b <= 'z', b >= '0' && b <= '9':
+			c[b] = clsLower
+		case b >= 'A' && b <= 'Z':
+			c[b] = clsUpper
+		case b == '\'':
+			c[b] = clsApos
+		case b >= 0x80:
+			c[b] = clsNonASCII
+		}
+	}
+	return c
+}()
+
+// next finds the first token at or after pos. It returns the token's span,
+// its hash and the position to continue from; start is -1 when no token is
+// left. With t.keep set, t.raw holds the token's normalised bytes.
+func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nextPos int) {
+	for pos < len(text) {
+		c := text[pos]
+		switch asciiClass[c] {
+		case clsLower, clsUpper:
+			// Fast path: a run of ASCII letters and digits ended by ASCII
+			// punctuation or space is hashed straight from the text.
+			i := pos + 1
+			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
+				i++
+			}
+			if (i == len(text) || asciiClass[text[i]] == clsOther) && (c > 'Z' || i > pos+1 || i == len(text) || text[i] != '.') {
+				if t.keep {
+					t.raw = t.raw[:0]
+					for j := pos; j < i; j++ {
+						t.raw = append(t.raw, text[j]|0x20)
+					}
+				}
+				return pos, i, hashWord(text[pos:i], lowerASCII), i
+			}
+			if s, e, n, np, ok := t.word(text, pos); ok {
+				if t.keep {
+					t.raw = append(t.raw[:0], n...)
+				}
+				return s, e, hashWord(n, 0), np
+			} else {
+				pos = np
+			}
+		case clsNonASCII:
+			r, size := utf8.DecodeRuneInString(text[pos:])
+			switch {
+			case isIdeograph(r):
+				if n := t.normalize(text[pos : pos+size]); len(n) > 0 {
+					t.raw = append(t.raw[:0], n...)
+					return pos, pos + size, hashWord(n, 0), pos + size
+				}
+				pos += size
+			case isWordRune(r):
+				if s, e, n, np, ok := t.word(text, pos); ok {
+					t.raw = append(t.raw[:0], n...)
+					return s, e, hashWord(n, 0), np
+				} else {
+					pos = np
+				}
+			default:
+				pos += size
+			}
+		default:
+			pos++
+		}
+	}
+	return -1, -1, 0, len(text)
+}
+
+// word scans the word that starts at pos. ok is false when the word
+// normalises to nothing (for example a lone combining mark); nextPos is then
+// where scanning goes on.
+func (t *Tokenizer) word(text string, pos int) (start, end int, normalised []byte, nextPos int, ok bool) {
+	if s, e, n, isInit := t.initialism(text, pos); isInit {
+		return s, e, n, e, true
+	}
+	raw := t.raw[:0]
+	ascii := true
+	i := pos
+scan:
+	for i < len(text) {
+		c := text[i]
+		switch asciiClass[c] {
+		case clsLower:
+			raw = append(raw, c)
+			i++
+		case clsUpper:
+			raw = append(raw, c|0x20)
+			i++
+		case clsApos:
+			// An apostrophe inside a word (don't, Khan's) is dropped and
+			// the word goes on; elsewhere it ends the word.
+			if i+1 < len(text) && startsWord(text[i+1:]) {
+				i++
+				continue
+			}
+			break scan
+		case clsNonASCII:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if isApostrophe(r) {
+				if i+size < len(text) && startsWord(text[i+size:]) {
+					i += size
+					continue
+				}
+				break scan
+			}
+			if !isWordRune(r) || isIdeograph(r) {
+				break scan
+			}
+			ascii = false
+			raw = append(raw, text[i:i+size]...)
+			i += size
+		default:
+			break scan
+		}
+	}
+	t.raw = raw
+	if ascii {
+		return pos, i, raw, i, len(raw) > 0
+	}
+	n := t.normalize(string(raw))
+	return pos, i, n, i, len(n) > 0
+}
+
+// initialism recognises runs of single capital letters each followed by a
+// period, with or without a space between them ("U. S.", "U.S.", "U.K"),
+// and returns them as one token of the letters ("us"). A lone "J." is not
+// an initialism.
+func (t *Tokenizer) initialism(text string, pos int) (start, end int, normalised []byte, ok bool) {
+	isUpper := func(i int) bool { return i < len(text) && text[i] >= 'A' && text[i] <= 'Z' }
+	single := func(i int) bool { return isUpper(i) && (i+1 >= len(text) || !startsWord(text[i+1:])) }
+	if !single(pos) || pos+1 >= len(text) || text[pos+1] != '.' {
+		return 0, 0, nil, false
+	}
+	n := append(t.raw[:0], text[pos]|0x20)
+	end = pos + 1
+	i := pos + 2 // after "X."
+	for {
+		spaced := i < len(text) && text[i] == ' '
+		j := i
+		if spaced {
+			j++
+		}
+		if !single(j) {
+			break
+		}
+		if j+1 < len(text) && text[j+1] == '.' {
+			n = append(n, text[j]|0x20)
+			end = j + 1
+			i = j + 2
+			continue
+		}
+		if !spaced { // "U.S" without the final period
+			n = append(n, text[j]|0x20)
+			end = j + 1
+		}
+		break
+	}
+	t.raw = n
+	if len(n) < 2 {
+		return 0, 0, nil, false
+	}
+	return pos, end, n, true
+}
+
+// normalize applies the non-ASCII normalisation to one raw word: NFKC, case
+// folding, decomposition and removal of combining marks, recomposition, and
+// removal of anything that is not a letter or digit (NFKC can produce
+// punctuation, as in ½ → 1⁄2).
+func (t *Tokenizer) normalize(raw string) []byte {
+	if !t.init {
+		t.folder = cases.Fold()
+		t.init = true
+	}
+	t.tmp = norm.NFKC.AppendString(t.tmp[:0], raw)
+	t.norm = t.fold(t.norm[:0], t.tmp)
+	t.tmp = norm.NFKD.Append(t.tmp[:0], t.norm...)
+	out := t.norm[:0]
+	for i := 0; i < len(t.tmp); {
+		r, size := utf8.DecodeRune(t.tmp[i:])
+		if !unicode.Is(unicode.Mn, r) && r != utf8.RuneError {
+			out = utf8.AppendRune(out, r)
+		}
+		i += size
+	}
+	t.tmp = norm.NFKC.Append(t.tmp[:0], out...)
+	out = out[:0]
+	for i := 0; i < len(t.tmp); {
+		r, size := utf8.DecodeRune(t.tmp[i:])
+		if (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)) && r != utf8.RuneError {
+			out = utf8.AppendRune(out, r)
+		}
+		i += size
+	}
+	t.norm = out
+	return out
+}
+
+// startsWord reports whether s begins with a word character.
+func startsWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c < 0x80 {
+		cl := asciiClass[c]
+		return cl == clsLower || cl == clsUpper
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return isWordRune(r) && !isIdeograph(r)
+}
+
+func isWordRune(r rune) bool {
+	if r >= 0x2000 && r <= 0x206f { // General Punctuation: quotes, dashes, spaces
+		return false
+	}
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r))
+}
+
+func isApostrophe(r rune) bool {
+	return r == '’' || r == 'ʼ' || r == '＇' || r == '‘'
+}
+
+func isIdeograph(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r))
+}
+
+// fold appends the case folding of src to dst, reusing dst's capacity so
+// that folding allocates nothing once the buffers have grown.
+func (t *Tokenizer) fold(dst, src []byte) []byte {
+	need := 3*len(src) + 16
+	if cap(dst) < need {
+		dst = make([]byte, 0, need)
+	}
+	for {
+		t.folder.Reset()
+		n, _, err := t.folder.Transform(dst[:cap(dst)], src, true)
+		if err != transform.ErrShortDst {
+			// Any other error cannot happen with atEOF set; keep what
+			// was folded.
+			return dst[:n]
+		}
+		dst = make([]byte, 0, 2*cap(dst))
+	}
+}
