@@ -33,6 +33,9 @@ type ReportParams struct {
 	Threshold float64 `json:"threshold"`
 	MinWords  int     `json:"min_words"`
 	Seed      uint64  `json:"seed"`
+	// VerifyShingle is the shingle size of exact verification and of
+	// DocPair containment (an addition to the DESIGN.md schema).
+	VerifyShingle int `json:"verify_shingle"`
 }
 
 // DocSummary describes one input document and how much of it is recycled.
@@ -53,14 +56,19 @@ type DocSummary struct {
 // DocPair summarises the reuse between two documents that share at least
 // one reported passage. A is the document that comes first in input order.
 type DocPair struct {
-	A       string  `json:"a"`
-	B       string  `json:"b"`
+	A string `json:"a"`
+	B string `json:"b"`
+	// Jaccard is the exact Jaccard similarity of the two documents' sets
+	// of word shingles (of params.verify_shingle words).
 	Jaccard float64 `json:"jaccard"`
-	// ContainmentA is the share of A's words covered by text recycled
-	// from B; ContainmentB the reverse.
+	// ContainmentA is the exact share of A's distinct word shingles that
+	// also occur in B: how much of A is found in B. ContainmentB is the
+	// reverse.
 	ContainmentA float64 `json:"containment_a"`
 	ContainmentB float64 `json:"containment_b"`
-	SharedWords  int     `json:"shared_words"`
+	// SharedWords is the number of words in the recycled passages the two
+	// share (the smaller of the two sides' counts).
+	SharedWords int `json:"shared_words"`
 	// Source is the document whose shared text came first, by provenance's
 	// verdict; nil when both probably copy a third party or it is
 	// undetermined.

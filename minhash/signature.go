@@ -41,14 +41,35 @@ type Sketcher struct {
 	n      int
 	seed   uint64
 	filled []uint64 // bitmap of bins that received a shingle
+	probes []uint16 // the first probeDepth densification targets of each bin
 }
+
+// probeDepth is how many densification probes per bin are precomputed:
+// enough that a passage filling a tenth of the bins almost never needs to
+// compute one.
+const probeDepth = 48
 
 // NewSketcher returns a Sketcher for signatures of numHash values.
 func NewSketcher(numHash int, seed uint64) (*Sketcher, error) {
 	if numHash < 1 || numHash > MaxNumHash {
 		return nil, fmt.Errorf("minhash: num_hash %d out of range 1..%d", numHash, MaxNumHash)
 	}
-	return &Sketcher{n: numHash, seed: seed, filled: make([]uint64, (numHash+63)/64)}, nil
+	s := &Sketcher{n: numHash, seed: seed, filled: make([]uint64, (numHash+63)/64)}
+	s.probes = make([]uint16, numHash*probeDepth)
+	for i := 0; i < numHash; i++ {
+		for a := 0; a < probeDepth; a++ {
+			s.probes[i*probeDepth+a] = uint16(s.probe(uint64(i), uint64(a+1)))
+		}
+	}
+	return s, nil
+}
+
+// probe is the attempt-th densification target of empty bin i. It depends
+// only on the seed, i and attempt, never on the set: that is what makes the
+// densification "optimal".
+func (s *Sketcher) probe(i, attempt uint64) uint64 {
+	x := mix64(s.seed ^ (i<<32 | attempt) ^ 0xd6e8feb86659fd93)
+	return ((x >> 32) * uint64(s.n)) >> 32
 }
 
 // Sketch writes the signature of the set of shingle hashes into dst (grown
@@ -101,12 +122,18 @@ func (s *Sketcher) densify(dst Signature) {
 		if s.filled[i>>6]&(1<<(i&63)) != 0 {
 			continue
 		}
-		for attempt := uint64(1); ; attempt++ {
-			x := mix64(s.seed ^ (i<<32 | attempt) ^ 0xd6e8feb86659fd93)
-			j := ((x >> 32) * n) >> 32
+		found := false
+		for _, j := range s.probes[i*probeDepth : (i+1)*probeDepth] {
 			if s.filled[j>>6]&(1<<(j&63)) != 0 {
 				dst[i] = dst[j]
+				found = true
 				break
+			}
+		}
+		for attempt := uint64(probeDepth + 1); !found; attempt++ {
+			if j := s.probe(i, attempt); s.filled[j>>6]&(1<<(j&63)) != 0 {
+				dst[i] = dst[j]
+				found = true
 			}
 		}
 	}

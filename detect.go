@@ -1,0 +1,374 @@
+package reprint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/segment"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// ErrDuplicateID is returned by Add for a document whose ID was added
+// before; ErrEmptyID for a document without one.
+var (
+	ErrDuplicateID = errors.New("reprint: duplicate document id")
+	ErrEmptyID     = errors.New("reprint: document has no id")
+)
+
+// Detector finds recycled passages among the documents added to it. Add
+// documents, then call Detect. A Detector is not safe for concurrent use;
+// Detect itself uses several goroutines.
+type Detector struct {
+	cfg  config
+	docs []Document
+	ids  map[string]int
+}
+
+// New returns a Detector configured by opts.
+func New(opts ...Option) (*Detector, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	b, r, err := minhash.ChooseBands(cfg.params.NumHash, cfg.threshold)
+	if err != nil {
+		return nil, fmt.Errorf("reprint: %w", err)
+	}
+	cfg.params.Bands, cfg.params.Rows = b, r
+	if err := cfg.params.Validate(); err != nil {
+		return nil, fmt.Errorf("reprint: %w", err)
+	}
+	return &Detector{cfg: cfg, ids: make(map[string]int)}, nil
+}
+
+// Params returns the similarity params the Detector uses.
+func (d *Detector) Params() minhash.Params { return d.cfg.params }
+
+// Add adds documents. It fails, adding none of the remaining ones, on an
+// empty or repeated ID.
+func (d *Detector) Add(docs ...Document) error {
+	for _, doc := range docs {
+		if doc.ID == "" {
+			return ErrEmptyID
+		}
+		if _, dup := d.ids[doc.ID]; dup {
+			return fmt.Errorf("%w: %q", ErrDuplicateID, doc.ID)
+		}
+		d.ids[doc.ID] = len(d.docs)
+		d.docs = append(d.docs, doc)
+	}
+	return nil
+}
+
+// prepared is one document cut up for matching.
+type prepared struct {
+	tokens  []minhash.Token
+	units   []segment.Unit
+	sigs    []minhash.Signature
+	keys    []uint64 // exact content key per unit
+	entries []align.Entry
+	lines   []int // byte offsets of '\n' in Text
+}
+
+// Detect finds the recycled passages among the documents added so far and
+// returns the report. It honours ctx's cancellation.
+func (d *Detector) Detect(ctx context.Context) (*Report, error) {
+	prep, err := d.prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := d.candidatePairs(ctx, prep)
+	if err != nil {
+		return nil, err
+	}
+	found, err := d.alignPairs(ctx, prep, pairs)
+	if err != nil {
+		return nil, err
+	}
+	return d.assemble(prep, found), nil
+}
+
+func (d *Detector) prepare(ctx context.Context) ([]prepared, error) {
+	p := d.cfg.params
+	prep := make([]prepared, len(d.docs))
+	err := parallel(ctx, len(d.docs), d.cfg.workers, func() func(i int) {
+		h, _ := minhash.NewHasher(p) // params were validated by New
+		return func(i int) {
+			text := d.docs[i].Text
+			pd := &prep[i]
+			pd.tokens = h.Tokens(nil, text)
+			pd.units = segment.Units(segment.Boundaries(text, pd.tokens), segment.Options{})
+			pd.sigs = make([]minhash.Signature, len(pd.units))
+			pd.keys = make([]uint64, len(pd.units))
+			flat := make(minhash.Signature, len(pd.units)*p.NumHash)
+			for u, unit := range pd.units {
+				toks := pd.tokens[unit.Start:unit.End]
+				pd.sigs[u], _ = h.SignTokens(flat[u*p.NumHash:(u+1)*p.NumHash:(u+1)*p.NumHash], toks)
+				pd.keys[u] = contentKey(toks)
+			}
+			if len(pd.tokens) >= d.cfg.verifyK {
+				pd.entries = align.Sorted(minhash.Shingles(nil, pd.tokens, d.cfg.verifyK, p.Seed))
+			}
+			for j := 0; ; {
+				k := strings.IndexByte(text[j:], '\n')
+				if k < 0 {
+					break
+				}
+				pd.lines = append(pd.lines, j+k)
+				j += k + 1
+			}
+		}
+	})
+	return prep, err
+}
+
+// contentKey identifies a unit's exact token sequence, so that identical
+// units (templates, boilerplate) are indexed once.
+func contentKey(toks []minhash.Token) uint64 {
+	h := uint64(len(toks))
+	for _, t := range toks {
+		h = (h ^ t.Hash) * 0x9e3779b97f4a7c15
+		h ^= h >> 32
+	}
+	return h
+}
+
+// unitRef names one unit: document and unit index.
+type unitRef struct{ doc, unit int32 }
+
+// candidatePairs returns the sorted pairs of documents (a < b, packed as
+// a<<32|b) that share a unit group or an LSH band.
+func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint64, error) {
+	// Group identical units; the group's first unit represents it.
+	groupOf := make(map[uint64]int32)
+	var groups [][]unitRef
+	var reps []minhash.Signature
+	for di := range prep {
+		for u, key := range prep[di].keys {
+			g, ok := groupOf[key]
+			if !ok {
+				g = int32(len(groups))
+				groupOf[key] = g
+				groups = append(groups, nil)
+				reps = append(reps, prep[di].sigs[u])
+			}
+			groups[g] = append(groups[g], unitRef{int32(di), int32(u)})
+		}
+	}
+
+	idx, err := d.newIndex(len(reps))
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := idx.(*minhash.LSH); ok {
+		if _, err := l.AddBatch(reps, d.cfg.workers); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, s := range reps {
+			if _, err := idx.Add(s); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	perWorker := make([][]uint64, 0, d.cfg.workers)
+	var mu sync.Mutex
+	err = parallelChunks(ctx, len(reps), d.cfg.workers, func() (func(i int), func()) {
+		var c minhash.Candidates
+		var out []uint64
+		compactAt := 1 << 16
+		docsA := make([]int32, 0, 8)
+		return func(g int) {
+				docsA = docsA[:0]
+				for _, r := range groups[g] {
+					docsA = append(docsA, r.doc)
+				}
+				// Pairs inside the group: identical units.
+				out = appendPairs(out, docsA, docsA)
+				if err := idx.Query(reps[g], &c); err != nil {
+					return
+				}
+				for _, id := range c.IDs {
+					if int(id) <= g {
+						continue
+					}
+					for _, r := range groups[id] {
+						out = appendPairs(out, docsA, []int32{r.doc})
+					}
+				}
+				if len(out) > compactAt {
+					slices.Sort(out)
+					out = slices.Compact(out)
+					compactAt = max(compactAt, 2*len(out))
+				}
+			}, func() {
+				mu.Lock()
+				perWorker = append(perWorker, out)
+				mu.Unlock()
+			}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var all []uint64
+	for _, w := range perWorker {
+		all = append(all, w...)
+	}
+
+	slices.Sort(all)
+	all = slices.Compact(all)
+
+	return all, nil
+}
+
+func appendPairs(out []uint64, as, bs []int32) []uint64 {
+	for _, a := range as {
+		for _, b := range bs {
+			switch {
+			case a < b:
+				out = append(out, uint64(a)<<32|uint64(b))
+			case b < a:
+				out = append(out, uint64(b)<<32|uint64(a))
+			}
+		}
+	}
+	return out
+}
+
+func (d *Detector) newIndex(n int) (minhash.Index, error) {
+	if d.cfg.backend == BackendEkzhu {
+		return minhash.NewEkzhuLSH(d.cfg.params, n)
+	}
+	return minhash.NewLSH(d.cfg.params, minhash.WithCapacity(n), minhash.WithBucketCap(d.cfg.bucketCap))
+}
+
+// minSimilarity is the share of a segment's tokens that must lie in exactly
+// matching runs: below it, the "copy" is a shared template with other
+// names and numbers filled in. Measured on the dev corpus (README).
+const minSimilarity = 0.6
+
+// pairResult is the alignment of one candidate pair.
+type pairResult struct {
+	a, b     int
+	segments []align.Segment
+	overlap  overlap
+}
+
+// overlap counts two documents' distinct shingles and those they share.
+type overlap struct{ a, b, shared int }
+
+func (o overlap) jaccard() float64      { return ratio(o.shared, o.a+o.b-o.shared) }
+func (o overlap) containmentA() float64 { return ratio(o.shared, o.a) }
+func (o overlap) containmentB() float64 { return ratio(o.shared, o.b) }
+
+func (d *Detector) alignPairs(ctx context.Context, prep []prepared, pairs []uint64) ([]pairResult, error) {
+	res := make([]pairResult, len(pairs))
+	k := d.cfg.verifyK
+	opt := align.Options{K: k, Gap: 4, MinRun: max(k, 5), MinWords: max(d.cfg.minWords, k), MaxRepeat: 16, MinSimilarity: minSimilarity}
+	err := parallel(ctx, len(pairs), d.cfg.workers, func() func(i int) {
+		var al align.Aligner
+		return func(i int) {
+			a, b := int(pairs[i]>>32), int(uint32(pairs[i]))
+			segs := al.Align(prep[a].entries, prep[b].entries, opt)
+			r := pairResult{a: a, b: b}
+			if len(segs) > 0 {
+				r.segments = slices.Clone(segs)
+				r.overlap = overlapOf(prep[a].entries, prep[b].entries)
+			}
+			res[i] = r
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := res[:0]
+	for _, r := range res {
+		if len(r.segments) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// overlapOf counts exactly the distinct shingles of two documents and those
+// they share.
+func overlapOf(a, b []align.Entry) overlap {
+	inter, na, nb := 0, 0, 0
+	x, y := 0, 0
+	for x < len(a) || y < len(b) {
+		switch {
+		case y == len(b) || (x < len(a) && a[x].Hash < b[y].Hash):
+			na++
+			x = skipHash(a, x)
+		case x == len(a) || b[y].Hash < a[x].Hash:
+			nb++
+			y = skipHash(b, y)
+		default:
+			inter++
+			na++
+			nb++
+			x, y = skipHash(a, x), skipHash(b, y)
+		}
+	}
+	return overlap{a: na, b: nb, shared: inter}
+}
+
+func skipHash(e []align.Entry, i int) int {
+	h := e[i].Hash
+	for i < len(e) && e[i].Hash == h {
+		i++
+	}
+	return i
+}
+
+// parallel runs body(i) for i in [0, n) on workers goroutines, each with its
+// own body made by mk, and stops early when ctx is cancelled.
+func parallel(ctx context.Context, n, workers int, mk func() func(i int)) error {
+	return parallelChunks(ctx, n, workers, func() (func(int), func()) { return mk(), func() {} })
+}
+
+// parallelChunks is parallel with a done function per worker, called after
+// its last item.
+func parallelChunks(ctx context.Context, n, workers int, mk func() (func(i int), func())) error {
+	const chunk = 64
+	workers = max(1, min(workers, (n+chunk-1)/chunk))
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body, done := mk()
+			defer done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				start := int(next)
+				next += chunk
+				mu.Unlock()
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					body(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// lineOf returns the 1-based line of byte offset off in a document.
+func lineOf(lines []int, off int) int {
+	return sort.SearchInts(lines, off) + 1
+}

@@ -1,0 +1,213 @@
+package align
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Entry is one shingle of a document: its hash and the index of its first
+// token.
+type Entry struct {
+	Hash uint64
+	Pos  int32
+}
+
+// Sorted returns a document's shingle entries sorted by hash then position,
+// the form Align takes. Compute it once per document.
+func Sorted(shingles []uint64) []Entry {
+	e := make([]Entry, len(shingles))
+	for i, h := range shingles {
+		e[i] = Entry{h, int32(i)}
+	}
+	slices.SortFunc(e, func(a, b Entry) int {
+		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Pos, b.Pos)
+	})
+	return e
+}
+
+// Segment is an aligned pair of token ranges [AStart, AEnd) and
+// [BStart, BEnd), with how many tokens of each side are covered by equal
+// shingles.
+type Segment struct {
+	AStart, AEnd, BStart, BEnd int
+	ACovered, BCovered         int
+	// Runs are the exactly matching stretches inside the segment, in
+	// order; the tokens between them are edits.
+	Runs []Run
+}
+
+// Run is a stretch of tokens [AStart, AEnd) of A equal to [BStart, BEnd) of
+// B shingle by shingle (it may contain substituted words no longer than
+// the gap between its shingles).
+type Run struct {
+	AStart, AEnd, BStart, BEnd int
+}
+
+// Words is the aligned length: the smaller covered side.
+func (s Segment) Words() int { return min(s.ACovered, s.BCovered) }
+
+// Similarity is the share of the two ranges' tokens covered by equal
+// shingles.
+func (s Segment) Similarity() float64 {
+	n := s.AEnd - s.AStart + s.BEnd - s.BStart
+	if n == 0 {
+		return 0
+	}
+	return float64(s.ACovered+s.BCovered) / float64(n)
+}
+
+// Options tunes Align.
+type Options struct {
+	// K is the shingle size in tokens.
+	K int
+	// Gap is the most tokens an edit may leave unmatched between two runs
+	// on either side and still chain them (substitutions, insertions).
+	Gap int
+	// MinRun drops runs that cover fewer tokens: a short common phrase
+	// ("said it would") matches everywhere and proves nothing.
+	MinRun int
+	// MinWords drops segments whose Words are fewer.
+	MinWords int
+	// MaxRepeat skips a shingle that occurs more often than this in either
+	// document: repeated boilerplate inside a document would otherwise
+	// make seeds quadratic.
+	MaxRepeat int
+	// MinSimilarity drops segments whose Similarity is lower: a chain of
+	// short runs between differing names and numbers is a shared
+	// template, not a copy.
+	MinSimilarity float64
+}
+
+// Aligner holds scratch space for Align; it is not safe for concurrent use.
+type Aligner struct {
+	seeds []seed
+	runs  []Segment
+}
+
+type seed struct{ d, i int32 } // diagonal j-i, position in A
+
+// Align returns the aligned segments of documents a and b (their Sorted
+// shingle entries), ordered by AStart then BStart.
+func (al *Aligner) Align(a, b []Entry, opt Options) []Segment {
+	k := int32(opt.K)
+	seeds := al.seeds[:0]
+	for x, y := 0, 0; x < len(a) && y < len(b); {
+		switch {
+		case a[x].Hash < b[y].Hash:
+			x++
+		case a[x].Hash > b[y].Hash:
+			y++
+		default:
+			h := a[x].Hash
+			xe, ye := x, y
+			for xe < len(a) && a[xe].Hash == h {
+				xe++
+			}
+			for ye < len(b) && b[ye].Hash == h {
+				ye++
+			}
+			if opt.MaxRepeat <= 0 || (xe-x <= opt.MaxRepeat && ye-y <= opt.MaxRepeat) {
+				for i := x; i < xe; i++ {
+					for j := y; j < ye; j++ {
+						seeds = append(seeds, seed{b[j].Pos - a[i].Pos, a[i].Pos})
+					}
+				}
+			}
+			x, y = xe, ye
+		}
+	}
+	al.seeds = seeds
+	if len(seeds) == 0 {
+		return nil
+	}
+	slices.SortFunc(seeds, func(p, q seed) int {
+		if c := cmp.Compare(p.d, q.d); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.i, q.i)
+	})
+
+	// Runs: seeds on one diagonal whose shingles overlap or are separated
+	// by at most Gap unmatched tokens (a substituted word breaks k
+	// shingles but not the diagonal).
+	gap := int32(opt.Gap)
+	runs := al.runs[:0]
+	for s := 0; s < len(seeds); {
+		d, first, last := seeds[s].d, seeds[s].i, seeds[s].i
+		covered := k
+		e := s + 1
+		for ; e < len(seeds) && seeds[e].d == d && seeds[e].i-(last+k) <= gap; e++ {
+			covered += min(k, seeds[e].i-last)
+			last = seeds[e].i
+		}
+		s = e
+		if int(covered) < opt.MinRun {
+			continue
+		}
+		runs = append(runs, Segment{
+			AStart: int(first), AEnd: int(last + k),
+			BStart: int(first + d), BEnd: int(last + k + d),
+			ACovered: int(covered), BCovered: int(covered),
+		})
+	}
+	slices.SortFunc(runs, func(p, q Segment) int {
+		if c := cmp.Compare(p.AStart, q.AStart); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.BStart, q.BStart)
+	})
+
+	// Chains: each run joins the chain it continues best (both sides move
+	// forward by at most Gap tokens, overlaps allowed up to a shingle),
+	// else starts a new one.
+	var chains []Segment
+	for _, r := range runs {
+		best, bestCost := -1, 1<<30
+		for c := len(chains) - 1; c >= 0; c-- {
+			ch := &chains[c]
+			ga, gb := r.AStart-ch.AEnd, r.BStart-ch.BEnd
+			if ga > opt.Gap || gb > opt.Gap || ga < -opt.K || gb < -opt.K || r.AEnd <= ch.AEnd || r.BEnd <= ch.BEnd {
+				continue
+			}
+			if cost := max(ga, 0) + max(gb, 0) + abs(ga-gb); cost < bestCost {
+				best, bestCost = c, cost
+			}
+		}
+		run := Run{r.AStart, r.AEnd, r.BStart, r.BEnd}
+		if best < 0 {
+			r.Runs = []Run{run}
+			chains = append(chains, r)
+			continue
+		}
+		ch := &chains[best]
+		ch.Runs = append(ch.Runs, run)
+		ch.ACovered += r.ACovered - max(0, ch.AEnd-r.AStart)
+		ch.BCovered += r.BCovered - max(0, ch.BEnd-r.BStart)
+		ch.AEnd, ch.BEnd = r.AEnd, r.BEnd
+	}
+	al.runs = runs
+
+	out := chains[:0]
+	for _, c := range chains {
+		if c.Words() >= opt.MinWords && c.Similarity() >= opt.MinSimilarity {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(p, q Segment) int {
+		if c := cmp.Compare(p.AStart, q.AStart); c != 0 {
+			return c
+		}
+		return cmp.Compare(p.BStart, q.BStart)
+	})
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,133 @@
+package reprint
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// Version is reprint's version, reported in Report.Tool.
+var Version = "0.1.0-dev"
+
+// Backend names an LSH index implementation.
+type Backend string
+
+// The index backends: reprint's own LSH, and the reference implementation
+// github.com/ekzhu/minhash-lsh behind the same interface (slower; for
+// cross-checking).
+const (
+	BackendReprint Backend = "reprint"
+	BackendEkzhu   Backend = "ekzhu"
+)
+
+// DefaultMinWords is the default shortest reported passage, in words. The
+// seed articles' shortest recycled quotation has 10 words; chance phrases
+// such as "no reason to be alarmed he" have 6.
+const DefaultMinWords = 8
+
+// DefaultVerifyShingle is the default shingle size, in words, of exact
+// verification and alignment, and of the containment reported for document
+// pairs: five-word shingles are the usual measure of containment, and they
+// do not mistake a template filled in with other names and numbers for a
+// copy, while LSH signatures keep shorter shingles for recall on short
+// edited passages.
+const DefaultVerifyShingle = 5
+
+// Option configures a Detector.
+type Option func(*config) error
+
+type config struct {
+	params    minhash.Params
+	threshold float64
+	minWords  int
+	workers   int
+	backend   Backend
+	bucketCap int
+	noDates   bool
+	verifyK   int
+}
+
+func defaultConfig() config {
+	return config{
+		params:    minhash.DefaultParams(),
+		threshold: minhash.DefaultThreshold,
+		minWords:  DefaultMinWords,
+		workers:   runtime.GOMAXPROCS(0),
+		backend:   BackendReprint,
+		bucketCap: minhash.DefaultBucketCap,
+		verifyK:   DefaultVerifyShingle,
+	}
+}
+
+// WithParams sets the similarity params (shingle size, hashes, seed, bands
+// and rows). It is validated by New.
+func WithParams(p minhash.Params) Option {
+	return func(c *config) error { c.params = p; return nil }
+}
+
+// WithThreshold sets the Jaccard similarity of units that the LSH bands and
+// rows are chosen for (see minhash.ChooseBands); it overrides the bands and
+// rows of WithParams. Lower finds more edited copies and costs more time.
+func WithThreshold(t float64) Option {
+	return func(c *config) error {
+		if !(t > 0 && t < 1) {
+			return fmt.Errorf("reprint: threshold %v must be inside (0, 1)", t)
+		}
+		c.threshold = t
+		return nil
+	}
+}
+
+// WithMinWords sets the shortest reported passage in words (at least 1;
+// values below the shingle size act as the shingle size).
+func WithMinWords(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("reprint: min words %d must be at least 1", n)
+		}
+		c.minWords = n
+		return nil
+	}
+}
+
+// WithWorkers sets how many goroutines Detect uses (default GOMAXPROCS).
+// The report does not depend on it.
+func WithWorkers(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("reprint: workers %d must be at least 1", n)
+		}
+		c.workers = n
+		return nil
+	}
+}
+
+// WithBackend selects the LSH index implementation.
+func WithBackend(b Backend) Option {
+	return func(c *config) error {
+		if b != BackendReprint && b != BackendEkzhu {
+			return fmt.Errorf("reprint: unknown index backend %q (want %q or %q)", b, BackendReprint, BackendEkzhu)
+		}
+		c.backend = b
+		return nil
+	}
+}
+
+// WithIgnoreDates makes provenance use the text alone, as if no document
+// were dated.
+func WithIgnoreDates(ignore bool) Option {
+	return func(c *config) error { c.noDates = ignore; return nil }
+}
+
+// WithVerifyShingle sets the shingle size, in words, of exact verification,
+// alignment and reported containment (default DefaultVerifyShingle).
+func WithVerifyShingle(k int) Option {
+	return func(c *config) error {
+		if k < 1 || k > minhash.MaxShingle {
+			return fmt.Errorf("reprint: verify shingle %d out of range 1..%d", k, minhash.MaxShingle)
+		}
+		c.verifyK = k
+		return nil
+	}
+}
