@@ -73,9 +73,10 @@ type prepared struct {
 	tokens  []minhash.Token
 	units   []segment.Unit
 	sigs    []minhash.Signature
-	keys    []uint64 // exact content key per unit
-	entries []align.Entry
-	lines   []int // byte offsets of '\n' in Text
+	keys    []uint64      // exact content key per unit
+	seeds   align.Doc     // signature-size shingles and numbers: alignment
+	entries []align.Entry // verify-size shingles: exact containment
+	lines   []int         // byte offsets of '\n' in Text
 }
 
 // Detect finds the recycled passages among the documents added so far and
@@ -113,6 +114,13 @@ func (d *Detector) prepare(ctx context.Context) ([]prepared, error) {
 				toks := pd.tokens[unit.Start:unit.End]
 				pd.sigs[u], _ = h.SignTokens(flat[u*p.NumHash:(u+1)*p.NumHash:(u+1)*p.NumHash], toks)
 				pd.keys[u] = contentKey(toks)
+			}
+			if len(pd.tokens) >= p.Shingle {
+				pd.seeds.Shingles = align.Sorted(minhash.Shingles(nil, pd.tokens, p.Shingle, p.Seed))
+				pd.seeds.Numbers = make([]bool, len(pd.tokens))
+				for t, tok := range pd.tokens {
+					pd.seeds.Numbers[t] = minhash.IsNumber(text[tok.Start:tok.End])
+				}
 			}
 			if len(pd.tokens) >= d.cfg.verifyK {
 				pd.entries = align.Sorted(minhash.Shingles(nil, pd.tokens, d.cfg.verifyK, p.Seed))
@@ -272,13 +280,13 @@ func (o overlap) containmentB() float64 { return ratio(o.shared, o.b) }
 
 func (d *Detector) alignPairs(ctx context.Context, prep []prepared, pairs []uint64) ([]pairResult, error) {
 	res := make([]pairResult, len(pairs))
-	k := d.cfg.verifyK
+	k := d.cfg.params.Shingle
 	opt := align.Options{K: k, Gap: 4, MinRun: max(k, 5), MinWords: max(d.cfg.minWords, k), MaxRepeat: 16, MinSimilarity: minSimilarity}
 	err := parallel(ctx, len(pairs), d.cfg.workers, func() func(i int) {
 		var al align.Aligner
 		return func(i int) {
 			a, b := int(pairs[i]>>32), int(uint32(pairs[i]))
-			segs := al.Align(prep[a].entries, prep[b].entries, opt)
+			segs := al.Align(prep[a].seeds, prep[b].seeds, opt)
 			r := pairResult{a: a, b: b}
 			if len(segs) > 0 {
 				r.segments = slices.Clone(segs)

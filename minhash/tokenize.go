@@ -146,7 +146,7 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
 				i++
 			}
-			if (i == len(text) || asciiClass[text[i]] == clsOther) && (c > 'Z' || i > pos+1 || i == len(text) || text[i] != '.') {
+			if (i == len(text) || asciiClass[text[i]] == clsOther) && (c > 'Z' || i > pos+1 || i == len(text) || text[i] != '.') && !numberGoesOn(text, i) {
 				if t.keep {
 					t.raw = t.raw[:0]
 					for j := pos; j < i; j++ {
@@ -233,6 +233,17 @@ scan:
 			raw = append(raw, text[i:i+size]...)
 			i += size
 		default:
+			// A number goes on across a decimal point, a thousands
+			// separator or a fraction slash: 1.30, 1,646,000, 5/8. The
+			// separator is kept, except the thousands comma, so that
+			// 1,400 and 1400 are one word.
+			if numberGoesOn(text, i) {
+				if c != ',' {
+					raw = append(raw, c)
+				}
+				i++
+				continue
+			}
 			break scan
 		}
 	}
@@ -316,6 +327,48 @@ func (t *Tokenizer) normalize(raw string) []byte {
 	}
 	t.norm = out
 	return out
+}
+
+// numberGoesOn reports whether text[i] is a '.', ',' or '/' between two
+// ASCII digits, inside a number.
+func numberGoesOn(text string, i int) bool {
+	if i == 0 || i+1 >= len(text) {
+		return false
+	}
+	c := text[i]
+	return (c == '.' || c == ',' || c == '/') && isDigit(text[i-1]) && isDigit(text[i+1])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// IsNumber reports whether a token's text (as written) is a number: it
+// starts with a digit, or is an English number word (news style spells out
+// numbers below ten). Copies that differ in numbers state different facts.
+func IsNumber(word string) bool {
+	if word == "" {
+		return false
+	}
+	if isDigit(word[0]) {
+		return true
+	}
+	if len(word) > 9 {
+		return false
+	}
+	var lower [9]byte
+	for i := 0; i < len(word); i++ {
+		lower[i] = word[i] | 0x20
+	}
+	return numberWords[string(lower[:len(word)])]
+}
+
+var numberWords = map[string]bool{
+	"zero": true, "one": true, "two": true, "three": true, "four": true, "five": true,
+	"six": true, "seven": true, "eight": true, "nine": true, "ten": true, "eleven": true,
+	"twelve": true, "thirteen": true, "fourteen": true, "fifteen": true, "sixteen": true,
+	"seventeen": true, "eighteen": true, "nineteen": true, "twenty": true, "thirty": true,
+	"forty": true, "fifty": true, "sixty": true, "seventy": true, "eighty": true,
+	"ninety": true, "hundred": true, "thousand": true, "million": true, "billion": true,
+	"trillion": true, "half": true, "quarter": true,
 }
 
 // startsWord reports whether s begins with a word character.
