@@ -98,44 +98,48 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 }
 
 func (d *Detector) prepare(ctx context.Context) ([]prepared, error) {
-	p := d.cfg.params
 	prep := make([]prepared, len(d.docs))
 	err := parallel(ctx, len(d.docs), d.cfg.workers, func() func(i int) {
-		h, _ := minhash.NewHasher(p) // params were validated by New
-		return func(i int) {
-			text := d.docs[i].Text
-			pd := &prep[i]
-			pd.tokens = h.Tokens(nil, text)
-			pd.units = segment.Units(segment.Boundaries(text, pd.tokens), segment.Options{})
-			pd.sigs = make([]minhash.Signature, len(pd.units))
-			pd.keys = make([]uint64, len(pd.units))
-			flat := make(minhash.Signature, len(pd.units)*p.NumHash)
-			for u, unit := range pd.units {
-				toks := pd.tokens[unit.Start:unit.End]
-				pd.sigs[u], _ = h.SignTokens(flat[u*p.NumHash:(u+1)*p.NumHash:(u+1)*p.NumHash], toks)
-				pd.keys[u] = contentKey(toks)
-			}
-			if len(pd.tokens) >= p.Shingle {
-				pd.seeds.Shingles = align.Sorted(minhash.Shingles(nil, pd.tokens, p.Shingle, p.Seed))
-				pd.seeds.Numbers = make([]bool, len(pd.tokens))
-				for t, tok := range pd.tokens {
-					pd.seeds.Numbers[t] = minhash.IsNumber(text[tok.Start:tok.End])
-				}
-			}
-			if len(pd.tokens) >= d.cfg.verifyK {
-				pd.entries = align.Sorted(minhash.Shingles(nil, pd.tokens, d.cfg.verifyK, p.Seed))
-			}
-			for j := 0; ; {
-				k := strings.IndexByte(text[j:], '\n')
-				if k < 0 {
-					break
-				}
-				pd.lines = append(pd.lines, j+k)
-				j += k + 1
-			}
-		}
+		h, _ := minhash.NewHasher(d.cfg.params) // params were validated by New
+		return func(i int) { prep[i] = prepareDoc(h, d.cfg, d.docs[i].Text) }
 	})
 	return prep, err
+}
+
+// prepareDoc tokenizes a document's text, cuts it into units and signs
+// them, and sorts its shingles for alignment and verification.
+func prepareDoc(h *minhash.Hasher, cfg config, text string) prepared {
+	p := cfg.params
+	var pd prepared
+	pd.tokens = h.Tokens(nil, text)
+	pd.units = segment.Units(segment.Boundaries(text, pd.tokens), segment.Options{})
+	pd.sigs = make([]minhash.Signature, len(pd.units))
+	pd.keys = make([]uint64, len(pd.units))
+	flat := make(minhash.Signature, len(pd.units)*p.NumHash)
+	for u, unit := range pd.units {
+		toks := pd.tokens[unit.Start:unit.End]
+		pd.sigs[u], _ = h.SignTokens(flat[u*p.NumHash:(u+1)*p.NumHash:(u+1)*p.NumHash], toks)
+		pd.keys[u] = contentKey(toks)
+	}
+	if len(pd.tokens) >= p.Shingle {
+		pd.seeds.Shingles = align.Sorted(minhash.Shingles(nil, pd.tokens, p.Shingle, p.Seed))
+		pd.seeds.Numbers = make([]bool, len(pd.tokens))
+		for t, tok := range pd.tokens {
+			pd.seeds.Numbers[t] = minhash.IsNumber(text[tok.Start:tok.End])
+		}
+	}
+	if len(pd.tokens) >= cfg.verifyK {
+		pd.entries = align.Sorted(minhash.Shingles(nil, pd.tokens, cfg.verifyK, p.Seed))
+	}
+	for j := 0; ; {
+		k := strings.IndexByte(text[j:], '\n')
+		if k < 0 {
+			break
+		}
+		pd.lines = append(pd.lines, j+k)
+		j += k + 1
+	}
+	return pd
 }
 
 // contentKey identifies a unit's exact token sequence, so that identical
@@ -280,19 +284,12 @@ func (o overlap) containmentB() float64 { return ratio(o.shared, o.b) }
 
 func (d *Detector) alignPairs(ctx context.Context, prep []prepared, pairs []uint64) ([]pairResult, error) {
 	res := make([]pairResult, len(pairs))
-	k := d.cfg.params.Shingle
-	opt := align.Options{K: k, Gap: 4, MinRun: max(k, 5), MinWords: max(d.cfg.minWords, k), MaxRepeat: 16, MinSimilarity: minSimilarity}
 	err := parallel(ctx, len(pairs), d.cfg.workers, func() func(i int) {
 		var al align.Aligner
 		return func(i int) {
 			a, b := int(pairs[i]>>32), int(uint32(pairs[i]))
-			segs := al.Align(prep[a].seeds, prep[b].seeds, opt)
-			r := pairResult{a: a, b: b}
-			if len(segs) > 0 {
-				r.segments = slices.Clone(segs)
-				r.overlap = overlapOf(prep[a].entries, prep[b].entries)
-			}
-			res[i] = r
+			res[i] = pairResult{a: a, b: b}
+			res[i].segments, res[i].overlap = alignDocs(&al, d.cfg, &prep[a], &prep[b])
 		}
 	})
 	if err != nil {
@@ -305,6 +302,18 @@ func (d *Detector) alignPairs(ctx context.Context, prep []prepared, pairs []uint
 		}
 	}
 	return out, nil
+}
+
+// alignDocs finds the recycled passages two prepared documents share and,
+// when there are any, counts their shingle overlap exactly.
+func alignDocs(al *align.Aligner, cfg config, a, b *prepared) ([]align.Segment, overlap) {
+	k := cfg.params.Shingle
+	opt := align.Options{K: k, Gap: 4, MinRun: max(k, 5), MinWords: max(cfg.minWords, k), MaxRepeat: 16, MinSimilarity: minSimilarity}
+	segs := al.Align(a.seeds, b.seeds, opt)
+	if len(segs) == 0 {
+		return nil, overlap{}
+	}
+	return slices.Clone(segs), overlapOf(a.entries, b.entries)
 }
 
 // overlapOf counts exactly the distinct shingles of two documents and those

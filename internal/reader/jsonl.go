@@ -1,0 +1,162 @@
+package reader
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/reprint-dev/reprint"
+)
+
+// Fields names the members of a JSON Lines record that hold each part of a
+// document, for corpora exported with other names ("body", "published").
+// An empty field takes its default, the lower-case name of the field.
+type Fields struct {
+	ID     string // default "id"
+	Text   string // default "text"
+	Title  string // default "title"
+	Date   string // default "date"
+	Source string // default "source"
+	URL    string // default "url"
+}
+
+// withDefaults fills the empty fields.
+func (f Fields) withDefaults() Fields {
+	def := func(s, d string) string {
+		if s == "" {
+			return d
+		}
+		return s
+	}
+	return Fields{
+		ID:     def(f.ID, "id"),
+		Text:   def(f.Text, "text"),
+		Title:  def(f.Title, "title"),
+		Date:   def(f.Date, "date"),
+		Source: def(f.Source, "source"),
+		URL:    def(f.URL, "url"),
+	}
+}
+
+// parseJSONL reads one JSON object a line. It splits the buffer itself
+// rather than with bufio.Scanner, whose token limit would refuse a long
+// article on one line; each line is decoded once, so the cost is linear in
+// the input. A bad line is reported with its number and the rest is read.
+// data is valid UTF-8.
+func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
+	fields = fields.withDefaults()
+	data = bytes.TrimPrefix(data, bom)
+	var (
+		recs []record
+		errs []reprint.InputError
+	)
+	for pos, lineNo := 0, 1; pos < len(data); lineNo++ {
+		line, next := nextLine(data, pos)
+		pos = next
+		line = bytes.TrimRight(line, "\r\n")
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		rec, lineErrs := parseJSONLine(in, lineNo, line, fields)
+		errs = append(errs, lineErrs...)
+		if rec != nil {
+			recs = append(recs, *rec)
+		}
+	}
+	if len(recs) == 0 && len(errs) == 0 {
+		errs = append(errs, warning(in.path, 0, "empty document: skipped"))
+	}
+	return recs, errs
+}
+
+// parseJSONLine decodes one record; it returns nil when the line is lost.
+func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []reprint.InputError) {
+	if t := bytes.TrimSpace(line); t[0] != '{' {
+		return nil, []reprint.InputError{failure(in.path, lineNo, "not a JSON object: skipped")}
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(line, &obj); err != nil {
+		return nil, []reprint.InputError{failure(in.path, lineNo, "malformed JSON: %s: skipped", jsonError(err))}
+	}
+	var errs []reprint.InputError
+	doc := reprint.Document{Path: in.path}
+
+	text, ok, err := jsonString(obj[f.Text])
+	switch {
+	case err != nil:
+		return nil, []reprint.InputError{failure(in.path, lineNo, "%q is %v: skipped", f.Text, err)}
+	case !ok || isBlank(text):
+		return nil, []reprint.InputError{warning(in.path, lineNo, "no %q or an empty one: skipped", f.Text)}
+	}
+	doc.Text = text
+
+	fallbackID := fmt.Sprintf("%s:%d", in.id, lineNo)
+	switch raw := bytes.TrimSpace(obj[f.ID]); {
+	case len(raw) == 0 || string(raw) == "null":
+		doc.ID = fallbackID
+	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+		doc.ID = string(raw) // a number keeps its spelling: 007 stays 007
+	default:
+		id, _, err := jsonString(raw)
+		switch {
+		case err != nil:
+			errs = append(errs, warning(in.path, lineNo, "%q is %v: using id %q", f.ID, err, fallbackID))
+			doc.ID = fallbackID
+		case id == "":
+			doc.ID = fallbackID
+		default:
+			doc.ID = id
+		}
+	}
+
+	for _, m := range []struct {
+		name string
+		dst  *string
+	}{{f.Title, &doc.Title}, {f.Source, &doc.Source}, {f.URL, &doc.URL}} {
+		s, _, err := jsonString(obj[m.name])
+		if err != nil {
+			errs = append(errs, warning(in.path, lineNo, "%q is %v: ignored", m.name, err))
+			continue
+		}
+		*m.dst = s
+	}
+
+	if s, ok, err := jsonString(obj[f.Date]); err != nil {
+		errs = append(errs, warning(in.path, lineNo, "%q is %v: read undated", f.Date, err))
+	} else if ok && strings.TrimSpace(s) != "" {
+		d, err := ParseDate(s)
+		if err != nil {
+			errs = append(errs, warning(in.path, lineNo, "unparsable date %q in %q: read undated", truncate(s, 64), f.Date))
+		}
+		doc.Date = d
+	}
+	return &record{doc: doc, line: lineNo}, errs
+}
+
+// jsonString decodes a member that should be a string; ok is false when it
+// is missing or null.
+func jsonString(raw json.RawMessage) (s string, ok bool, err error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", false, nil
+	}
+	if raw[0] != '"' {
+		return "", false, fmt.Errorf("not a string")
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false, err
+	}
+	return s, true, nil
+}
+
+// jsonError rewords encoding/json's errors, which name Go types, for
+// people who write JSON.
+func jsonError(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s (at column %d)", se.Error(), se.Offset)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}

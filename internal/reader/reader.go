@@ -1,0 +1,397 @@
+package reader
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/reprint-dev/reprint"
+)
+
+// Format is an input format, named by its usual file extension.
+type Format string
+
+// The formats Read knows. The zero Format is read as text.
+const (
+	FormatText     Format = "txt"
+	FormatMarkdown Format = "md"
+	FormatJSONL    Format = "jsonl"
+	FormatHTML     Format = "html"
+)
+
+// FormatOf returns the format a file name's extension stands for (case
+// does not matter), or "" when the extension is not one Read knows.
+func FormatOf(name string) Format {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".txt", ".text":
+		return FormatText
+	case ".md", ".markdown":
+		return FormatMarkdown
+	case ".jsonl", ".ndjson":
+		return FormatJSONL
+	case ".html", ".htm":
+		return FormatHTML
+	}
+	return ""
+}
+
+// ParseFormat reads a format name as a user would give it for standard
+// input ("txt", "text", "md", "markdown", "jsonl", "ndjson", "html",
+// "htm"); "" means text.
+func ParseFormat(s string) (Format, error) {
+	if s == "" {
+		return FormatText, nil
+	}
+	if f := FormatOf("." + s); f != "" {
+		return f, nil
+	}
+	return "", fmt.Errorf("reader: unknown format %q (want txt, md, jsonl or html)", s)
+}
+
+// Options configures Read. The zero value reads with the default JSON
+// Lines field names and takes standard input as plain text.
+type Options struct {
+	// Fields names the JSON Lines members; empty ones take the defaults.
+	Fields Fields
+	// Stdin is read for the path "-"; nil means os.Stdin. It is read at
+	// most once: a second "-" is reported as an error.
+	Stdin io.Reader
+	// StdinFormat is the format of "-" ("" means text), since standard
+	// input has no extension to tell it by. ParseFormat checks a user's
+	// spelling of it.
+	StdinFormat Format
+}
+
+// Read reads every path — a file, a directory (recursively) or "-" for
+// standard input — and returns the documents in a deterministic order: the
+// paths in the order given, a directory's files in lexical order, JSON
+// Lines records in file order.
+//
+// Read never stops at a bad input: each problem is an InputError naming
+// the path as opened and, where it applies, the line, and the other inputs
+// go on. Warnings mark inputs that were repaired or harmlessly skipped
+// (invalid UTF-8 replaced, a binary or empty file, an unparsable date,
+// which leaves the document undated); errors mark inputs that were lost (a
+// missing path, a malformed JSON line, a duplicate id).
+//
+// Ids: a JSON Lines record's id (or "<file id>:<line>" when it has none);
+// for a file named as a path, the path as written, cleaned; for a file
+// found in a directory, its path relative to that directory; "-" for
+// standard input. Ids use forward slashes. A later document whose id was
+// already taken is dropped with an error; the first one is kept. A file
+// reached twice (through a symlink, or named both directly and inside a
+// directory) is read once.
+//
+// In directories, entries whose names start with "." are skipped, as are
+// files with an extension Read does not know; a file named directly is read
+// as text whatever its extension. Symlinks are followed, but a directory is
+// never entered twice, so symlink loops end.
+//
+// Files are parsed concurrently. The returned error is non-nil only when
+// ctx is cancelled; the results are then discarded.
+func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document, []reprint.InputError, error) {
+	tasks := plan(paths)
+	results := make([]result, len(tasks))
+	if err := runTasks(ctx, tasks, results, opt); err != nil {
+		return nil, nil, err
+	}
+
+	type origin struct{ task, line int }
+	var (
+		docs []reprint.Document
+		errs []reprint.InputError
+		seen = map[string]origin{} // id → where it was first read
+	)
+	for i, r := range results {
+		taskErrs := r.errs
+		for _, rec := range r.recs {
+			if first, dup := seen[rec.doc.ID]; dup {
+				where := tasks[first.task].path
+				if first.line > 0 {
+					where = fmt.Sprintf("%s:%d", where, first.line)
+				}
+				taskErrs = append(taskErrs, failure(tasks[i].path, rec.line,
+					"duplicate id %q, first read from %s: skipped", rec.doc.ID, where))
+				continue
+			}
+			seen[rec.doc.ID] = origin{i, rec.line}
+			docs = append(docs, rec.doc)
+		}
+		slices.SortStableFunc(taskErrs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
+		errs = append(errs, taskErrs...)
+	}
+	return docs, errs, nil
+}
+
+// Parse reads one input already in memory. name is the document's id and
+// the Path of its documents and errors (for JSON Lines, the prefix of the
+// ids made for records without one). An unknown format is read as text.
+//
+// Invalid UTF-8 is repaired by replacing each byte of a bad sequence with
+// '?', one byte for one, so that TextOffset and every offset into Text
+// still index the file exactly; a warning names the line of the first bad
+// byte. (An HTML page that declares another charset is decoded instead.)
+// A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
+func Parse(name string, data []byte, format Format, fields Fields) ([]reprint.Document, []reprint.InputError) {
+	recs, errs := parse(input{id: name, path: name, format: format}, data, fields)
+	docs := make([]reprint.Document, len(recs))
+	for i, r := range recs {
+		docs[i] = r.doc
+	}
+	return docs, errs
+}
+
+// input is one thing to read: where it is, what its document is called and
+// how to read it.
+type input struct {
+	path   string // as opened, for Document.Path and errors
+	id     string
+	format Format
+	stdin  bool
+	err    *reprint.InputError // a problem found while planning
+}
+
+// record is a parsed document and the line it came from (JSON Lines) or 0.
+type record struct {
+	doc  reprint.Document
+	line int
+}
+
+// result is what reading one input gave.
+type result struct {
+	recs []record
+	errs []reprint.InputError
+}
+
+// parse dispatches on the format after the checks all formats share.
+func parse(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
+	if off := isBinary(data); off >= 0 {
+		return nil, []reprint.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
+	}
+	if in.format == FormatHTML {
+		return parseHTML(in, data)
+	}
+	data, errs := repairInput(in.path, data)
+	var (
+		recs []record
+		more []reprint.InputError
+	)
+	switch in.format {
+	case FormatMarkdown:
+		recs, more = parseMarkdown(in, data)
+	case FormatJSONL:
+		recs, more = parseJSONL(in, data, fields)
+	default:
+		recs, more = parseText(in, data)
+	}
+	return recs, append(errs, more...)
+}
+
+// plan turns the paths into the list of inputs to read, in output order.
+// It walks directories but reads no file, so that reading can be spread
+// over cores while the order stays fixed.
+func plan(paths []string) []input {
+	p := planner{dirs: map[string]bool{}, files: map[string]string{}}
+	for _, arg := range paths {
+		p.arg(arg)
+	}
+	return p.inputs
+}
+
+// planner holds what plan has seen so far.
+type planner struct {
+	inputs    []input
+	dirs      map[string]bool   // real paths of directories entered
+	files     map[string]string // real path of a file → its id
+	seenStdin bool
+}
+
+func (p *planner) fail(path string, line int, format string, args ...any) {
+	e := failure(path, line, format, args...)
+	p.inputs = append(p.inputs, input{path: path, err: &e})
+}
+
+func (p *planner) warn(path string, format string, args ...any) {
+	e := warning(path, 0, format, args...)
+	p.inputs = append(p.inputs, input{path: path, err: &e})
+}
+
+// arg plans one command-line path.
+func (p *planner) arg(arg string) {
+	if arg == "-" {
+		if p.seenStdin {
+			p.fail("-", 0, "standard input named more than once: read once")
+			return
+		}
+		p.seenStdin = true
+		p.inputs = append(p.inputs, input{path: "-", id: "-", stdin: true})
+		return
+	}
+	fi, err := os.Stat(arg)
+	if err != nil {
+		p.fail(arg, 0, "cannot read: %v", pathError(err))
+		return
+	}
+	if fi.IsDir() {
+		if !p.enterDir(arg) {
+			p.warn(arg, "directory already read: skipped")
+			return
+		}
+		p.walk(arg, "")
+		return
+	}
+	format := FormatOf(arg)
+	if format == "" {
+		format = FormatText
+	}
+	p.file(arg, filepath.ToSlash(filepath.Clean(arg)), format)
+}
+
+// walk plans the files under dir, whose ids start with rel.
+func (p *planner) walk(dir, rel string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		// ReadDir returns the entries it read before the error; read those.
+		p.fail(dir, 0, "cannot read directory: %v", pathError(err))
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		full, id := filepath.Join(dir, name), path.Join(rel, name)
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(full)
+			if err != nil {
+				p.warn(full, "broken symbolic link: skipped")
+				continue
+			}
+			mode = fi.Mode().Type()
+		}
+		switch {
+		case mode.IsDir():
+			if p.enterDir(full) {
+				p.walk(full, id)
+			} else if e.Type()&fs.ModeSymlink != 0 {
+				p.warn(full, "symbolic link to a directory already read: skipped")
+			}
+		case mode.IsRegular():
+			if f := FormatOf(name); f != "" {
+				p.file(full, id, f)
+			}
+		}
+	}
+}
+
+// enterDir records a directory as entered; false if it already was.
+func (p *planner) enterDir(dir string) bool {
+	real := realPath(dir)
+	if p.dirs[real] {
+		return false
+	}
+	p.dirs[real] = true
+	return true
+}
+
+// file plans one file unless it was already planned under another name.
+func (p *planner) file(full, id string, f Format) {
+	real := realPath(full)
+	if first, ok := p.files[real]; ok {
+		p.warn(full, "same file as %q, already read: skipped", first)
+		return
+	}
+	p.files[real] = id
+	p.inputs = append(p.inputs, input{path: full, id: id, format: f})
+}
+
+// realPath resolves symlinks so that one file has one name; it falls back
+// to the absolute path when that fails.
+func realPath(name string) string {
+	if r, err := filepath.EvalSymlinks(name); err == nil {
+		name = r
+	}
+	if a, err := filepath.Abs(name); err == nil {
+		return a
+	}
+	return name
+}
+
+// pathError drops the operation and path from an *fs.PathError, which the
+// InputError already names.
+func pathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// runTasks reads and parses the inputs on all cores, each result in its
+// slot so that the output order does not depend on scheduling.
+func runTasks(ctx context.Context, inputs []input, results []result, opt Options) error {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(inputs))) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = readInput(inputs[i], opt)
+			}
+		})
+	}
+	var err error
+feed:
+	for i := range inputs {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		case next <- i:
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// readInput reads and parses one planned input.
+func readInput(in input, opt Options) result {
+	if in.err != nil {
+		return result{errs: []reprint.InputError{*in.err}}
+	}
+	var (
+		data []byte
+		err  error
+	)
+	if in.stdin {
+		in.format = opt.StdinFormat
+		r := opt.Stdin
+		if r == nil {
+			r = os.Stdin
+		}
+		data, err = io.ReadAll(r)
+		if err != nil {
+			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read standard input: %v", err)}}
+		}
+	} else {
+		data, err = os.ReadFile(in.path)
+		if err != nil {
+			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
+		}
+	}
+	recs, errs := parse(in, data, opt.Fields)
+	return result{recs: recs, errs: errs}
+}
