@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/segment"
@@ -86,7 +87,7 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := d.candidatePairs(ctx, prep)
+	pairs, limits, err := d.candidatePairs(ctx, prep)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,11 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d.assemble(prep, found), nil
+	r := d.assemble(prep, found)
+	if len(limits.Boilerplate) > 0 || limits.HotBuckets > 0 {
+		r.Limits = limits
+	}
+	return r, nil
 }
 
 func (d *Detector) prepare(ctx context.Context) ([]prepared, error) {
@@ -157,8 +162,10 @@ func contentKey(toks []minhash.Token) uint64 {
 type unitRef struct{ doc, unit int32 }
 
 // candidatePairs returns the sorted pairs of documents (a < b, packed as
-// a<<32|b) that share a unit group or an LSH band.
-func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint64, error) {
+// a<<32|b) that share a unit group or an LSH band. Groups of identical
+// units found in more documents than the bucket cap are boilerplate: they
+// are left out, and listed in the returned limits.
+func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint64, *Limits, error) {
 	// Group identical units; the group's first unit represents it.
 	groupOf := make(map[uint64]int32)
 	var groups [][]unitRef
@@ -176,23 +183,36 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 		}
 	}
 
+	limits := &Limits{}
+	boiler := make([]bool, len(groups))
+	for g, members := range groups {
+		if n := distinctDocs(members); d.cfg.bucketCap > 0 && n > d.cfg.bucketCap {
+			boiler[g] = true
+			r := members[0]
+			unit := prep[r.doc].units[r.unit]
+			toks := prep[r.doc].tokens
+			text := d.docs[r.doc].Text[toks[unit.Start].Start:toks[unit.End-1].End]
+			limits.Boilerplate = append(limits.Boilerplate, Boilerplate{Text: text, Documents: n})
+		}
+	}
 	idx, err := d.newIndex(len(reps))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if l, ok := idx.(*minhash.LSH); ok {
 		if _, err := l.AddBatch(reps, d.cfg.workers); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		for _, s := range reps {
 			if _, err := idx.Add(s); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 
 	perWorker := make([][]uint64, 0, d.cfg.workers)
+	var hot atomic.Int64
 	var mu sync.Mutex
 	err = parallelChunks(ctx, len(reps), d.cfg.workers, func() (func(i int), func()) {
 		var c minhash.Candidates
@@ -200,6 +220,9 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 		compactAt := 1 << 16
 		docsA := make([]int32, 0, 8)
 		return func(g int) {
+				if boiler[g] {
+					return
+				}
 				docsA = docsA[:0]
 				for _, r := range groups[g] {
 					docsA = append(docsA, r.doc)
@@ -209,8 +232,11 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 				if err := idx.Query(reps[g], &c); err != nil {
 					return
 				}
+				if c.HotBands > 0 {
+					hot.Add(int64(c.HotBands))
+				}
 				for _, id := range c.IDs {
-					if int(id) <= g {
+					if int(id) <= g || boiler[id] {
 						continue
 					}
 					for _, r := range groups[id] {
@@ -229,17 +255,27 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 			}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var all []uint64
 	for _, w := range perWorker {
 		all = append(all, w...)
 	}
-
 	slices.Sort(all)
-	all = slices.Compact(all)
+	limits.HotBuckets = int(hot.Load())
+	return slices.Compact(all), limits, nil
+}
 
-	return all, nil
+// distinctDocs counts the documents a group of units lies in (a document
+// may repeat a unit).
+func distinctDocs(members []unitRef) int {
+	n, last := 0, int32(-1)
+	for _, m := range members { // members are in document order
+		if m.doc != last {
+			n, last = n+1, m.doc
+		}
+	}
+	return n
 }
 
 func appendPairs(out []uint64, as, bs []int32) []uint64 {

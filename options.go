@@ -114,6 +114,14 @@ func WithBackend(b Backend) Option {
 	}
 }
 
+// WithBucketCap sets how many documents may share one identical passage,
+// or one LSH bucket, before it is treated as boilerplate: left out of the
+// pairs and listed in Report.Limits (default minhash.DefaultBucketCap;
+// n ≤ 0 means no cap, at the risk of quadratic work).
+func WithBucketCap(n int) Option {
+	return func(c *config) error { c.bucketCap = n; return nil }
+}
+
 // WithIgnoreDates makes provenance use the text alone, as if no document
 // were dated.
 func WithIgnoreDates(ignore bool) Option {

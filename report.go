@@ -16,6 +16,27 @@ type Report struct {
 	Clusters  []Cluster    `json:"clusters"`
 	Matches   []Match      `json:"matches"`
 	Errors    []InputError `json:"errors"`
+	// Limits says what the detector left out to stay fast (an addition to
+	// the DESIGN.md schema, omitted when nothing was left out).
+	Limits *Limits `json:"limits,omitempty"`
+}
+
+// Limits records the work the detector skipped on purpose: text shared by
+// so many documents that listing every pair would be quadratic.
+type Limits struct {
+	// Boilerplate lists identical passages found in more documents than
+	// the bucket cap; their document pairs are not reported.
+	Boilerplate []Boilerplate `json:"boilerplate,omitempty"`
+	// HotBuckets counts LSH lookups that hit a bucket over the cap and
+	// were not listed, so candidates sharing only such a bucket are
+	// missing.
+	HotBuckets int `json:"hot_buckets,omitempty"`
+}
+
+// Boilerplate is one passage left out as boilerplate.
+type Boilerplate struct {
+	Text      string `json:"text"`
+	Documents int    `json:"documents"`
 }
 
 // Tool names the program that made a report.
