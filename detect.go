@@ -117,7 +117,8 @@ func prepareDoc(h *minhash.Hasher, cfg config, text string) prepared {
 	p := cfg.params
 	var pd prepared
 	pd.tokens = h.Tokens(nil, text)
-	pd.units = segment.Units(segment.Boundaries(text, pd.tokens), segment.Options{})
+	bounds := segment.Boundaries(text, pd.tokens)
+	pd.units = segment.Units(bounds, segment.Options{})
 	pd.sigs = make([]minhash.Signature, len(pd.units))
 	pd.keys = make([]uint64, len(pd.units))
 	flat := make(minhash.Signature, len(pd.units)*p.NumHash)
@@ -129,8 +130,12 @@ func prepareDoc(h *minhash.Hasher, cfg config, text string) prepared {
 	if len(pd.tokens) >= p.Shingle {
 		pd.seeds.Shingles = align.Sorted(minhash.Shingles(nil, pd.tokens, p.Shingle, p.Seed))
 		pd.seeds.Numbers = make([]bool, len(pd.tokens))
+		pd.seeds.Tokens = make([]uint64, len(pd.tokens))
+		pd.seeds.Stops = make([]bool, len(pd.tokens))
 		for t, tok := range pd.tokens {
 			pd.seeds.Numbers[t] = minhash.IsNumber(text[tok.Start:tok.End])
+			pd.seeds.Tokens[t] = tok.Hash
+			pd.seeds.Stops[t] = t+1 < len(bounds) && bounds[t+1] != segment.None
 		}
 	}
 	if len(pd.tokens) >= cfg.verifyK {

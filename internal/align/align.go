@@ -102,6 +102,12 @@ type seed struct{ d, i int32 } // diagonal j-i, position in A
 type Doc struct {
 	Shingles []Entry
 	Numbers  []bool
+	// Tokens are the token hashes in order, and Stops marks the tokens
+	// followed by a boundary (end of a sentence, quotation or paragraph):
+	// with them, Align extends segments word by word past the last
+	// matching shingle. Either may be nil (no extension).
+	Tokens []uint64
+	Stops  []bool
 }
 
 // facts counts the tokens of a[as:ae] and b[bs:be] that are numbers on
@@ -227,6 +233,7 @@ func (al *Aligner) Align(da, db Doc, opt Options) []Segment {
 
 	out := chains[:0]
 	for _, c := range chains {
+		extend(&c, da, db)
 		if c.Words() >= opt.MinWords && c.Similarity() >= opt.MinSimilarity {
 			out = append(out, c)
 		}
@@ -246,3 +253,98 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// maxSkip is the most words an extension step may skip on one side (an
+// inserted or deleted word or two), and maxSteps how many skipping steps
+// one end of a segment may take.
+const (
+	maxSkip  = 2
+	maxSteps = 3
+)
+
+// extend grows a segment at both ends word by word: exact matches first,
+// then across a small edit (a substituted, inserted or deleted word that is
+// not a number) when what follows the edit matches for two words, or for
+// one word that ends a sentence or quotation, or the text. Shingle seeds cannot reach the last
+// k-1 words before an edit at the end of a copy ("… for its new engines"
+// against "… for its engines"); extension can.
+func extend(seg *Segment, a, b Doc) {
+	if a.Tokens == nil || b.Tokens == nil {
+		return
+	}
+	ta, tb := a.Tokens, b.Tokens
+	stop := func(d Doc, i int) bool { return i == len(d.Tokens)-1 || (d.Stops != nil && d.Stops[i]) }
+	// Forward.
+	i, j := seg.AEnd, seg.BEnd
+	for step := 0; step <= maxSteps; {
+		n := 0
+		for i+n < len(ta) && j+n < len(tb) && ta[i+n] == tb[j+n] {
+			n++
+		}
+		if n > 0 {
+			seg.Runs = append(seg.Runs, Run{i, i + n, j, j + n})
+			seg.ACovered += n
+			seg.BCovered += n
+			i, j = i+n, j+n
+			seg.AEnd, seg.BEnd = i, j
+		}
+		// Try the smallest edit after which the texts agree again.
+		found := false
+		for _, sk := range skips {
+			x, y := i+sk[0], j+sk[1]
+			if x >= len(ta) || y >= len(tb) || ta[x] != tb[y] {
+				continue
+			}
+			if facts(a, b, i, x, j, y) > 0 {
+				continue // a differing figure: a different fact, not an edit
+			}
+			if (x+1 < len(ta) && y+1 < len(tb) && ta[x+1] == tb[y+1]) || stop(a, x) || stop(b, y) {
+				i, j = x, y
+				found = true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+		step++
+	}
+	// Backward, the mirror image.
+	i, j = seg.AStart, seg.BStart
+	for step := 0; step <= maxSteps; {
+		n := 0
+		for i-n-1 >= 0 && j-n-1 >= 0 && ta[i-n-1] == tb[j-n-1] {
+			n++
+		}
+		if n > 0 {
+			seg.Runs = append([]Run{{i - n, i, j - n, j}}, seg.Runs...)
+			seg.ACovered += n
+			seg.BCovered += n
+			i, j = i-n, j-n
+			seg.AStart, seg.BStart = i, j
+		}
+		found := false
+		for _, sk := range skips {
+			x, y := i-1-sk[0], j-1-sk[1]
+			if x < 0 || y < 0 || ta[x] != tb[y] {
+				continue
+			}
+			if facts(a, b, x+1, i, y+1, j) > 0 {
+				continue
+			}
+			if (x > 0 && y > 0 && ta[x-1] == tb[y-1]) || x == 0 || y == 0 || stop(a, x-1) || stop(b, y-1) {
+				i, j = x+1, y+1
+				found = true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+		step++
+	}
+}
+
+// skips are the edits extension tries, smallest first: words skipped in A
+// and in B before the texts agree again.
+var skips = [][2]int{{1, 1}, {0, 1}, {1, 0}, {0, 2}, {2, 0}, {2, 2}, {1, 2}, {2, 1}}
