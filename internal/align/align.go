@@ -174,11 +174,14 @@ func (al *Aligner) Align(da, db Doc, opt Options) []Segment {
 	runs := al.runs[:0]
 	for s := 0; s < len(seeds); {
 		d, first, last := seeds[s].d, seeds[s].i, seeds[s].i
-		covered, nf := k, 0
+		covered := k
 		e := s + 1
 		for ; e < len(seeds) && seeds[e].d == d && seeds[e].i-(last+k) <= gap; e++ {
-			if g := seeds[e].i - (last + k); g > 0 {
-				nf += facts(da, db, int(last+k), int(seeds[e].i), int(last+k+d), int(seeds[e].i+d))
+			// A run bridges a substituted word but not a differing
+			// figure: the stretches between the figures of a table row
+			// or a filled-in template are too short to count alone.
+			if seeds[e].i > last+k && facts(da, db, int(last+k), int(seeds[e].i), int(last+k+d), int(seeds[e].i+d)) > 0 {
+				break
 			}
 			covered += min(k, seeds[e].i-last)
 			last = seeds[e].i
@@ -190,7 +193,7 @@ func (al *Aligner) Align(da, db Doc, opt Options) []Segment {
 		runs = append(runs, Segment{
 			AStart: int(first), AEnd: int(last + k),
 			BStart: int(first + d), BEnd: int(last + k + d),
-			ACovered: int(covered), BCovered: int(covered), Facts: nf,
+			ACovered: int(covered), BCovered: int(covered),
 		})
 	}
 	slices.SortFunc(runs, func(p, q Segment) int {

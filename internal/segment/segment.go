@@ -125,23 +125,26 @@ func Units(bounds []Kind, opt Options) []Unit {
 			start = i
 		}
 	}
-	// Short pieces gather with the pieces after them until they are long
-	// enough, also across paragraphs, so that the one-line paragraphs of a
-	// template ("Pay April 17", "Record April 3") form a unit of their own
-	// and leave the line before them ("Qtly div 5 cts vs 5 cts prior")
-	// whole. A short tail joins the unit before it.
+	// A short piece joins the unit before it in its paragraph ("Yes."
+	// after a sentence). A short paragraph gathers the paragraphs after
+	// it, so that the one-line paragraphs of a template ("Pay April 17",
+	// "Record April 3") form a unit of their own and leave the line before
+	// them whole. A short piece left alone (a "Khan said:" before a
+	// quotation) is dropped: units only seed the search, and alignment
+	// covers every word.
+	short := func(u Unit) bool { return u.End-u.Start < opt.MinTokens }
 	var joined []Unit
 	for _, p := range pieces {
 		n := len(joined)
-		if n > 0 && joined[n-1].End-joined[n-1].Start < opt.MinTokens {
+		newPara := bounds[p.Start] == Paragraph
+		switch {
+		case n > 0 && short(p) && !newPara:
 			joined[n-1].End = p.End
-			continue
+		case n > 0 && short(joined[n-1]) && newPara:
+			joined[n-1].End = p.End
+		default:
+			joined = append(joined, p)
 		}
-		joined = append(joined, p)
-	}
-	if n := len(joined); n > 1 && joined[n-1].End-joined[n-1].Start < opt.MinTokens {
-		joined[n-2].End = joined[n-1].End
-		joined = joined[:n-1]
 	}
 	var units []Unit
 	for _, u := range joined {
