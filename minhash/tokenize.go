@@ -1,8 +1,10 @@
 package minhash
 
 import (
+	"sort"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/transform"
@@ -32,18 +34,93 @@ type Tokenizer struct {
 	folder cases.Caser
 	init   bool
 	keep   bool // leave each token's normalised bytes in raw
+
+	// A text not already in NFKC is normalised whole before it is cut
+	// into words (so that ™, ㎒ or a full-width "Ｕ．Ｓ．" become the
+	// words they stand for), and spans are mapped back through segs.
+	it   norm.Iter
+	nfkc []byte
+	segs []segmap
+}
+
+// segmap maps a stretch of the NFKC text, from out, to the original text,
+// from in; same says the stretch was already normal, byte for byte.
+type segmap struct {
+	out, in int
+	same    bool
+}
+
+// prepare returns the text to scan: text itself when it is already in NFKC
+// (almost all text is, curly quotes included), else its NFKC form, whose
+// spans map back through t.segs.
+func (t *Tokenizer) prepare(text string) (scan string, mapped bool) {
+	n := norm.NFKC.QuickSpanString(text)
+	if n == len(text) {
+		return text, false
+	}
+	t.nfkc = append(t.nfkc[:0], text[:n]...)
+	t.segs = append(t.segs[:0], segmap{0, 0, true})
+	t.it.InitString(norm.NFKC, text[n:])
+	segOut, segIn := len(t.nfkc), n
+	for !t.it.Done() {
+		t.nfkc = append(t.nfkc, t.it.Next()...)
+		in := n + t.it.Pos()
+		if in == segIn {
+			continue // one character's expansion comes in pieces ("½" → "1", "⁄", "2")
+		}
+		same := in-segIn == len(t.nfkc)-segOut && string(t.nfkc[segOut:]) == text[segIn:in]
+		if last := &t.segs[len(t.segs)-1]; !(same && last.same && last.out-last.in == segOut-segIn) {
+			t.segs = append(t.segs, segmap{segOut, segIn, same})
+		} // else it extends the identical stretch before it
+		segOut, segIn = len(t.nfkc), in
+	}
+	t.segs = append(t.segs, segmap{len(t.nfkc), len(text), false})
+	if len(t.nfkc) == 0 {
+		return "", true
+	}
+	// The scan reads t.nfkc as a string without copying it; nothing
+	// writes to t.nfkc until the next prepare.
+	return unsafe.String(&t.nfkc[0], len(t.nfkc)), true
+}
+
+// origin maps a token's span in the NFKC text back to the original text: a
+// token inside an unchanged stretch keeps its offsets, one that starts or
+// ends in a normalised character takes that character's whole span.
+func (t *Tokenizer) origin(start, end int) (int, int) {
+	at := func(off int) int { // the segment holding byte off
+		return sort.Search(len(t.segs)-1, func(i int) bool { return t.segs[i+1].out > off })
+	}
+	s := t.segs[at(start)]
+	if s.same {
+		start = s.in + start - s.out
+	} else {
+		start = s.in
+	}
+	i := at(end - 1)
+	if e := t.segs[i]; e.same {
+		end = e.in + end - e.out
+	} else {
+		end = t.segs[i+1].in
+	}
+	return start, end
 }
 
 // Tokens appends the tokens of text to dst and returns the extended slice.
-// Token spans are strictly increasing, do not overlap, and lie inside text.
-// Invalid UTF-8 bytes and NUL bytes separate tokens like punctuation.
+// Token spans lie inside text, never go back and do not overlap, except
+// that the tokens of one character that stands for several words (㍻, ½)
+// share its span. Invalid UTF-8 bytes and NUL bytes separate tokens like
+// punctuation.
 func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 	t.keep = false
+	scan, mapped := t.prepare(text)
 	pos := 0
 	for {
-		start, end, h, next := t.next(text, pos)
+		start, end, h, next := t.next(scan, pos)
 		if start < 0 {
 			return dst
+		}
+		if mapped {
+			start, end = t.origin(start, end)
 		}
 		dst = append(dst, Token{Start: start, End: end, Hash: h})
 		pos = next
@@ -55,9 +132,10 @@ func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 // normalised form of a normalised text is the text itself.
 func (t *Tokenizer) AppendNormalized(dst []byte, text string) []byte {
 	t.keep = true
+	scan, _ := t.prepare(text)
 	pos, first := 0, true
 	for {
-		start, _, _, next := t.next(text, pos)
+		start, _, _, next := t.next(scan, pos)
 		if start < 0 {
 			return dst
 		}
@@ -161,23 +239,31 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 				}
 				return s, e, hashWord(n, 0), np
 			} else {
-				pos = np
+				pos = max(np, pos+1) // always move on
 			}
 		case clsNonASCII:
 			r, size := utf8.DecodeRuneInString(text[pos:])
 			switch {
 			case isIdeograph(r):
-				if n := t.normalize(text[pos : pos+size]); len(n) > 0 {
+				t.raw = append(t.raw[:0], text[pos:pos+size]...)
+				n := t.normalize(t.raw, true)
+				if utf8.RuneCount(n) > 1 {
+					// A digraph such as ヿ (koto) expands to several
+					// characters, which would come back as several
+					// tokens: it stays one, as written.
+					n = append(n[:0], text[pos:pos+size]...)
+				}
+				if len(n) > 0 {
 					t.raw = append(t.raw[:0], n...)
 					return pos, pos + size, hashWord(n, 0), pos + size
 				}
 				pos += size
-			case isWordRune(r):
+			case isWordRune(r) && !isApostrophe(r):
 				if s, e, n, np, ok := t.word(text, pos); ok {
 					t.raw = append(t.raw[:0], n...)
 					return s, e, hashWord(n, 0), np
 				} else {
-					pos = np
+					pos = max(np, pos+size) // always move on
 				}
 			default:
 				pos += size
@@ -251,7 +337,7 @@ scan:
 	if ascii {
 		return pos, i, raw, i, len(raw) > 0
 	}
-	n := t.normalize(string(raw))
+	n := t.normalize(raw, false)
 	return pos, i, n, i, len(n) > 0
 }
 
@@ -296,37 +382,55 @@ func (t *Tokenizer) initialism(text string, pos int) (start, end int, normalised
 	return pos, end, n, true
 }
 
-// normalize applies the non-ASCII normalisation to one raw word: NFKC, case
-// folding, decomposition and removal of combining marks, recomposition, and
-// removal of anything that is not a letter or digit (NFKC can produce
-// punctuation, as in ½ → 1⁄2).
-func (t *Tokenizer) normalize(raw string) []byte {
+// normalize applies the per-word normalisation to one raw word of NFKC
+// text: case folding, decomposition and removal of combining marks,
+// lowering, recomposition, and removal of anything that is not a letter or
+// digit (NFKC can produce punctuation, as in ½ → 1⁄2). It reuses the
+// Tokenizer's buffers and iterator, so it allocates nothing once they have
+// grown.
+func (t *Tokenizer) normalize(raw []byte, ideograph bool) []byte {
 	if !t.init {
 		t.folder = cases.Fold()
 		t.init = true
 	}
-	t.tmp = norm.NFKC.AppendString(t.tmp[:0], raw)
-	t.norm = t.fold(t.norm[:0], t.tmp)
-	t.tmp = norm.NFKD.Append(t.tmp[:0], t.norm...)
+	t.norm = t.fold(t.norm[:0], raw)
+	t.tmp = t.form(t.tmp[:0], t.norm, norm.NFKD)
 	out := t.norm[:0]
 	for i := 0; i < len(t.tmp); {
 		r, size := utf8.DecodeRune(t.tmp[i:])
 		if !unicode.Is(unicode.Mn, r) && r != utf8.RuneError {
-			out = utf8.AppendRune(out, r)
+			// Case folding maps Cherokee small letters to capitals;
+			// lowering after it gives every script one fixed form.
+			out = utf8.AppendRune(out, unicode.ToLower(r))
 		}
 		i += size
 	}
-	t.tmp = norm.NFKC.Append(t.tmp[:0], out...)
+	t.tmp = t.form(t.tmp[:0], out, norm.NFKC)
 	out = out[:0]
 	for i := 0; i < len(t.tmp); {
 		r, size := utf8.DecodeRune(t.tmp[i:])
-		if (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)) && r != utf8.RuneError {
+		// An ideograph made by NFKC inside a word (a㊀b → a一b) would
+		// be cut off as a token of its own next time: it is dropped.
+		if (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)) && r != utf8.RuneError && !isApostrophe(r) && (ideograph || !isIdeograph(r)) {
 			out = utf8.AppendRune(out, r)
 		}
 		i += size
 	}
 	t.norm = out
 	return out
+}
+
+// form appends src in normalisation form f to dst, through the Tokenizer's
+// iterator (norm.Form.Append allocates a buffer per call).
+func (t *Tokenizer) form(dst, src []byte, f norm.Form) []byte {
+	if f.QuickSpan(src) == len(src) {
+		return append(dst, src...)
+	}
+	t.it.Init(f, src)
+	for !t.it.Done() {
+		dst = append(dst, t.it.Next()...)
+	}
+	return dst
 }
 
 // numberGoesOn reports whether text[i] is a '.', ',' or '/' between two

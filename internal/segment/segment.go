@@ -62,7 +62,10 @@ func Boundaries(text string, tokens []minhash.Token) []Kind {
 	}
 	b[0] = Paragraph
 	for i := 1; i < len(tokens); i++ {
-		gap := text[tokens[i-1].End:tokens[i].Start]
+		gap := ""
+		if tokens[i-1].End < tokens[i].Start { // tokens of one character share its span
+			gap = text[tokens[i-1].End:tokens[i].Start]
+		}
 		b[i] = boundary(text, tokens[i-1], tokens[i], gap)
 	}
 	return b

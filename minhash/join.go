@@ -1,0 +1,69 @@
+package minhash
+
+import (
+	"slices"
+	"sync"
+)
+
+// SelfJoin returns every pair of signatures in sigs that share at least one
+// LSH band under p: the pairs an LSH index holding all of sigs returns when
+// queried with each of them, without building it. Each band's fingerprints
+// are sorted rather than hashed into a table, which makes the batch case a
+// few sequential passes instead of bands × len(sigs) random lookups.
+//
+// Pairs are packed as i<<32 | j with i < j, sorted, without repeats.
+// Buckets holding more than bucketCap signatures (bucketCap ≤ 0: no cap)
+// are boilerplate: their pairs are left out and counted in hot, one per
+// signature of such a bucket, as Candidates.HotBands counts them for
+// queries. It uses up to workers goroutines; the result does not depend on
+// their number.
+func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint64, hot int, err error) {
+	if err := p.Validate(); err != nil {
+		return nil, 0, err
+	}
+	for _, s := range sigs {
+		if len(s) != p.NumHash {
+			return nil, 0, ErrParamsMismatch
+		}
+	}
+	if uint64(len(sigs)) >= 1<<32 {
+		return nil, 0, ErrParamsMismatch
+	}
+	var mu sync.Mutex
+	var all []uint64
+	parallelFor(p.Bands, workers, func(b int) {
+		keys := make([]uint64, len(sigs))
+		for i, s := range sigs {
+			keys[i] = uint64(BandFingerprint(s, b, p.Rows))<<32 | uint64(i)
+		}
+		slices.Sort(keys)
+		var out []uint64
+		h := 0
+		for i := 0; i < len(keys); {
+			j := i + 1
+			for j < len(keys) && keys[j]>>32 == keys[i]>>32 {
+				j++
+			}
+			switch n := j - i; {
+			case n < 2:
+			case bucketCap > 0 && n > bucketCap:
+				h += n
+			default:
+				for x := i; x < j; x++ {
+					for y := x + 1; y < j; y++ {
+						out = append(out, keys[x]<<32|keys[y]&0xffffffff)
+					}
+				}
+			}
+			i = j
+		}
+		slices.Sort(out)
+		out = slices.Compact(out)
+		mu.Lock()
+		all = append(all, out...)
+		hot += h
+		mu.Unlock()
+	})
+	slices.Sort(all)
+	return slices.Compact(all), hot, nil
+}
