@@ -200,75 +200,83 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 			limits.Boilerplate = append(limits.Boilerplate, Boilerplate{Text: text, Documents: n})
 		}
 	}
-	idx, err := d.newIndex(len(reps))
+	// Candidate groups: pairs of groups whose representatives share an
+	// LSH band. The reprint backend joins the bands in one batch; the
+	// ekzhu backend builds its index and queries it with every group.
+	var groupPairs []uint64
+	var err error
+	if d.cfg.backend == BackendEkzhu {
+		groupPairs, limits.HotBuckets, err = d.queryPairs(ctx, reps)
+	} else {
+		groupPairs, limits.HotBuckets, err = minhash.SelfJoin(reps, d.cfg.params, d.cfg.bucketCap, d.cfg.workers)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if l, ok := idx.(*minhash.LSH); ok {
-		if _, err := l.AddBatch(reps, d.cfg.workers); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		for _, s := range reps {
-			if _, err := idx.Add(s); err != nil {
-				return nil, nil, err
-			}
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 
-	perWorker := make([][]uint64, 0, d.cfg.workers)
-	var hot atomic.Int64
-	var mu sync.Mutex
-	err = parallelChunks(ctx, len(reps), d.cfg.workers, func() (func(i int), func()) {
-		var c minhash.Candidates
-		var out []uint64
-		compactAt := 1 << 16
-		docsA := make([]int32, 0, 8)
-		return func(g int) {
-				if boiler[g] {
-					return
-				}
-				docsA = docsA[:0]
-				for _, r := range groups[g] {
-					docsA = append(docsA, r.doc)
-				}
-				// Pairs inside the group: identical units.
-				out = appendPairs(out, docsA, docsA)
-				if err := idx.Query(reps[g], &c); err != nil {
-					return
-				}
-				if c.HotBands > 0 {
-					hot.Add(int64(c.HotBands))
-				}
-				for _, id := range c.IDs {
-					if int(id) <= g || boiler[id] {
-						continue
-					}
-					for _, r := range groups[id] {
-						out = appendPairs(out, docsA, []int32{r.doc})
-					}
-				}
-				if len(out) > compactAt {
-					slices.Sort(out)
-					out = slices.Compact(out)
-					compactAt = max(compactAt, 2*len(out))
-				}
-			}, func() {
-				mu.Lock()
-				perWorker = append(perWorker, out)
-				mu.Unlock()
-			}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
+	// Document pairs: within each group (identical units), and across
+	// candidate groups; boilerplate groups take no part.
 	var all []uint64
-	for _, w := range perWorker {
-		all = append(all, w...)
+	docsOf := func(g int) []int32 {
+		var ds []int32
+		for _, r := range groups[g] {
+			ds = append(ds, r.doc)
+		}
+		return ds
+	}
+	for g := range groups {
+		if !boiler[g] && len(groups[g]) > 1 {
+			ds := docsOf(g)
+			all = appendPairs(all, ds, ds)
+		}
+	}
+	for _, gp := range groupPairs {
+		ga, gb := int(gp>>32), int(uint32(gp))
+		if boiler[ga] || boiler[gb] {
+			continue
+		}
+		all = appendPairs(all, docsOf(ga), docsOf(gb))
 	}
 	slices.Sort(all)
-	limits.HotBuckets = int(hot.Load())
 	return slices.Compact(all), limits, nil
+}
+
+// queryPairs builds the configured index over the group representatives
+// and queries it with each of them: the pairs SelfJoin computes in batch.
+func (d *Detector) queryPairs(ctx context.Context, reps []minhash.Signature) ([]uint64, int, error) {
+	idx, err := d.newIndex(len(reps))
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, s := range reps {
+		if _, err := idx.Add(s); err != nil {
+			return nil, 0, err
+		}
+	}
+	perGroup := make([][]uint64, len(reps))
+	var hot atomic.Int64
+	err = parallel(ctx, len(reps), d.cfg.workers, func() func(i int) {
+		var c minhash.Candidates
+		return func(g int) {
+			if err := idx.Query(reps[g], &c); err != nil {
+				return
+			}
+			hot.Add(int64(c.HotBands))
+			for _, id := range c.IDs {
+				if int(id) > g {
+					perGroup[g] = append(perGroup[g], uint64(g)<<32|uint64(id))
+				}
+			}
+		}
+	})
+	var all []uint64
+	for _, p := range perGroup {
+		all = append(all, p...)
+	}
+	return all, int(hot.Load()), err
 }
 
 // distinctDocs counts the documents a group of units lies in (a document
