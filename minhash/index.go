@@ -107,18 +107,16 @@ func NewLSH(p Params, opts ...LSHOption) (*LSH, error) {
 	return l, nil
 }
 
-// tableSize returns the power of two that holds n entries under the
-// maximum load.
+// tableSize returns the number of slots that holds n entries at the
+// maximum load: tables are not powers of two (a slot's home is found by
+// multiplying, not masking), so a batch fills its table to exactly 3/4.
 func tableSize(n int) int {
-	size := 16
-	for size*maxLoadNum < n*maxLoadDen {
-		size *= 2
-	}
-	return size
+	return max(16, n*maxLoadDen/maxLoadNum+1)
 }
 
-// A table grows when it is more than 3/4 full: linear probing stays short
-// and a slot costs at most 8/(3/8) ≈ 21 bytes per entry just after growth.
+// A table grows when it is more than 3/4 full: linear probing stays short.
+// A slot costs 8/(3/4) ≈ 11 bytes per entry after a batch, and at most
+// 8/(3/8) ≈ 21 bytes just after a table doubles under single Adds.
 const (
 	maxLoadNum = 3
 	maxLoadDen = 4
@@ -240,24 +238,31 @@ func (t *table) reserve(n int) {
 func (t *table) grow(size int) {
 	old := t.slots
 	t.slots = make([]uint64, size)
-	mask := uint64(size - 1)
 	t.used = 0
 	for _, s := range old {
 		if uint32(s) == 0 { // empty or tombstone
 			continue
 		}
 		t.used++
-		i := home(uint32(s>>32), mask)
+		i := home(uint32(s>>32), size)
 		for t.slots[i] != 0 {
-			i = (i + 1) & mask
+			i = next(i, size)
 		}
 		t.slots[i] = s
 	}
 }
 
-// home is a fingerprint's first slot. Fingerprints are already uniform, so
-// their low bits serve (the table never exceeds 2^32 slots).
-func home(fp uint32, mask uint64) uint64 { return uint64(fp) & mask }
+// home is a fingerprint's first slot in a table of size slots: fingerprints
+// are uniform, so Lemire's multiply-shift spreads them over any size.
+func home(fp uint32, size int) int { return int(uint64(fp) * uint64(size) >> 32) }
+
+// next is the slot after i, wrapping around.
+func next(i, size int) int {
+	if i++; i == size {
+		return 0
+	}
+	return i
+}
 
 func (t *table) insert(fp uint32, id ID, bucketCap int) {
 	if t.hot != nil {
@@ -269,14 +274,14 @@ func (t *table) insert(fp uint32, id ID, bucketCap int) {
 	if (t.used+1)*maxLoadDen > len(t.slots)*maxLoadNum {
 		t.grow(2 * len(t.slots))
 	}
-	mask := uint64(len(t.slots) - 1)
-	i := home(fp, mask)
+	size := len(t.slots)
+	i := home(fp, size)
 	count := 0
 	for t.slots[i] != 0 {
 		if s := t.slots[i]; uint32(s>>32) == fp && uint32(s) != 0 {
 			count++
 		}
-		i = (i + 1) & mask
+		i = next(i, size)
 	}
 	if bucketCap > 0 && count >= bucketCap {
 		t.makeHot(fp, count+1)
@@ -290,13 +295,13 @@ func (t *table) insert(fp uint32, id ID, bucketCap int) {
 // bucket that big is boilerplate, and listing it would make work quadratic.
 // Its entries all lie in the probe run from its home to the first empty
 // slot, so this costs the run, not the table.
-func (t *table) makeHot(fp uint32, size int) {
+func (t *table) makeHot(fp uint32, entries int) {
 	if t.hot == nil {
 		t.hot = make(map[uint32]int)
 	}
-	t.hot[fp] = size
-	mask := uint64(len(t.slots) - 1)
-	for i := home(fp, mask); t.slots[i] != 0; i = (i + 1) & mask {
+	t.hot[fp] = entries
+	size := len(t.slots)
+	for i := home(fp, size); t.slots[i] != 0; i = next(i, size) {
 		if uint32(t.slots[i]>>32) == fp {
 			t.slots[i] = uint64(fp) << 32 // tombstone: keeps probe runs intact
 		}
@@ -311,8 +316,8 @@ func (t *table) lookup(fp uint32, dst []ID) ([]ID, bool) {
 			return dst, true
 		}
 	}
-	mask := uint64(len(t.slots) - 1)
-	for i := home(fp, mask); t.slots[i] != 0; i = (i + 1) & mask {
+	size := len(t.slots)
+	for i := home(fp, size); t.slots[i] != 0; i = next(i, size) {
 		if s := t.slots[i]; uint32(s>>32) == fp && uint32(s) != 0 {
 			dst = append(dst, ID(uint32(s))-1)
 		}

@@ -306,7 +306,8 @@ func TestLSHAddBatchEqualsRepeatedAdd(t *testing.T) {
 				require.NoError(t, batch.Query(q, &c2))
 				require.Equal(t, c1, c2, "query %d", i)
 			}
-			assert.Equal(t, one.BytesPerEntry(), batch.BytesPerEntry())
+			// A batch sizes its tables exactly; single Adds grow by doubling.
+			assert.LessOrEqual(t, batch.BytesPerEntry(), one.BytesPerEntry())
 		})
 	}
 }

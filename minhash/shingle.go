@@ -30,6 +30,16 @@ func shingleHash(window []Token, seed uint64) uint64 {
 	return mix64(h)
 }
 
+// shingleOf is shingleHash over the words' hashes alone.
+func shingleOf(hashes []uint64, seed uint64) uint64 {
+	h := seed ^ uint64(len(hashes))*0x9e3779b97f4a7c15
+	for _, t := range hashes {
+		h = (h ^ t) * 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+	}
+	return mix64(h)
+}
+
 // mix64 is the finaliser of SplitMix64: a bijection that spreads every input
 // bit over the output.
 func mix64(x uint64) uint64 {

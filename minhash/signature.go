@@ -42,6 +42,7 @@ type Sketcher struct {
 	seed   uint64
 	filled []uint64 // bitmap of bins that received a shingle
 	probes []uint16 // the first probeDepth densification targets of each bin
+	key    uint64   // the seed's mixing key
 }
 
 // probeDepth is how many densification probes per bin are precomputed:
@@ -79,6 +80,16 @@ func (s *Sketcher) Sketch(dst Signature, shingles []uint64) (Signature, error) {
 	if len(shingles) == 0 {
 		return dst, ErrEmpty
 	}
+	dst = s.start(dst)
+	for _, h := range shingles {
+		s.push(dst, h)
+	}
+	s.densify(dst)
+	return dst, nil
+}
+
+// start readies dst (grown as needed) for pushes: every bin empty.
+func (s *Sketcher) start(dst Signature) Signature {
 	if cap(dst) < s.n {
 		dst = make(Signature, s.n)
 	}
@@ -87,21 +98,20 @@ func (s *Sketcher) Sketch(dst Signature, shingles []uint64) (Signature, error) {
 		dst[i] = ^uint32(0)
 	}
 	clear(s.filled)
-	n := uint64(s.n)
-	key := s.seed*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019
-	for _, h := range shingles {
-		x := mix64(h ^ key)
-		// The high half picks the bin (Lemire's fast range reduction),
-		// the low half is the value: independent bits of one hash.
-		bin := ((x >> 32) * n) >> 32
-		v := uint32(x)
-		if v < dst[bin] {
-			dst[bin] = v
-		}
-		s.filled[bin>>6] |= 1 << (bin & 63)
+	s.key = s.seed*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019
+	return dst
+}
+
+// push adds one shingle hash to the signature being built in dst.
+func (s *Sketcher) push(dst Signature, h uint64) {
+	x := mix64(h ^ s.key)
+	// The high half picks the bin (Lemire's fast range reduction), the
+	// low half is the value: independent bits of one hash.
+	bin := ((x >> 32) * uint64(s.n)) >> 32
+	if v := uint32(x); v < dst[bin] {
+		dst[bin] = v
 	}
-	s.densify(dst)
-	return dst, nil
+	s.filled[bin>>6] |= 1 << (bin & 63)
 }
 
 // densify fills each empty bin with the value of a non-empty bin found by a
@@ -118,23 +128,32 @@ func (s *Sketcher) densify(dst Signature) {
 		return
 	}
 	n := uint64(s.n)
-	for i := uint64(0); i < n; i++ {
-		if s.filled[i>>6]&(1<<(i&63)) != 0 {
-			continue
+	for w, word := range s.filled {
+		empty := ^word
+		if rest := n - uint64(w)*64; rest < 64 {
+			empty &= 1<<rest - 1
 		}
-		found := false
-		for _, j := range s.probes[i*probeDepth : (i+1)*probeDepth] {
-			if s.filled[j>>6]&(1<<(j&63)) != 0 {
-				dst[i] = dst[j]
-				found = true
-				break
-			}
+		for ; empty != 0; empty &= empty - 1 {
+			i := uint64(w)*64 + uint64(bits.TrailingZeros64(empty))
+			s.fill(dst, i)
 		}
-		for attempt := uint64(probeDepth + 1); !found; attempt++ {
-			if j := s.probe(i, attempt); s.filled[j>>6]&(1<<(j&63)) != 0 {
-				dst[i] = dst[j]
-				found = true
-			}
+	}
+}
+
+// fill gives empty bin i the value of the first filled bin on its probe
+// sequence.
+func (s *Sketcher) fill(dst Signature, i uint64) {
+	for _, j := range s.probes[i*probeDepth : (i+1)*probeDepth] {
+		if s.filled[j>>6]&(1<<(j&63)) != 0 {
+			dst[i] = dst[j]
+			return
+		}
+	}
+	// densify only runs with at least one filled bin, so this ends.
+	for attempt := uint64(probeDepth + 1); ; attempt++ {
+		if j := s.probe(i, attempt); s.filled[j>>6]&(1<<(j&63)) != 0 {
+			dst[i] = dst[j]
+			return
 		}
 	}
 }
