@@ -28,7 +28,7 @@ func Example() {
 	}
 	fmt.Printf("estimated Jaccard similarity: %.2f\n", j)
 	// Output:
-	// estimated Jaccard similarity: 0.55
+	// estimated Jaccard similarity: 0.59
 }
 
 // Build an LSH index of passages and find the candidates for a new one.

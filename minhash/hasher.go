@@ -32,36 +32,29 @@ func (h *Hasher) Sign(text string) (Signature, error) { return h.SignTo(nil, tex
 // SignTo writes the signature of text into dst (grown as needed) and
 // returns it: with a reused dst, signing allocates nothing.
 func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
-	// One pass: each word's hash goes into a window of the last k, and
-	// each full window's shingle straight into the sketch, with no token
+	// One pass: each word's hash rolls into the shingle hash, and each
+	// full window's shingle goes straight into the sketch, with no token
 	// or shingle lists. The result equals SignTokens on Tokens(text).
-	k := h.p.Shingle
-	var window [MaxShingle]uint64
+	var r roller
+	r.reset(h.p.Shingle, h.p.Seed)
 	scan, _ := h.tok.prepare(text)
 	h.tok.keep = false
 	dst = h.sk.start(dst)
-	n := 0
 	for pos := 0; ; {
 		start, _, th, next := h.tok.next(scan, pos)
 		if start < 0 {
 			break
 		}
 		pos = next
-		if n < k {
-			window[n] = th
-		} else {
-			copy(window[:k-1], window[1:k])
-			window[k-1] = th
-		}
-		if n++; n >= k {
-			h.sk.push(dst, shingleOf(window[:k], h.p.Seed))
+		if sh, full := r.push(th); full {
+			h.sk.push(dst, sh)
 		}
 	}
 	switch {
-	case n == 0:
+	case r.n == 0:
 		return dst, ErrEmpty
-	case n < k:
-		h.sk.push(dst, shingleOf(window[:n], h.p.Seed))
+	case r.n < r.k:
+		h.sk.push(dst, r.partial(h.p.Seed))
 	}
 	h.sk.densify(dst)
 	return dst, nil

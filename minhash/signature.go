@@ -104,9 +104,11 @@ func (s *Sketcher) start(dst Signature) Signature {
 
 // push adds one shingle hash to the signature being built in dst.
 func (s *Sketcher) push(dst Signature, h uint64) {
-	x := mix64(h ^ s.key)
-	// The high half picks the bin (Lemire's fast range reduction), the
-	// low half is the value: independent bits of one hash.
+	// Shingle hashes are XORs of fully mixed word hashes: one multiply
+	// and shift spread them enough. The high half picks the bin (Lemire's
+	// fast range reduction), the low half is the value.
+	x := (h ^ s.key) * 0xbf58476d1ce4e5b9
+	x ^= x >> 31
 	bin := ((x >> 32) * uint64(s.n)) >> 32
 	if v := uint32(x); v < dst[bin] {
 		dst[bin] = v

@@ -54,7 +54,7 @@ type segmap struct {
 // (almost all text is, curly quotes included), else its NFKC form, whose
 // spans map back through t.segs.
 func (t *Tokenizer) prepare(text string) (scan string, mapped bool) {
-	n := norm.NFKC.QuickSpanString(text)
+	n := nfkcPrefix(text)
 	if n == len(text) {
 		return text, false
 	}
@@ -81,6 +81,56 @@ func (t *Tokenizer) prepare(text string) (scan string, mapped bool) {
 	// The scan reads t.nfkc as a string without copying it; nothing
 	// writes to t.nfkc until the next prepare.
 	return unsafe.String(&t.nfkc[0], len(t.nfkc)), true
+}
+
+// nfkcPrefix returns the length of text's longest prefix known to be in
+// NFKC. It skips ASCII, and the curly quotes, dashes and bullet of news
+// text (NFKC-stable starters that compose with nothing), itself, and asks
+// x/text only about other characters, from the character before them,
+// which a combining mark could join.
+func nfkcPrefix(text string) int {
+	stable := func(i int) bool { // ‘ ’ “ ” – — •
+		if i+2 >= len(text) || text[i] != 0xe2 || text[i+1] != 0x80 {
+			return false
+		}
+		switch text[i+2] {
+		case 0x93, 0x94, 0x98, 0x99, 0x9c, 0x9d, 0xa2:
+			return true
+		}
+		return false
+	}
+	for i := 0; i < len(text); {
+		switch {
+		case i+8 <= len(text) && ascii8(text[i:i+8]):
+			i += 8
+		case text[i] < utf8.RuneSelf:
+			i++
+		case stable(i):
+			i += 3
+		default:
+			end := i
+			for end < len(text) && text[end] >= utf8.RuneSelf && !stable(end) {
+				end++
+			}
+			start := i
+			if i > 0 {
+				_, size := utf8.DecodeLastRuneInString(text[:i])
+				start = i - size
+			}
+			if n := norm.NFKC.QuickSpanString(text[start:end]); n < end-start {
+				return start + n
+			}
+			i = end
+		}
+	}
+	return len(text)
+}
+
+// ascii8 reports whether the eight bytes of s are ASCII.
+func ascii8(s string) bool {
+	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return v&0x8080808080808080 == 0
 }
 
 // origin maps a token's span in the NFKC text back to the original text: a
