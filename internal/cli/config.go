@@ -37,6 +37,7 @@ type Config struct {
 	Workers       int              `yaml:"workers"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
+	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
 	path          string           // the file it came from, if any
 	params        minhash.Params   // derived
 	extra         []reprint.Option // derived

@@ -1,0 +1,733 @@
+package reprint
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/segment"
+	"github.com/reprint-dev/reprint/internal/store"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// AuditSchemaV1 is the value of AuditReport.Schema.
+const AuditSchemaV1 = "reprint/audit/v1"
+
+// DefaultAuditMinWords is the default shortest passage an audit counts:
+// about a sentence. Shorter matches between news stories are often stock
+// phrases ("said in a statement on Tuesday").
+const DefaultAuditMinWords = 12
+
+// The rules a finding falls under.
+const (
+	// RuleUncredited: a passage from a wire source that the article does
+	// not credit near the passage.
+	RuleUncredited = "uncredited-wire-copy"
+	// RuleAttributed: a passage from a wire source that the article
+	// credits in the same or an adjacent sentence.
+	RuleAttributed = "attributed-wire-copy"
+	// RuleRecycled: a passage from a reference document that is not a
+	// wire source (never a violation).
+	RuleRecycled = "recycled-text"
+)
+
+// Policy says which recycled passages an audit counts and how much of an
+// article they may make up.
+type Policy struct {
+	// MinWords is the shortest passage that counts, in words.
+	MinWords int `json:"min_words" yaml:"min_words"`
+	// MaxShare is the largest share (0..1) of an article's words that may
+	// come from counted passages; an article above it violates the
+	// policy, and so do its counted passages.
+	MaxShare float64 `json:"max_share" yaml:"max_share"`
+	// AllowAttributed leaves passages that the article credits to their
+	// agency uncounted.
+	AllowAttributed bool `json:"allow_attributed" yaml:"allow_attributed"`
+	// Wire names the sources that are wire agencies, matched against the
+	// reference documents' Source without regard to case, with the usual
+	// aliases ("AP" = "Associated Press"). Empty: every reference
+	// document counts as wire.
+	Wire []string `json:"wire" yaml:"wire"`
+}
+
+// DefaultPolicy returns the default policy: passages of at least
+// DefaultAuditMinWords words, no uncredited wire copy at all, credited
+// copy allowed, every reference document a wire source.
+func DefaultPolicy() Policy {
+	return Policy{MinWords: DefaultAuditMinWords, MaxShare: 0, AllowAttributed: true, Wire: []string{}}
+}
+
+// Validate reports whether p is usable.
+func (p Policy) Validate() error {
+	if p.MinWords < 1 {
+		return fmt.Errorf("reprint: policy min_words %d must be at least 1", p.MinWords)
+	}
+	if !(p.MaxShare >= 0 && p.MaxShare <= 1) {
+		return fmt.Errorf("reprint: policy max_share %v must be within [0, 1]", p.MaxShare)
+	}
+	return nil
+}
+
+// AuditReport is the result of an audit. It marshals with encoding/json;
+// its content and order are deterministic for the same inputs.
+type AuditReport struct {
+	Schema    string      `json:"schema"`
+	Tool      Tool        `json:"tool"`
+	Params    IndexParams `json:"params"`
+	Policy    Policy      `json:"policy"`
+	Reference Reference   `json:"reference"`
+	Summary   Summary     `json:"summary"`
+	// Articles are the audited documents in input order.
+	Articles []ArticleAudit `json:"articles"`
+	// Stale lists baseline entries that matched no finding (see
+	// ApplyBaseline).
+	Stale  []BaselineEntry `json:"stale_baseline"`
+	Errors []InputError    `json:"errors"`
+}
+
+// Reference describes what the articles were audited against.
+type Reference struct {
+	// Index is the index file, empty for reference files indexed on the
+	// fly.
+	Index     string `json:"index,omitempty"`
+	Documents int    `json:"documents"`
+	// HotAnchors counts anchors left out as boilerplate (held by more
+	// than IndexOptions.HotAnchors reference documents).
+	HotAnchors int `json:"hot_anchors"`
+}
+
+// Summary counts an audit's outcome.
+type Summary struct {
+	Articles   int `json:"articles"`
+	Violating  int `json:"violating"`
+	Findings   int `json:"findings"`
+	Violations int `json:"violations"`
+	Suppressed int `json:"suppressed"`
+}
+
+// ArticleAudit is the audit of one article.
+type ArticleAudit struct {
+	ID     string `json:"id"`
+	Path   string `json:"path,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Source string `json:"source,omitempty"`
+	Words  int    `json:"words"`
+	// RecycledShare is the share of the article's words in any finding.
+	RecycledShare float64 `json:"recycled_share"`
+	// CountedShare is the share in the findings the policy counts: from a
+	// wire source, not suppressed, and not credited when credit is allowed.
+	CountedShare float64 `json:"counted_share"`
+	Violation    bool    `json:"violation"`
+	// Ignored is the reason given in the article for ignoring it, if any.
+	Ignored  string    `json:"ignored,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// Finding is one recycled passage of an article.
+type Finding struct {
+	Rule string `json:"rule"`
+	// Start and End are byte offsets of the passage in the article's
+	// file (as in Report); Line and Column (1-based) locate Start, and
+	// EndLine and EndColumn locate End, just past the passage (as SARIF's
+	// endColumn does), columns in UTF-16 code units (SARIF's default
+	// column kind).
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Text      string `json:"text"`
+	Words     int    `json:"words"`
+	// Share is the passage's share of the article's words.
+	Share      float64 `json:"share"`
+	Similarity float64 `json:"similarity"`
+	// Reference is the reference document the passage matches best;
+	// AlsoIn lists other reference documents holding it.
+	Reference FindingRef `json:"reference"`
+	AlsoIn    []string   `json:"also_in,omitempty"`
+	// Wire says the reference is a wire source under the policy.
+	Wire bool `json:"wire"`
+	// Attributed says the article credits the source in the passage's
+	// sentence or the one before or after; Attribution is the credit.
+	Attributed  bool   `json:"attributed"`
+	Attribution string `json:"attribution,omitempty"`
+	// Counted says the policy counts the passage; Violation that it
+	// counts and its article is over the policy's share.
+	Counted   bool `json:"counted"`
+	Violation bool `json:"violation"`
+	// Fingerprint identifies the passage by its normalised text (see
+	// minhash.Normalize), so that it survives the passage moving in the
+	// file; baselines key on it.
+	Fingerprint string `json:"fingerprint"`
+	// Suppressed says why a finding that would count does not: "baseline"
+	// or the article's ignore reason.
+	Suppressed string `json:"suppressed,omitempty"`
+
+	tokStart, tokEnd int
+}
+
+// FindingRef is the reference side of a finding.
+type FindingRef struct {
+	ID     string `json:"id"`
+	Title  string `json:"title,omitempty"`
+	Source string `json:"source,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Date   string `json:"date,omitempty"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Text   string `json:"text"`
+}
+
+// Audit checks each of docs against the index's documents under policy p
+// and returns the findings. A document that is also in the index (same
+// ID) is still audited, against the others.
+func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditReport, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := ix.cfg
+	cfg.minWords = p.MinWords
+	st, err := ix.Stats()
+	if err != nil {
+		return nil, err
+	}
+	rep := &AuditReport{
+		Schema: AuditSchemaV1, Tool: Tool{Name: "reprint", Version: Version}, Params: ix.ip, Policy: p,
+		Reference: Reference{Documents: st.Documents}, Articles: make([]ArticleAudit, len(docs)),
+		Stale: []BaselineEntry{}, Errors: []InputError{},
+	}
+	if rep.Policy.Wire == nil {
+		rep.Policy.Wire = []string{}
+	}
+	if ix.temp == "" {
+		rep.Reference.Index = ix.st.Path()
+	}
+
+	// Prepare the targets and gather the keys they look up.
+	targets := make([]prepared, len(docs))
+	keys := make([][]uint32, len(docs))
+	err = parallel(ctx, len(docs), cfg.workers, func() func(i int) {
+		h, _ := minhash.NewHasher(cfg.params)
+		return func(i int) {
+			targets[i] = prepareDoc(h, cfg, docs[i].Text)
+			keys[i] = queryKeys(targets[i].entries)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var all []uint32
+	for _, k := range keys {
+		all = append(all, k...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+
+	// Look the keys up and read the candidates, in one snapshot.
+	cands := make([][]uint32, len(docs))
+	var nums []uint32
+	records := map[uint32][]byte{}
+	err = ix.st.View(func(v *store.View) error {
+		found, hot, err := v.Lookup(all, ix.opts.HotAnchors)
+		if err != nil {
+			return err
+		}
+		rep.Reference.HotAnchors = hot
+		for i, ks := range keys {
+			for _, k := range ks {
+				cands[i] = append(cands[i], found[k]...)
+			}
+			slices.Sort(cands[i])
+			cands[i] = slices.Compact(cands[i])
+			nums = append(nums, cands[i]...)
+		}
+		slices.Sort(nums)
+		nums = slices.Compact(nums)
+		for _, n := range nums {
+			rec, err := v.Record(n)
+			if err != nil {
+				return err
+			}
+			if rec != nil {
+				records[n] = rec
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reprint: index %s: %w", ix.st.Path(), err)
+	}
+	nums = slices.DeleteFunc(nums, func(n uint32) bool { return records[n] == nil })
+
+	// Decode and prepare the candidates.
+	refs := make([]Document, len(nums))
+	refPrep := make([]prepared, len(nums))
+	refOf := make(map[uint32]int, len(nums))
+	for i, n := range nums {
+		refOf[n] = i
+	}
+	var mu sync.Mutex
+	var decodeErr error
+	err = parallel(ctx, len(nums), cfg.workers, func() func(i int) {
+		h, _ := minhash.NewHasher(cfg.params)
+		return func(i int) {
+			d, err := decodeDocument(records[nums[i]])
+			if err != nil {
+				mu.Lock()
+				decodeErr = err
+				mu.Unlock()
+				return
+			}
+			refs[i], refPrep[i] = d, prepareDoc(h, cfg, d.Text)
+		}
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reprint: index %s: %w", ix.st.Path(), err)
+	}
+
+	// Align each target with its candidates and build its findings.
+	wire := newWireSet(p.Wire)
+	err = parallel(ctx, len(docs), cfg.workers, func() func(i int) {
+		var al align.Aligner
+		return func(i int) {
+			var hits []hit
+			for _, n := range cands[i] {
+				r, ok := refOf[n]
+				if !ok || refs[r].ID == docs[i].ID {
+					continue
+				}
+				segs, _ := alignDocs(&al, cfg, &targets[i], &refPrep[r])
+				for _, s := range segs {
+					hits = append(hits, hit{ref: r, seg: s})
+				}
+			}
+			rep.Articles[i] = buildArticle(docs[i], &targets[i], hits, refs, refPrep, wire)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.evaluate()
+	return rep, nil
+}
+
+// hit is one aligned segment of a target with a reference.
+type hit struct {
+	ref int
+	seg align.Segment
+}
+
+// buildArticle groups an article's hits into findings: overlapping hits
+// on the article's side are one passage, credited to the best reference.
+func buildArticle(doc Document, tp *prepared, hits []hit, refs []Document, refPrep []prepared, wire wireSet) ArticleAudit {
+	a := ArticleAudit{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.tokens), Findings: []Finding{}}
+	slices.SortFunc(hits, func(x, y hit) int {
+		return cmp.Or(cmp.Compare(x.seg.AStart, y.seg.AStart), cmp.Compare(x.seg.AEnd, y.seg.AEnd), cmp.Compare(refs[x.ref].ID, refs[y.ref].ID))
+	})
+	var bounds []segment.Kind
+	for i := 0; i < len(hits); {
+		j, end := i+1, hits[i].seg.AEnd
+		for j < len(hits) && hits[j].seg.AStart < end {
+			end = max(end, hits[j].seg.AEnd)
+			j++
+		}
+		group := hits[i:j]
+		best := group[0]
+		for _, h := range group[1:] {
+			if betterHit(h, best, refs, wire) {
+				best = h
+			}
+		}
+		covered := make([]bool, end-hits[i].seg.AStart)
+		base := hits[i].seg.AStart
+		for _, h := range group {
+			for _, r := range h.seg.Runs {
+				fill(covered, r.AStart-base, r.AEnd-base)
+			}
+		}
+		start := hits[i].seg.AStart
+		f := Finding{tokStart: start, tokEnd: end, Words: count(covered), Similarity: round4(best.seg.Similarity())}
+		f.Start = doc.TextOffset + tp.tokens[start].Start
+		f.End = doc.TextOffset + tp.tokens[end-1].End
+		f.Text = doc.Text[f.Start-doc.TextOffset : f.End-doc.TextOffset]
+		f.Line, f.Column = position(doc, tp, f.Start)
+		f.EndLine, f.EndColumn = position(doc, tp, f.End)
+		f.Share = round4(ratio(f.Words, a.Words))
+		f.Fingerprint = Fingerprint(f.Text)
+		ref, rp := refs[best.ref], &refPrep[best.ref]
+		f.Reference = FindingRef{
+			ID: ref.ID, Title: ref.Title, Source: ref.Source, URL: ref.URL, Date: ref.Date.String(),
+			Start: ref.TextOffset + rp.tokens[best.seg.BStart].Start, End: ref.TextOffset + rp.tokens[best.seg.BEnd-1].End,
+		}
+		f.Reference.Text = ref.Text[f.Reference.Start-ref.TextOffset : f.Reference.End-ref.TextOffset]
+		seen := map[string]bool{ref.ID: true}
+		for _, h := range group {
+			if id := refs[h.ref].ID; !seen[id] {
+				seen[id] = true
+				f.AlsoIn = append(f.AlsoIn, id)
+			}
+		}
+		slices.Sort(f.AlsoIn)
+		f.Wire = wire.has(ref.Source)
+		if bounds == nil {
+			bounds = segment.Boundaries(doc.Text, tp.tokens)
+		}
+		var names []string
+		for _, h := range group {
+			if s := refs[h.ref].Source; s != "" && (wire.has(s) || !f.Wire) {
+				names = append(names, s)
+			}
+		}
+		f.Attribution = credit(doc.Text, tp, bounds, start, end, names)
+		f.Attributed = f.Attribution != ""
+		switch {
+		case !f.Wire:
+			f.Rule = RuleRecycled
+		case f.Attributed:
+			f.Rule = RuleAttributed
+		default:
+			f.Rule = RuleUncredited
+		}
+		a.Findings = append(a.Findings, f)
+		i = j
+	}
+	return a
+}
+
+// betterHit orders the candidate references of one passage: wire sources
+// first, then more words, then the earlier date, then the smaller id.
+func betterHit(h, best hit, refs []Document, wire wireSet) bool {
+	hw, bw := wire.has(refs[h.ref].Source), wire.has(refs[best.ref].Source)
+	if hw != bw {
+		return hw
+	}
+	if hwd, bwd := h.seg.Words(), best.seg.Words(); hwd != bwd {
+		return hwd > bwd
+	}
+	hd, bd := refs[h.ref].Date, refs[best.ref].Date
+	if !hd.IsZero() && !bd.IsZero() {
+		if c := compareDates(hd, bd); c != 0 {
+			return c < 0
+		}
+	}
+	return refs[h.ref].ID < refs[best.ref].ID
+}
+
+// evaluate applies the policy: which findings count, each article's
+// shares, violations and the summary. It runs again after suppressions.
+func (r *AuditReport) evaluate() {
+	r.Summary = Summary{Articles: len(r.Articles)}
+	for i := range r.Articles {
+		a := &r.Articles[i]
+		all := make([]bool, a.Words)
+		counted := make([]bool, a.Words)
+		for j := range a.Findings {
+			f := &a.Findings[j]
+			f.Counted = f.Wire && f.Suppressed == "" && !(f.Attributed && r.Policy.AllowAttributed)
+			fill(all, f.tokStart, f.tokEnd)
+			if f.Counted {
+				fill(counted, f.tokStart, f.tokEnd)
+			}
+		}
+		a.RecycledShare = round4(ratio(count(all), a.Words))
+		a.CountedShare = round4(ratio(count(counted), a.Words))
+		a.Violation = a.CountedShare > r.Policy.MaxShare && count(counted) > 0
+		if a.Violation {
+			r.Summary.Violating++
+		}
+		for j := range a.Findings {
+			f := &a.Findings[j]
+			f.Violation = a.Violation && f.Counted
+			r.Summary.Findings++
+			if f.Violation {
+				r.Summary.Violations++
+			}
+			if f.Suppressed != "" {
+				r.Summary.Suppressed++
+			}
+		}
+	}
+}
+
+// Suppress marks every finding of the article with the given ID as
+// suppressed for reason (an inline ignore), so that none counts.
+func (r *AuditReport) Suppress(article, reason string) {
+	for i := range r.Articles {
+		if a := &r.Articles[i]; a.ID == article {
+			a.Ignored = reason
+			for j := range a.Findings {
+				a.Findings[j].Suppressed = "ignored: " + reason
+			}
+		}
+	}
+	r.evaluate()
+}
+
+// Fingerprint returns the content fingerprint of a passage: the first 16
+// bytes, in hex, of the SHA-256 of its normalised form, so that case,
+// punctuation, quotes and spacing changes and moves do not change it.
+func Fingerprint(passage string) string {
+	sum := sha256.Sum256([]byte(minhash.Normalize(passage)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// BaselineSchemaV1 is the value of Baseline.Schema.
+const BaselineSchemaV1 = "reprint/baseline/v1"
+
+// Baseline lists known findings that an audit accepts, keyed by article
+// and content fingerprint rather than by line, so that editing around a
+// known passage keeps it known.
+type Baseline struct {
+	Schema  string          `json:"schema"`
+	Entries []BaselineEntry `json:"entries"`
+}
+
+// BaselineEntry is one known finding. Rule, Reference and Excerpt are for
+// people reading the file; matching uses Article and Fingerprint.
+type BaselineEntry struct {
+	Article     string `json:"article"`
+	Fingerprint string `json:"fingerprint"`
+	Rule        string `json:"rule,omitempty"`
+	Reference   string `json:"reference,omitempty"`
+	Excerpt     string `json:"excerpt,omitempty"`
+}
+
+// Baseline returns a baseline holding every finding the policy counts,
+// sorted, ready to be written as JSON.
+func (r *AuditReport) Baseline() Baseline {
+	b := Baseline{Schema: BaselineSchemaV1, Entries: []BaselineEntry{}}
+	for _, a := range r.Articles {
+		for _, f := range a.Findings {
+			if f.Counted || f.Suppressed == "baseline" {
+				b.Entries = append(b.Entries, BaselineEntry{
+					Article: a.ID, Fingerprint: f.Fingerprint, Rule: f.Rule,
+					Reference: f.Reference.ID, Excerpt: excerpt(f.Text, 80),
+				})
+			}
+		}
+	}
+	slices.SortFunc(b.Entries, func(x, y BaselineEntry) int {
+		return cmp.Or(cmp.Compare(x.Article, y.Article), cmp.Compare(x.Fingerprint, y.Fingerprint))
+	})
+	b.Entries = slices.CompactFunc(b.Entries, func(x, y BaselineEntry) bool {
+		return x.Article == y.Article && x.Fingerprint == y.Fingerprint
+	})
+	return b
+}
+
+// ApplyBaseline suppresses the findings the baseline knows and records in
+// r.Stale the entries that matched none of the audited articles' findings.
+// Entries for articles that were not audited are not stale: a CI run that
+// audits only changed files keeps the others' entries.
+func (r *AuditReport) ApplyBaseline(b Baseline) {
+	known := map[[2]string]bool{}
+	for _, e := range b.Entries {
+		known[[2]string{e.Article, e.Fingerprint}] = false
+	}
+	audited := map[string]bool{}
+	for i := range r.Articles {
+		a := &r.Articles[i]
+		audited[a.ID] = true
+		for j := range a.Findings {
+			f := &a.Findings[j]
+			k := [2]string{a.ID, f.Fingerprint}
+			if _, ok := known[k]; ok {
+				known[k] = true
+				if f.Suppressed == "" {
+					f.Suppressed = "baseline"
+				}
+			}
+		}
+	}
+	r.Stale = []BaselineEntry{}
+	for _, e := range b.Entries {
+		if audited[e.Article] && !known[[2]string{e.Article, e.Fingerprint}] {
+			r.Stale = append(r.Stale, e)
+		}
+	}
+	r.evaluate()
+}
+
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// position returns the 1-based line and UTF-16 column of file offset off
+// in a document. Text before TextOffset on Text's first line (a seed
+// file's date prefix) counts in the column when no lines precede Text.
+func position(doc Document, tp *prepared, off int) (line, col int) {
+	rel := off - doc.TextOffset
+	line = doc.LineOffset + lineOf(tp.lines, rel)
+	lineStart := 0
+	if i := strings.LastIndexByte(doc.Text[:rel], '\n'); i >= 0 {
+		lineStart = i + 1
+	} else if doc.LineOffset == 0 {
+		col = doc.TextOffset
+	}
+	for _, r := range doc.Text[lineStart:rel] {
+		col++
+		if r >= 0x10000 {
+			col++
+		}
+	}
+	return line, col + 1
+}
+
+// wireSet matches sources against the policy's wire list.
+type wireSet map[string]bool // canonical names; nil means "everything"
+
+func newWireSet(names []string) wireSet {
+	if len(names) == 0 {
+		return nil
+	}
+	w := wireSet{}
+	for _, n := range names {
+		w[canonicalAgency(n)] = true
+	}
+	return w
+}
+
+func (w wireSet) has(source string) bool {
+	return w == nil || w[canonicalAgency(source)]
+}
+
+// agencies lists the spellings of well-known news agencies; the first is
+// the canonical name.
+var agencies = [][]string{
+	{"reuters", "thomson reuters"},
+	{"ap", "associated press", "the associated press"},
+	{"afp", "agence france-presse", "agence france presse"},
+	{"upi", "united press international"},
+	{"dpa", "deutsche presse-agentur"},
+	{"bloomberg", "bloomberg news"},
+	{"xinhua", "xinhua news agency"},
+	{"efe", "agencia efe"},
+	{"ansa"},
+	{"pa", "press association", "pa media"},
+	{"kyodo", "kyodo news"},
+	{"tass"},
+}
+
+func canonicalAgency(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, names := range agencies {
+		if slices.Contains(names, s) {
+			return names[0]
+		}
+	}
+	return s
+}
+
+// spellings returns the ways an article may name a source.
+func spellings(source string) []string {
+	c := canonicalAgency(source)
+	for _, names := range agencies {
+		if names[0] == c {
+			out := []string{source}
+			for _, n := range names {
+				if len(n) <= 3 {
+					n = strings.ToUpper(n)
+				}
+				out = append(out, n)
+			}
+			return out
+		}
+	}
+	return []string{source}
+}
+
+var (
+	creditMu  sync.Mutex
+	creditRes = map[string]*regexp.Regexp{}
+)
+
+// creditRe returns the pattern of a credit to source: "(Reuters)",
+// "Reuters reported", "according to Reuters", "told Reuters", "- AP" and
+// the like. Short names (AP, AFP) must keep their capitals.
+func creditRe(source string) *regexp.Regexp {
+	creditMu.Lock()
+	defer creditMu.Unlock()
+	if re, ok := creditRes[source]; ok {
+		return re
+	}
+	var alts []string
+	for _, s := range spellings(source) {
+		q := regexp.QuoteMeta(s)
+		if len(s) > 3 {
+			q = "(?i:" + q + ")"
+		}
+		alts = append(alts, q)
+	}
+	name := `(?:` + strings.Join(alts, "|") + `)`
+	verbs := `(?i:reported|reports|reporting|said|says|wrote|writes|contributed|news agency|newswire|wire service|quoted|cited)`
+	preps := `(?i:according to|told|to|via|from|by|courtesy of|credit:|source:|cited by|quoted by|reported by|reporting by|reports from|report by|told the)`
+	re := regexp.MustCompile(`\(\s*` + name + `\s*\)` +
+		`|\b` + name + `(?:'s)?\s+(?:(?i:news agency|agency)\s+)?` + verbs + `\b` +
+		`|\b` + preps + `\s+(?:(?i:the)\s+)?` + name + `\b` +
+		`|[—–-]\s*` + name + `\b` +
+		`|\b` + name + `/`)
+	creditRes[source] = re
+	return re
+}
+
+// credit returns the credit to one of sources found in the sentence of
+// tokens [start, end) of an article, or in the sentence before or after,
+// or "" when there is none.
+func credit(text string, tp *prepared, bounds []segment.Kind, start, end int, sources []string) string {
+	if len(sources) == 0 {
+		return ""
+	}
+	isStart := func(t int) bool { return t == 0 || bounds[t] >= segment.Sentence }
+	from := start
+	for from > 0 && !isStart(from) {
+		from--
+	}
+	if from > 0 { // the sentence before
+		from--
+		for from > 0 && !isStart(from) {
+			from--
+		}
+	}
+	to, n := end, len(tp.tokens)
+	for to < n && !isStart(to) { // the end of the passage's sentence
+		to++
+	}
+	if to < n { // and of the sentence after
+		to++
+		for to < n && !isStart(to) {
+			to++
+		}
+	}
+	lo, hi := 0, len(text)
+	if from > 0 {
+		lo = tp.tokens[from-1].End
+	}
+	if to < n {
+		hi = tp.tokens[to].Start
+	}
+	window := text[lo:hi]
+	slices.Sort(sources)
+	for _, s := range slices.Compact(sources) {
+		if m := creditRe(s).FindString(window); m != "" {
+			return strings.TrimSpace(m)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,446 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/reader"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// indexFlags are the flags of the index commands.
+type indexFlags struct {
+	index       string
+	configPath  string
+	timeout     time.Duration
+	c           Config
+	batch       int
+	listIDs     bool
+	format      string
+	paramsFlags bool // whether the params flags were registered
+}
+
+// register adds the flags every index command has; params adds the
+// similarity params and input flags of commands that read documents.
+func (f *indexFlags) register(cmd *cobra.Command, params bool) {
+	d := defaults()
+	fl := cmd.Flags()
+	fl.StringVar(&f.index, "index", "", "the index file (required)")
+	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+ConfigFileName+" found by walking up from the working directory)")
+	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index")
+	if params {
+		f.paramsFlags = true
+		fl.Float64Var(&f.c.Threshold, "threshold", d.Threshold, "Jaccard similarity the LSH bands are tuned for (a new index stores it)")
+		fl.IntVar(&f.c.Shingle, "shingle", d.Shingle, "words per shingle in signatures and alignment")
+		fl.IntVar(&f.c.VerifyShingle, "verify-shingle", d.VerifyShingle, "words per shingle in anchors and exact verification")
+		fl.IntVar(&f.c.NumHash, "num-hash", d.NumHash, "hash values per signature")
+		fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
+		fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
+		registerInputFlags(fl, &f.c)
+	}
+}
+
+// registerInputFlags adds the flags that say how to read inputs.
+func registerInputFlags(fl *pflag.FlagSet, c *Config) {
+	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
+	fl.StringVar(&c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
+	fl.StringVar(&c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
+	fl.StringVar(&c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
+	fl.StringVar(&c.JSONL.Title, "jsonl-title", "title", "JSON Lines field holding the title")
+	fl.StringVar(&c.JSONL.Source, "jsonl-source", "source", "JSON Lines field holding the source")
+	fl.StringVar(&c.JSONL.URL, "jsonl-url", "url", "JSON Lines field holding the URL")
+}
+
+// resolve reads the configuration file and applies the flags set on the
+// command line. explicit reports whether the similarity params were given
+// (by flag or file) rather than left to the defaults.
+func (f *indexFlags) resolve(cmd *cobra.Command, e *env) (cfg *Config, explicit bool, err error) {
+	cfg, keys, err := loadResolved(e, f.configPath)
+	if err != nil {
+		return nil, false, err
+	}
+	if f.paramsFlags {
+		fl := cmd.Flags()
+		applyInputFlags(fl, cfg, &f.c)
+		for _, p := range []struct {
+			flag, key string
+			apply     func()
+		}{
+			{"threshold", "threshold", func() { cfg.Threshold = f.c.Threshold }},
+			{"shingle", "shingle", func() { cfg.Shingle = f.c.Shingle }},
+			{"verify-shingle", "verify_shingle", func() { cfg.VerifyShingle = f.c.VerifyShingle }},
+			{"num-hash", "num_hash", func() { cfg.NumHash = f.c.NumHash }},
+			{"seed", "seed", func() { cfg.Seed = f.c.Seed }},
+		} {
+			if fl.Changed(p.flag) {
+				p.apply()
+				explicit = true
+			}
+			if keys[p.key] {
+				explicit = true
+			}
+		}
+		if fl.Changed("workers") {
+			cfg.Workers = f.c.Workers
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, false, err
+	}
+	if f.index == "" {
+		return nil, false, usageErr("--index FILE is required")
+	}
+	return cfg, explicit, nil
+}
+
+// loadResolved returns the defaults overlaid with the configuration file,
+// and the top-level keys the file sets.
+func loadResolved(e *env, configPath string) (*Config, map[string]bool, error) {
+	cfg := defaults()
+	path := configPath
+	if path == "" {
+		path = findConfig(e.wd)
+	}
+	keys := map[string]bool{}
+	if path != "" {
+		if err := loadConfig(path, cfg); err != nil {
+			return nil, nil, err
+		}
+		var m map[string]any
+		if data, err := os.ReadFile(path); err == nil && yaml.Unmarshal(data, &m) == nil {
+			for k := range m {
+				keys[k] = true
+			}
+		}
+	}
+	return cfg, keys, nil
+}
+
+func applyInputFlags(fl *pflag.FlagSet, cfg, f *Config) {
+	set := func(name string, apply func()) {
+		if fl.Changed(name) {
+			apply()
+		}
+	}
+	set("stdin-format", func() { cfg.StdinFormat = f.StdinFormat })
+	set("jsonl-id", func() { cfg.JSONL.ID = f.JSONL.ID })
+	set("jsonl-text", func() { cfg.JSONL.Text = f.JSONL.Text })
+	set("jsonl-date", func() { cfg.JSONL.Date = f.JSONL.Date })
+	set("jsonl-title", func() { cfg.JSONL.Title = f.JSONL.Title })
+	set("jsonl-source", func() { cfg.JSONL.Source = f.JSONL.Source })
+	set("jsonl-url", func() { cfg.JSONL.URL = f.JSONL.URL })
+}
+
+// indexOptions returns the options to open an index with: the resolved
+// params when they were given explicitly (so that another index's params
+// are refused), else none (the stored ones, or the defaults).
+func indexOptions(cfg *Config, explicit bool) (reprint.IndexOptions, error) {
+	o := reprint.IndexOptions{Workers: cfg.Workers}
+	if !explicit {
+		return o, nil
+	}
+	b, r, err := minhash.ChooseBands(cfg.NumHash, cfg.Threshold)
+	if err != nil {
+		return o, usageErr("%v", err)
+	}
+	o.Params = minhash.Params{Shingle: cfg.Shingle, NumHash: cfg.NumHash, Seed: cfg.Seed, Bands: b, Rows: r}
+	o.VerifyShingle = cfg.VerifyShingle
+	return o, nil
+}
+
+// openErr classifies an OpenIndex error: wrong params or a file that is
+// not an index are the user's to fix (2); the rest is I/O (3).
+func openErr(err error) error {
+	if errors.Is(err, minhash.ErrParamsMismatch) || errors.Is(err, reprint.ErrNotIndex) ||
+		errors.Is(err, reprint.ErrIndexFormat) || errors.Is(err, os.ErrNotExist) {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return runtimeErr(err)
+}
+
+func (e *env) indexCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "index",
+		Short: "Build and inspect a persistent reference index (add, stats, remove)",
+		Long: `index keeps a reference corpus (for example everything the wire agencies
+sent) in one file, so that reprint audit can check articles against it
+without reading the corpus each time. The file is a go.etcd.io/bbolt
+database: no server. One process may write it while others wait, or any
+number may read it at once.`,
+	}
+	cmd.AddCommand(e.indexAddCommand(), e.indexStatsCommand(), e.indexRemoveCommand(), e.indexCompactCommand())
+	return cmd
+}
+
+func (e *env) indexAddCommand() *cobra.Command {
+	var f indexFlags
+	cmd := &cobra.Command{
+		Use:   "add --index FILE [flags] PATH...",
+		Short: "Create the index or add documents to it (re-adding an id replaces it)",
+		Long: `add reads files, directories, JSON Lines or - (standard input) and adds
+their documents to the index, creating it with the configured params when
+it does not exist. A document whose id is already stored replaces it.
+
+Documents are committed in batches of --batch-size, each one transaction:
+if add is interrupted or killed, the index holds every batch committed
+before, whole, and nothing of the batch in flight. --list-committed prints
+each id to standard output once its batch is durable.
+
+An existing index keeps its params: params given by flag or configuration
+file that differ from the stored ones are refused.`,
+		Example: `  reprint index add --index wire.db wire/
+  reprint index add --index wire.db --stdin-format jsonl - < today.jsonl`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, explicit, err := f.resolve(cmd, e)
+			if err != nil {
+				return err
+			}
+			o, err := indexOptions(cfg, explicit)
+			if err != nil {
+				return err
+			}
+			o.Timeout, o.BatchSize = f.timeout, f.batch
+			done := 0
+			o.OnCommit = func(ids []string) {
+				done += len(ids)
+				if f.listIDs {
+					for _, id := range ids {
+						fmt.Fprintln(e.stdout, id)
+					}
+				}
+			}
+			start := time.Now()
+			ctx := cmd.Context()
+			docs, problems, err := reader.Read(ctx, args, reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat})
+			if err != nil {
+				return runtimeErr(err)
+			}
+			inputErrs := e.printProblems(problems)
+			ix, err := reprint.OpenIndex(f.index, o)
+			if err != nil {
+				return openErr(err)
+			}
+			defer ix.Close()
+			if err := ix.Add(ctx, docs...); err != nil {
+				return runtimeErr(fmt.Errorf("%w (%d documents committed before)", err, done))
+			}
+			st, err := ix.Stats()
+			if err != nil {
+				return runtimeErr(err)
+			}
+			fmt.Fprintf(e.stderr, "reprint: added %d documents to %s in %.1fs; it holds %d documents, %d passages, %s\n",
+				done, f.index, time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
+			if inputErrs > 0 {
+				return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+			}
+			return nil
+		},
+	}
+	f.register(cmd, true)
+	cmd.Flags().IntVar(&f.batch, "batch-size", reprint.DefaultBatchSize, "documents committed per transaction")
+	cmd.Flags().BoolVar(&f.listIDs, "list-committed", false, "print each document id to standard output once its batch is committed")
+	return cmd
+}
+
+// printProblems reports reading problems on stderr and returns how many
+// were errors rather than warnings.
+func (e *env) printProblems(problems []reprint.InputError) int {
+	n := 0
+	for _, p := range problems {
+		kind := "error"
+		if p.Warning {
+			kind = "warning"
+		} else {
+			n++
+		}
+		loc := p.Path
+		if p.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", p.Path, p.Line)
+		}
+		fmt.Fprintf(e.stderr, "reprint: %s: %s: %s\n", kind, loc, p.Error)
+	}
+	return n
+}
+
+func (e *env) indexStatsCommand() *cobra.Command {
+	var f indexFlags
+	cmd := &cobra.Command{
+		Use:   "stats --index FILE",
+		Short: "Print the index's documents, passages, size, params and date range",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, _, err := f.resolve(cmd, e); err != nil {
+				return err
+			}
+			if f.format != "text" && f.format != "json" {
+				return usageErr("--format %q: want text or json", f.format)
+			}
+			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{ReadOnly: true, Timeout: f.timeout})
+			if err != nil {
+				return openErr(err)
+			}
+			defer ix.Close()
+			st, err := ix.Stats()
+			if err != nil {
+				return runtimeErr(err)
+			}
+			if f.format == "json" {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(st)
+			}
+			writeStats(e.stdout, st)
+			return nil
+		},
+	}
+	f.register(cmd, false)
+	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text|json")
+	return cmd
+}
+
+func writeStats(w io.Writer, st reprint.IndexStats) {
+	p := st.Params.Params
+	fmt.Fprintf(w, "index       %s\n", st.Path)
+	fmt.Fprintf(w, "documents   %d\n", st.Documents)
+	fmt.Fprintf(w, "passages    %d\n", st.Passages)
+	fmt.Fprintf(w, "words       %d\n", st.Words)
+	fmt.Fprintf(w, "text        %s\n", humanBytes(int64(st.TextBytes)))
+	ratio := ""
+	if st.TextBytes > 0 {
+		ratio = fmt.Sprintf(" (%.2f× the text)", float64(st.FileBytes)/float64(st.TextBytes))
+	}
+	fmt.Fprintf(w, "file        %s%s\n", humanBytes(st.FileBytes), ratio)
+	fmt.Fprintf(w, "anchors     %d live, %d dead, in %d runs\n", st.Anchors, st.DeadAnchors, st.Runs)
+	fmt.Fprintf(w, "params      shingle %d, num_hash %d, seed %d, bands %d, rows %d, verify_shingle %d, anchor_window %d\n",
+		p.Shingle, p.NumHash, p.Seed, p.Bands, p.Rows, st.Params.VerifyShingle, st.Params.AnchorWindow)
+	if st.Dated > 0 {
+		fmt.Fprintf(w, "dates       %s to %s (%d of %d documents dated)\n",
+			st.First.Format(time.DateOnly), st.Last.Format(time.DateOnly), st.Dated, st.Documents)
+	} else {
+		fmt.Fprintf(w, "dates       none\n")
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func (e *env) indexRemoveCommand() *cobra.Command {
+	var f indexFlags
+	cmd := &cobra.Command{
+		Use:   "remove --index FILE ID...",
+		Short: "Remove documents from the index by id (in one transaction)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			if _, _, err := f.resolve(cmd, e); err != nil {
+				return err
+			}
+			if _, err := os.Stat(f.index); err != nil {
+				return usageErr("index %s: %v", f.index, err)
+			}
+			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+			if err != nil {
+				return openErr(err)
+			}
+			defer ix.Close()
+			var absent []string
+			for _, id := range ids {
+				if _, ok, err := ix.Document(id); err == nil && !ok {
+					absent = append(absent, id)
+				}
+			}
+			n, err := ix.Remove(cmd.Context(), ids...)
+			if err != nil {
+				return runtimeErr(err)
+			}
+			fmt.Fprintf(e.stderr, "reprint: removed %d of %d ids from %s\n", n, len(ids), f.index)
+			if len(absent) > 0 {
+				if len(absent) > 10 {
+					absent = append(absent[:10], "…")
+				}
+				fmt.Fprintf(e.stderr, "reprint: not in the index: %s\n", strings.Join(absent, ", "))
+			}
+			return nil
+		},
+	}
+	f.register(cmd, false)
+	return cmd
+}
+
+func (e *env) indexCompactCommand() *cobra.Command {
+	var (
+		f   indexFlags
+		out string
+	)
+	cmd := &cobra.Command{
+		Use:   "compact --index FILE [-o NEW]",
+		Short: "Rewrite the index without free pages or dead postings (smallest file, e.g. before caching it)",
+		Long: `compact writes a compacted copy of the index: its postings merged into one
+run without those of removed or replaced documents, its pages full. With -o
+the copy goes to NEW; without, it replaces FILE (written beside it, then
+renamed into place). Run it when no other process uses the index: one that
+is waiting for it would go on with the old file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, _, err := f.resolve(cmd, e); err != nil {
+				return err
+			}
+			if _, err := os.Stat(f.index); err != nil {
+				return usageErr("index %s: %v", f.index, err)
+			}
+			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+			if err != nil {
+				return openErr(err)
+			}
+			defer ix.Close()
+			before, err := ix.Stats()
+			if err != nil {
+				return runtimeErr(err)
+			}
+			dst := out
+			if dst == "" {
+				dst = filepath.Join(filepath.Dir(f.index), "."+filepath.Base(f.index)+".compact")
+				os.Remove(dst)
+			}
+			if err := ix.Compact(dst); err != nil {
+				return runtimeErr(err)
+			}
+			if out == "" {
+				if err := os.Rename(dst, f.index); err != nil {
+					os.Remove(dst)
+					return runtimeErr(err)
+				}
+				dst = f.index
+			}
+			fi, err := os.Stat(dst)
+			if err != nil {
+				return runtimeErr(err)
+			}
+			fmt.Fprintf(e.stderr, "reprint: compacted %s (%s) into %s (%s)\n", f.index, humanBytes(before.FileBytes), dst, humanBytes(fi.Size()))
+			return nil
+		},
+	}
+	f.register(cmd, false)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the compacted index here instead of replacing FILE")
+	return cmd
+}

@@ -1,0 +1,47 @@
+package ghactions_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/ghactions"
+)
+
+func report() *reprint.AuditReport {
+	return &reprint.AuditReport{
+		Policy:    reprint.DefaultPolicy(),
+		Reference: reprint.Reference{Documents: 10},
+		Summary:   reprint.Summary{Articles: 2, Violating: 1, Findings: 3, Violations: 1, Suppressed: 1},
+		Articles: []reprint.ArticleAudit{
+			{ID: "a,b:c.md", Path: "content/a,b:c.md", Violation: true, CountedShare: 0.5, Findings: []reprint.Finding{
+				{Rule: reprint.RuleUncredited, Line: 2, Column: 3, EndLine: 2, EndColumn: 40, Words: 20, Counted: true, Violation: true, Reference: reprint.FindingRef{ID: "r1", Source: "Reuters"}},
+				{Rule: reprint.RuleUncredited, Line: 9, Column: 1, Words: 15, Suppressed: "baseline", Reference: reprint.FindingRef{ID: "r2"}},
+			}},
+			{ID: "b.md", Path: "b.md", Findings: []reprint.Finding{
+				{Rule: reprint.RuleAttributed, Line: 1, Column: 1, EndLine: 3, EndColumn: 2, Words: 12, Attributed: true, Attribution: "(Reuters)", Reference: reprint.FindingRef{ID: "r1", Source: "Reuters"}},
+			}},
+		},
+	}
+}
+
+func TestAnnotations(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, ghactions.WriteAnnotations(&buf, report()))
+	assert.Equal(t,
+		"::error file=content/a%2Cb%3Ac.md,line=2,col=3,endLine=2,endColumn=40,title=reprint%3A uncredited-wire-copy::20 words match r1 (Reuters); uncredited wire copy is 50%25 of the article, the policy allows 0%25\n"+
+			"::notice file=b.md,line=1,col=1,endLine=3,endColumn=2,title=reprint%3A attributed-wire-copy::12 words match r1 (Reuters), credited as \"(Reuters)\"\n",
+		buf.String())
+}
+
+func TestSummary(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, ghactions.WriteSummary(&buf, report()))
+	md := buf.String()
+	assert.Contains(t, md, "## reprint audit: ❌ 1 of 2 articles violate the policy")
+	assert.Contains(t, md, "| `a,b:c.md` | **violation** | 50.0% | 2 | 20 words from `r1` (line 2) |")
+	assert.Contains(t, md, "1 finding(s) suppressed")
+}
