@@ -87,6 +87,7 @@ spans, groups the copies into clusters and guesses which came first.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(e.reportCommand(), e.versionCommand())
+	root.AddCommand(e.compareCommand())
 	root.AddCommand(e.indexCommand(), e.auditCommand())
 	return root
 }

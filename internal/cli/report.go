@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/reader"
@@ -15,12 +18,32 @@ import (
 )
 
 func (e *env) reportCommand() *cobra.Command {
-	var f commonFlags
+	var (
+		f  commonFlags
+		vf viewFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "report [flags] PATH...",
 		Short: "Report the recycled passages among files, directories, JSON Lines or stdin",
+		Long: `report finds the passages recycled among the documents named (files,
+directories read recursively, JSON Lines with one story a line, or - for
+standard input) and reports them in one of four formats:
+
+  text   for people (the default): a summary, then each cluster of copies
+         with a word diff of each copy against the longest; coloured on a
+         terminal, marked [-deleted-] {+inserted+} when piped
+  json   the stable machine format (schema reprint/report/v1)
+  csv    one row per matched pair of spans, for spreadsheets
+  html   one self-contained page (no network, no script): copies side by
+         side, a reuse matrix, derivation trees, full texts with the
+         recycled passages marked
+
+Exit status: 0 clean, 2 usage or configuration error, 3 runtime or I/O
+error (an input that could not be read: the report is still written).`,
 		Example: `  reprint report testdata/seeds
-  reprint report --format json -o report.json articles/
+  reprint report --format html -o report.html articles/
+  reprint report --format json -o report.json stories.jsonl
+  reprint report --format csv stories.jsonl > matches.csv
   cat stories.jsonl | reprint report --stdin-format jsonl -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -28,11 +51,27 @@ func (e *env) reportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, inputErrs, err := e.detect(cmd, cfg, args)
+			if err := checkFormat(cfg); err != nil {
+				return err
+			}
+			if err := vf.check(); err != nil {
+				return err
+			}
+			prog := render.NewProgress(e.stderr, e.showProgress())
+			defer prog.Stop()
+			prog.Stage("reading %d input(s)", len(args))
+			docs, rep, inputErrs, err := e.detectDocs(cmd, cfg, args, prog)
 			if err != nil {
 				return err
 			}
-			if err := e.write(cfg, func(w io.Writer) error { return render.Write(w, cfg.Format, rep) }); err != nil {
+			if cfg.Output == "" || cfg.Output == "-" {
+				prog.Stop() // the report may go to the same terminal
+			}
+			prog.Stage("writing the %s report", cfg.Format)
+			r := e.renderer(cfg, vf, docs)
+			err = e.write(cfg, func(w io.Writer) error { return r.Write(w, cfg.Format, rep) })
+			prog.Stop()
+			if err != nil {
 				return err
 			}
 			if inputErrs > 0 {
@@ -41,46 +80,166 @@ func (e *env) reportCommand() *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd, "text|json")
+	f.register(cmd, strings.Join(render.Formats, "|"))
+	vf.register(cmd)
 	return cmd
+}
+
+// viewFlags are the flags of the text views.
+type viewFlags struct {
+	color string
+	width int
+}
+
+func (vf *viewFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&vf.color, "color", "auto", "colour the text view: auto (on a terminal, unless NO_COLOR is set or TERM=dumb)|always|never")
+	cmd.Flags().IntVar(&vf.width, "width", 0, "line width of the text view (default: the terminal's width, else 100)")
+}
+
+func (vf *viewFlags) check() error {
+	switch vf.color {
+	case "auto", "always", "never":
+	default:
+		return usageErr("--color %q: want auto, always or never", vf.color)
+	}
+	if vf.width < 0 {
+		return usageErr("--width %d must not be negative", vf.width)
+	}
+	return nil
+}
+
+// checkFormat refuses an unknown format before any work is done.
+func checkFormat(cfg *Config) error {
+	if err := render.CheckFormat(cfg.Format); err != nil {
+		if cfg.path != "" {
+			return usageErr("--format (flag or %s): %v", cfg.path, err)
+		}
+		return usageErr("--format: %v", err)
+	}
+	return nil
+}
+
+// renderer decides colour and width: colour only when the output is this
+// process's terminal and the user has not asked for none (NO_COLOR,
+// TERM=dumb, --color never); the width of that terminal, else 100 columns.
+func (e *env) renderer(cfg *Config, vf viewFlags, docs []reprint.Document) render.Renderer {
+	r := render.Renderer{Docs: docs, Width: vf.width}
+	toStdout := cfg.Output == "" || cfg.Output == "-"
+	fd, tty := terminal(e.stdout)
+	tty = tty && toStdout
+	r.Color = useColor(vf.color, tty, e.getenv)
+	if r.Width == 0 && tty {
+		if w, _, err := term.GetSize(fd); err == nil && w > 0 {
+			r.Width = w
+		}
+	}
+	return r
+}
+
+// useColor decides colour for a --color mode: always, never, or auto,
+// which colours a terminal unless NO_COLOR is set to anything
+// (https://no-color.org) or TERM is dumb.
+func useColor(mode string, tty bool, getenv func(string) string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "auto":
+		return tty && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	}
+	return false
+}
+
+// showProgress reports whether a spinner may be drawn on stderr: only on a
+// terminal, never on a dumb one, never under CI.
+func (e *env) showProgress() bool {
+	_, tty := terminal(e.stderr)
+	return progressAllowed(tty, e.getenv)
+}
+
+func progressAllowed(tty bool, getenv func(string) string) bool {
+	return tty && getenv("CI") == "" && getenv("TERM") != "dumb"
+}
+
+// terminal reports whether w is a terminal, and its file descriptor.
+func terminal(w io.Writer) (int, bool) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0, false
+	}
+	fd := int(f.Fd())
+	return fd, term.IsTerminal(fd)
 }
 
 // detect reads the inputs and runs the detector. It returns the report,
 // with the reading problems in its Errors, and how many of those were
 // errors rather than warnings.
 func (e *env) detect(cmd *cobra.Command, cfg *Config, paths []string) (*reprint.Report, int, error) {
+	_, rep, n, err := e.detectDocs(cmd, cfg, paths, nil)
+	return rep, n, err
+}
+
+// detectDocs is detect that also returns the documents read, and names its
+// stages on prog (which may be nil).
+func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *render.Progress) ([]reprint.Document, *reprint.Report, int, error) {
 	ctx := cmd.Context()
-	docs, problems, err := reader.Read(ctx, paths, reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat})
+	docs, problems, err := reader.Read(ctx, paths, e.readerOptions(cfg))
 	if err != nil {
-		return nil, 0, runtimeErr(err)
+		return nil, nil, 0, runtimeErr(err)
 	}
-	errorsN := 0
+	var log io.Writer = e.stderr
+	if prog != nil {
+		log = prog
+	}
+	errorsN := logProblems(log, problems)
+	if prog != nil {
+		prog.Stage("finding recycled passages in %d documents", len(docs))
+	}
+	rep, err := e.detectOn(ctx, cfg, docs)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	rep.Errors = append(rep.Errors, problems...)
+	return docs, rep, errorsN, nil
+}
+
+func (e *env) readerOptions(cfg *Config) reader.Options {
+	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat}
+}
+
+// detectOn runs the detector over docs.
+func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document) (*reprint.Report, error) {
+	det, err := reprint.New(cfg.options()...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if err := det.Add(docs...); err != nil {
+		return nil, runtimeErr(err)
+	}
+	rep, err := det.Detect(ctx)
+	if err != nil {
+		return nil, runtimeErr(err)
+	}
+	return rep, nil
+}
+
+// logProblems writes the input problems to w (standard error), one a
+// line, and returns how many are errors rather than warnings.
+func logProblems(w io.Writer, problems []reprint.InputError) int {
+	n := 0
 	for _, p := range problems {
 		kind := "error"
 		if p.Warning {
 			kind = "warning"
 		} else {
-			errorsN++
+			n++
 		}
 		loc := p.Path
 		if p.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", p.Path, p.Line)
 		}
-		fmt.Fprintf(e.stderr, "reprint: %s: %s: %s\n", kind, loc, p.Error)
+		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, loc, p.Error)
 	}
-	det, err := reprint.New(cfg.options()...)
-	if err != nil {
-		return nil, 0, usageErr("%v", err)
-	}
-	if err := det.Add(docs...); err != nil {
-		return nil, 0, runtimeErr(err)
-	}
-	rep, err := det.Detect(ctx)
-	if err != nil {
-		return nil, 0, runtimeErr(err)
-	}
-	rep.Errors = append(rep.Errors, problems...)
-	return rep, errorsN, nil
+	return n
 }
 
 // write sends output to -o FILE (written whole, then renamed into place, so

@@ -9,86 +9,74 @@ import (
 	"github.com/reprint-dev/reprint"
 )
 
-// Formats lists the formats Write knows.
-var Formats = []string{"text", "json"}
+// Formats lists the formats Write knows, the default first.
+var Formats = []string{"text", "json", "csv", "html"}
 
-// Write renders rep in format to w.
-func Write(w io.Writer, format string, rep *reprint.Report) error {
-	switch format {
-	case "json":
-		return JSON(w, rep)
-	case "text", "":
-		return Text(w, rep)
+// DefaultWidth is the line width of the text views when none is given: a
+// pipe, a file or a log.
+const DefaultWidth = 100
+
+// Renderer holds how a report is drawn. The zero Renderer draws plain text
+// 100 columns wide and knows only what the report holds. A Renderer is not
+// changed by rendering and may be shared between goroutines.
+type Renderer struct {
+	// Docs are the documents the report was made from, when at hand: they
+	// give the HTML report its full-document views and the CSV its match
+	// texts and lines. Documents the report does not name are ignored.
+	Docs []reprint.Document
+	// Color draws the text views with ANSI colour; leave it off unless
+	// the output is a terminal that wants it.
+	Color bool
+	// Width is the text views' line width in columns (0: DefaultWidth).
+	Width int
+}
+
+func (r Renderer) width() int {
+	if r.Width <= 0 {
+		return DefaultWidth
+	}
+	return max(r.Width, 40)
+}
+
+// CheckFormat returns an error naming the known formats when format is not
+// one of them ("" is text).
+func CheckFormat(format string) error {
+	for _, f := range Formats {
+		if format == f || format == "" {
+			return nil
+		}
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// JSON writes the report as indented JSON. Article text is not
-// HTML-escaped: the output is for programs and people, not for pasting
-// into a page.
+// Write renders rep in format to w.
+func (r Renderer) Write(w io.Writer, format string, rep *reprint.Report) error {
+	switch format {
+	case "json":
+		return JSON(w, rep)
+	case "csv":
+		return r.CSV(w, rep)
+	case "html":
+		return r.HTML(w, rep)
+	case "text", "":
+		return r.Text(w, rep)
+	}
+	return CheckFormat(format)
+}
+
+// Write renders rep in format to w with the zero Renderer.
+func Write(w io.Writer, format string, rep *reprint.Report) error {
+	return Renderer{}.Write(w, format, rep)
+}
+
+// JSON writes the report as indented JSON: the stable machine format of
+// DESIGN.md. Article text is not HTML-escaped: the output is for programs
+// and people, not for pasting into a page.
 func JSON(w io.Writer, rep *reprint.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
-}
-
-// Text writes a plain, stable summary: the counts, then each cluster with
-// its copies (document, line, byte span, date) and the passage text.
-func Text(w io.Writer, rep *reprint.Report) error {
-	words, reused := 0, 0.0
-	for _, d := range rep.Documents {
-		words += d.Words
-		reused += d.ReusedFraction * float64(d.Words)
-	}
-	dates := make(map[string]string, len(rep.Documents))
-	for _, d := range rep.Documents {
-		dates[d.ID] = d.Date
-	}
-	ew := &errWriter{w: w}
-	ew.printf("reprint: %d documents, %d clusters of recycled passages, %d document pairs; %.1f%% of all words recycled\n",
-		len(rep.Documents), len(rep.Clusters), len(rep.DocPairs), 100*ratio(reused, float64(words)))
-	for _, c := range rep.Clusters {
-		ew.printf("\n%s  %d copies", c.ID, len(c.Passages))
-		if c.Earliest != nil {
-			ew.printf(", earliest %s", *c.Earliest)
-		}
-		ew.printf("\n")
-		for _, p := range c.Passages {
-			ew.printf("  %s:%d  bytes %d-%d", p.Doc, p.Line, p.Start, p.End)
-			if d := dates[p.Doc]; d != "" {
-				ew.printf("  %s", d)
-			}
-			ew.printf("\n    %s\n", oneLine(p.Text))
-		}
-	}
-	if len(rep.Errors) > 0 {
-		ew.printf("\n%d input problem(s):\n", len(rep.Errors))
-		for _, e := range rep.Errors {
-			loc := e.Path
-			if e.Line > 0 {
-				loc = fmt.Sprintf("%s:%d", e.Path, e.Line)
-			}
-			kind := "error"
-			if e.Warning {
-				kind = "warning"
-			}
-			ew.printf("  %s: %s: %s\n", kind, loc, e.Error)
-		}
-	}
-	return ew.err
-}
-
-// oneLine folds a passage's line breaks so each copy reads as one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
 }
 
 // errWriter keeps the first write error so rendering code stays linear.
@@ -101,4 +89,28 @@ func (e *errWriter) printf(format string, a ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, a...)
 	}
+}
+
+func (e *errWriter) str(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
+// lines writes wrapped lines, each after indent.
+func (e *errWriter) lines(indent string, ls []line) {
+	for _, l := range ls {
+		e.str(strings.TrimRight(indent+l.text, " ") + "\n")
+	}
+}
+
+// pct formats a fraction as a percentage with one decimal.
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
+// plural returns "1 copy" or "3 copies" style counts.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

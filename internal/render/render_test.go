@@ -1,0 +1,231 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// hostile is a small report whose texts and ids try to break out of every
+// context the renderers write into, with provenance filled in.
+func hostile() (*reprint.Report, []reprint.Document) {
+	evil := `Officials said <script>alert(1)</script> the "plan" & more would go ahead on Monday, a spokesman said.`
+	copyText := `Officials said <script>alert(1)</script> the 'plan' & more would go ahead on Monday.`
+	docs := []reprint.Document{
+		{ID: "a<b>.txt", Text: "Intro line.\n" + evil + "\nEnd.", Title: `<img src=x onerror=alert(2)>`, URL: "javascript:alert(3)",
+			Date: reprint.Date{Granularity: reprint.GranularityDay}},
+		{ID: `b"'.txt`, Text: copyText + "\nTail.", TextOffset: 17, LineOffset: 1},
+		{ID: "c.txt", Text: copyText},
+	}
+	aStart := len("Intro line.\n")
+	rep := &reprint.Report{
+		Schema: reprint.SchemaV1,
+		Tool:   reprint.Tool{Name: "reprint", Version: "test"},
+		Params: reprint.ReportParams{Shingle: 3, NumHash: 128, Bands: 42, Rows: 3, Threshold: 0.3, MinWords: 8, Seed: 1},
+		Documents: []reprint.DocSummary{
+			{ID: docs[0].ID, Title: docs[0].Title, Date: "2017-06-06", Words: 20, ReusedFraction: 0.8},
+			{ID: docs[1].ID, Date: "2017-06-07", Words: 15, ReusedFraction: 0.9},
+			{ID: docs[2].ID, Words: 14, ReusedFraction: 1},
+		},
+		DocPairs: []reprint.DocPair{
+			{A: docs[0].ID, B: docs[1].ID, Jaccard: 0.5, ContainmentA: 0.6, ContainmentB: 0.9, SharedWords: 14, Source: ptr(docs[0].ID), SourceProbability: 0.8},
+			{A: docs[1].ID, B: docs[2].ID, Jaccard: 0.9, ContainmentA: 0.9, ContainmentB: 1, SharedWords: 14},
+		},
+		Clusters: []reprint.Cluster{{
+			ID: "c1",
+			Passages: []reprint.Passage{
+				{Doc: docs[0].ID, Start: aStart, End: aStart + len(evil), Line: 2, Text: evil},
+				{Doc: docs[1].ID, Start: 17, End: 17 + len(copyText), Line: 2, Text: copyText},
+				{Doc: docs[2].ID, Start: 0, End: len(copyText), Line: 1, Text: copyText},
+			},
+			Earliest: ptr(docs[0].ID),
+			Origin:   &reprint.Origin{Doc: ptr(docs[0].ID), Probability: 0.7, ExternalProbability: 0.2, Reasons: []string{"dated earliest <b>", "longest copy"}},
+			Edges: []reprint.Edge{
+				{From: docs[0].ID, To: docs[1].ID, Probability: 0.8, Kind: "trimmed", Reasons: []string{"drops the attribution </title><script>alert(4)</script>"}},
+				{From: docs[1].ID, To: docs[2].ID, Probability: 0.4, Kind: "verbatim", Reasons: []string{"same words"}},
+			},
+		}},
+		Matches: []reprint.Match{
+			{A: reprint.Span{Doc: docs[0].ID, Start: aStart, End: aStart + len(evil)}, B: reprint.Span{Doc: docs[1].ID, Start: 17, End: 17 + len(copyText)}, Similarity: 0.8, Words: 14},
+		},
+		Errors: []reprint.InputError{{Path: "gone<.txt", Error: "open gone<.txt: no such file"}},
+	}
+	return rep, docs
+}
+
+func TestHTMLEscapesAndIsSelfContained(t *testing.T) {
+	rep, docs := hostile()
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs}.HTML(&buf, rep))
+	out := buf.String()
+
+	hasNot(t, out, "<script", "no script element, from the template or the texts")
+	hasNot(t, out, "<img", "a title is text, not markup")
+	hasNot(t, out, `href="javascript:`, "unsafe URLs are neutralised")
+	has(t, out, "&lt;script&gt;alert(1)&lt;/script&gt;", "article text shows as text")
+	has(t, out, "default-src 'none'", "a CSP forbids every fetch")
+	// Nothing points outside the page: every src/href is a fragment.
+	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(out, -1) {
+		if m[1] != "#ZgotmplZ" {
+			assert.True(t, strings.HasPrefix(m[1], "#"), "link %q leaves the page", m[1])
+		}
+	}
+	assert.NotRegexp(t, `url\((?:["']?)(?:https?:|//)`, out, "no remote resource in the CSS")
+	hasNot(t, out, "@import")
+
+	// Provenance: the tree is drawn with its edge labels, the reasons listed.
+	has(t, out, "<svg class=\"tree\"")
+	has(t, out, "trimmed 80%")
+	has(t, out, "verbatim 40%")
+	has(t, out, "dated earliest &lt;b&gt;")
+	hasNot(t, out, "provenance not computed")
+	// Both ways between the card and the document view.
+	has(t, out, `href="#k1-1-at"`)
+	has(t, out, `id="k1-1-at"`)
+	has(t, out, `class="m" href="#k1"`)
+	has(t, out, "gone&lt;.txt")
+}
+
+func TestHTMLWithoutProvenanceOrTexts(t *testing.T) {
+	rep, _ := hostile()
+	rep.Clusters[0].Origin, rep.Clusters[0].Edges = nil, nil
+	rep.DocPairs[0].Source = nil
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{}.HTML(&buf, rep))
+	out := buf.String()
+	has(t, out, "provenance not computed")
+	has(t, out, "Full texts are not included")
+	hasNot(t, out, "<svg")
+	hasNot(t, out, "<script")
+}
+
+func TestHTMLDeterministic(t *testing.T) {
+	rep, docs := hostile()
+	var a, b bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs}.HTML(&a, rep))
+	require.NoError(t, Renderer{Docs: docs}.HTML(&b, rep))
+	assert.Equal(t, a.String(), b.String())
+}
+
+func TestTextProvenance(t *testing.T) {
+	rep, docs := hostile()
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs, Width: 80}.Text(&buf, rep))
+	out := buf.String()
+	has(t, out, "origin: a<b>.txt (70%) · outside the corpus 20%")
+	has(t, out, "· dated earliest <b>")
+	has(t, out, "derivation:")
+	has(t, out, "└─ b\"'.txt  trimmed 80%")
+	has(t, out, "   └─ c.txt  verbatim 40%")
+	has(t, out, "source a<b>.txt (80%)")
+	has(t, out, "error: gone<.txt: open gone<.txt: no such file")
+	hasNot(t, out, "\x1b[", "no colour unless asked")
+	for _, l := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, displayWidth(l), 80, "line too wide: %q", l)
+	}
+}
+
+func TestTextColour(t *testing.T) {
+	rep, docs := hostile()
+	var plain, color bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs}.Text(&plain, rep))
+	require.NoError(t, Renderer{Docs: docs, Color: true}.Text(&color, rep))
+	has(t, plain.String(), "[-")
+	has(t, plain.String(), "{+")
+	has(t, color.String(), sgr[stDel])
+	has(t, color.String(), sgr[stIns])
+	hasNot(t, color.String(), "[-", "colour replaces the brackets")
+	stripped := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(color.String(), "")
+	assert.Equal(t, strings.Count(plain.String(), "\n"), strings.Count(stripped, "\n"), "colour does not change the layout")
+}
+
+func TestCSV(t *testing.T) {
+	rep, docs := hostile()
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs}.CSV(&buf, rep))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, csvHeader, rows[0])
+	row := map[string]string{}
+	for i, h := range csvHeader {
+		row[h] = rows[1][i]
+	}
+	assert.Equal(t, "c1", row["cluster"])
+	assert.Equal(t, "a<b>.txt", row["a_doc"])
+	assert.Equal(t, "2", row["a_line"])
+	assert.Equal(t, "2", row["b_line"], "line counts the lines before the text")
+	assert.Equal(t, rep.Clusters[0].Passages[0].Text, row["a_text"])
+	assert.Equal(t, rep.Clusters[0].Passages[1].Text, row["b_text"])
+	assert.Equal(t, "0.8", row["similarity"])
+}
+
+func TestCompare(t *testing.T) {
+	rep, docs := hostile()
+	for _, tc := range []struct {
+		name    string
+		columns bool
+		want    []string
+	}{
+		{"stacked", false, []string{"A  a<b>.txt", "60.0% of it found in B", "90.0% of it found in A", "[1] similarity 0.80 · 14 words", "A line 2 · bytes 12-", "[-\"plan\"-]", "{+'plan'+}"}},
+		{"columns", true, []string{" │ B line 2 · bytes 17-"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Renderer{Docs: docs, Width: 90}.Compare(&buf, rep, docs[0].ID, docs[1].ID, tc.columns))
+			for _, w := range tc.want {
+				has(t, buf.String(), w)
+			}
+			for _, l := range strings.Split(buf.String(), "\n") {
+				assert.LessOrEqual(t, displayWidth(l), 90, "line too wide: %q", l)
+			}
+		})
+	}
+	t.Run("nothing shared", func(t *testing.T) {
+		var buf bytes.Buffer
+		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[2].ID, false))
+		has(t, buf.String(), "No shared passage of 8 words or more.")
+	})
+}
+
+func TestWriteFormats(t *testing.T) {
+	rep, docs := hostile()
+	for _, f := range Formats {
+		var buf bytes.Buffer
+		require.NoError(t, Renderer{Docs: docs}.Write(&buf, f, rep), f)
+		assert.NotEmpty(t, buf.String(), f)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, JSON(&buf, rep))
+	var back reprint.Report
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
+	assert.Equal(t, *rep, back)
+	has(t, buf.String(), "<script>", "JSON keeps text as it is")
+	assert.ErrorContains(t, Renderer{}.Write(&buf, "pdf", rep), `unknown format "pdf"`)
+}
+
+// has and hasNot are assert.Contains and NotContains for long outputs:
+// a failure names the string, not the whole output.
+func has(t *testing.T, out, want string, msg ...any) {
+	t.Helper()
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q %v", want, msg)
+	}
+}
+
+func hasNot(t *testing.T, out, unwanted string, msg ...any) {
+	t.Helper()
+	if i := strings.Index(out, unwanted); i >= 0 {
+		t.Errorf("output has %q %v: …%s…", unwanted, msg, out[max(0, i-80):min(len(out), i+80)])
+	}
+}
