@@ -225,7 +225,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 	if err != nil {
 		return runtimeErr(err)
 	}
-	inputErrs := e.printProblems(problems)
+	inputErrs := logProblems(e.stderr, problems)
 	root := f.root
 	if root == "" {
 		root = gitRoot(e.wd)
@@ -244,7 +244,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	inputErrs += e.printProblems(refProblems)
+	inputErrs += logProblems(e.stderr, refProblems)
 
 	rep, err := ix.Audit(ctx, targets, s.policy)
 	if err != nil {

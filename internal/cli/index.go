@@ -227,7 +227,7 @@ file that differ from the stored ones are refused.`,
 			if err != nil {
 				return runtimeErr(err)
 			}
-			inputErrs := e.printProblems(problems)
+			inputErrs := logProblems(e.stderr, problems)
 			ix, err := reprint.OpenIndex(f.index, o)
 			if err != nil {
 				return openErr(err)
@@ -254,25 +254,6 @@ file that differ from the stored ones are refused.`,
 	return cmd
 }
 
-// printProblems reports reading problems on stderr and returns how many
-// were errors rather than warnings.
-func (e *env) printProblems(problems []reprint.InputError) int {
-	n := 0
-	for _, p := range problems {
-		kind := "error"
-		if p.Warning {
-			kind = "warning"
-		} else {
-			n++
-		}
-		loc := p.Path
-		if p.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", p.Path, p.Line)
-		}
-		fmt.Fprintf(e.stderr, "reprint: %s: %s: %s\n", kind, loc, p.Error)
-	}
-	return n
-}
 
 func (e *env) indexStatsCommand() *cobra.Command {
 	var f indexFlags
@@ -355,12 +336,9 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			if _, err := os.Stat(f.index); err != nil {
-				return usageErr("index %s: %v", f.index, err)
-			}
-			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+			ix, err := f.openExisting()
 			if err != nil {
-				return openErr(err)
+				return err
 			}
 			defer ix.Close()
 			var absent []string
@@ -405,12 +383,9 @@ is waiting for it would go on with the old file.`,
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			if _, err := os.Stat(f.index); err != nil {
-				return usageErr("index %s: %v", f.index, err)
-			}
-			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+			ix, err := f.openExisting()
 			if err != nil {
-				return openErr(err)
+				return err
 			}
 			defer ix.Close()
 			before, err := ix.Stats()
@@ -443,4 +418,17 @@ is waiting for it would go on with the old file.`,
 	f.register(cmd, false)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the compacted index here instead of replacing FILE")
 	return cmd
+}
+
+// openExisting opens the index named by --index, which must exist: remove
+// and compact never create one.
+func (f *indexFlags) openExisting() (*reprint.Index, error) {
+	if _, err := os.Stat(f.index); err != nil {
+		return nil, usageErr("index %s: %v", f.index, err)
+	}
+	ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+	if err != nil {
+		return nil, openErr(err)
+	}
+	return ix, nil
 }
