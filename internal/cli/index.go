@@ -254,7 +254,6 @@ file that differ from the stored ones are refused.`,
 	return cmd
 }
 
-
 func (e *env) indexStatsCommand() *cobra.Command {
 	var f indexFlags
 	cmd := &cobra.Command{
