@@ -107,11 +107,14 @@ func TestReadDuplicateIDsAcrossDirectories(t *testing.T) {
 	root := writeTree(t, map[string]string{"siteA/story.txt": "From A.", "siteB/story.txt": "From B."})
 	docs, errs, err := reader.Read(context.Background(), []string{filepath.Join(root, "siteA"), filepath.Join(root, "siteB")}, reader.Options{})
 	require.NoError(t, err)
-	require.Len(t, docs, 1)
+	require.Len(t, docs, 2, "both files are read")
 	assert.Equal(t, "From A.", docs[0].Text)
+	assert.Equal(t, "story.txt", docs[0].ID)
+	assert.Equal(t, "From B.", docs[1].Text)
+	assert.Equal(t, filepath.ToSlash(filepath.Join(root, "siteB", "story.txt")), docs[1].ID, "the later one takes its path as id")
 	require.Len(t, errs, 1)
-	assert.False(t, errs[0].Warning)
-	assert.Contains(t, errs[0].Error, `duplicate id "story.txt"`)
+	assert.True(t, errs[0].Warning)
+	assert.Contains(t, errs[0].Error, `id "story.txt" is already used`)
 }
 
 func TestReadStdin(t *testing.T) {

@@ -115,6 +115,20 @@ func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document,
 	for i, r := range results {
 		taskErrs := r.errs
 		for _, rec := range r.recs {
+			// Two directories named together may hold files of the same
+			// relative name (siteA/story.html, siteB/story.html): the
+			// later file takes its path as opened for id, with a warning,
+			// rather than being lost. Ids given in JSON Lines stay as
+			// they are: a repeat there is an error.
+			if _, dup := seen[rec.doc.ID]; dup && rec.line == 0 && rec.doc.Path != "" {
+				if alt := filepath.ToSlash(filepath.Clean(rec.doc.Path)); alt != rec.doc.ID {
+					if _, taken := seen[alt]; !taken {
+						taskErrs = append(taskErrs, warning(tasks[i].path, 0,
+							"id %q is already used by %s: this file's id is %q", rec.doc.ID, tasks[seen[rec.doc.ID].task].path, alt))
+						rec.doc.ID = alt
+					}
+				}
+			}
 			if first, dup := seen[rec.doc.ID]; dup {
 				where := tasks[first.task].path
 				if first.line > 0 {
