@@ -110,9 +110,7 @@ func (s *Sketcher) push(dst Signature, h uint64) {
 	x := (h ^ s.key) * 0xbf58476d1ce4e5b9
 	x ^= x >> 31
 	bin := ((x >> 32) * uint64(s.n)) >> 32
-	if v := uint32(x); v < dst[bin] {
-		dst[bin] = v
-	}
+	dst[bin] = min(dst[bin], uint32(x)) // branch-free: new minima are unpredictable
 	s.filled[bin>>6] |= 1 << (bin & 63)
 }
 

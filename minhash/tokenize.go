@@ -291,7 +291,7 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
 				i++
 			}
-			if (i == len(text) || asciiClass[text[i]] == clsOther) && (c > 'Z' || i > pos+1 || i == len(text) || text[i] != '.') && !numberGoesOn(text, i) {
+			if i == len(text) || text[i] == ' ' || (asciiClass[text[i]] == clsOther && (c > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)) {
 				if t.keep {
 					t.raw = t.raw[:0]
 					for j := pos; j < i; j++ {
