@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Limits on Params.
@@ -94,6 +95,26 @@ func ChooseBands(numHash int, threshold float64) (bands, rows int, err error) {
 	if !(threshold > 0 && threshold < 1) {
 		return 0, 0, fmt.Errorf("%w: threshold %v must be inside (0, 1)", ErrParams, threshold)
 	}
+	// The search integrates hundreds of S-curves (milliseconds): its
+	// answers are kept, since callers ask the same few questions.
+	key := chooseKey{numHash, threshold}
+	if v, ok := chosen.Load(key); ok {
+		br := v.([2]int)
+		return br[0], br[1], nil
+	}
+	bands, rows = chooseBands(numHash, threshold)
+	chosen.Store(key, [2]int{bands, rows})
+	return bands, rows, nil
+}
+
+type chooseKey struct {
+	numHash   int
+	threshold float64
+}
+
+var chosen sync.Map // chooseKey → [2]int{bands, rows}
+
+func chooseBands(numHash int, threshold float64) (bands, rows int) {
 	best := math.Inf(1)
 	for r := 1; r <= numHash; r++ {
 		for b := 1; b*r <= numHash; b++ {
@@ -105,7 +126,7 @@ func ChooseBands(numHash int, threshold float64) (bands, rows int, err error) {
 			}
 		}
 	}
-	return bands, rows, nil
+	return bands, rows
 }
 
 // integrate is the midpoint rule with 200 steps: smooth integrands, and
