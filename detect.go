@@ -99,6 +99,11 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	if len(limits.Boilerplate) > 0 || limits.HotBuckets > 0 {
 		r.Limits = limits
 	}
+	tokens := make([][]minhash.Token, len(prep))
+	for i := range prep {
+		tokens[i] = prep[i].tokens
+	}
+	applyProvenance(d.docs, tokens, r, d.cfg.noDates)
 	return r, nil
 }
 

@@ -36,7 +36,7 @@ func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint6
 		for i, s := range sigs {
 			keys[i] = uint64(BandFingerprint(s, b, p.Rows))<<32 | uint64(i)
 		}
-		slices.Sort(keys)
+		keys = sortByFingerprint(keys, make([]uint64, len(keys)))
 		var out []uint64
 		h := 0
 		for i := 0; i < len(keys); {
@@ -66,4 +66,31 @@ func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint6
 	})
 	slices.Sort(all)
 	return slices.Compact(all), hot, nil
+}
+
+// sortByFingerprint sorts keys (fingerprint<<32 | id, ids ascending) by
+// fingerprint with a stable two-pass radix sort on 16-bit digits, using tmp
+// as scratch: ids stay ascending within a fingerprint, so the result is
+// what sorting the whole keys gives, in linear time. It returns the sorted
+// slice (keys or tmp).
+func sortByFingerprint(keys, tmp []uint64) []uint64 {
+	var count [1 << 16]int
+	for _, shift := range []uint{32, 48} {
+		clear(count[:])
+		for _, k := range keys {
+			count[k>>shift&0xffff]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, k := range keys {
+			d := k >> shift & 0xffff
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys
 }

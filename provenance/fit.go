@@ -1,0 +1,422 @@
+package provenance
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Weights are the model's parameters: one weight per edge feature and per
+// root feature (see EdgeFeatureNames and RootFeatureNames), and one
+// temperature per date case (indexed by Case; zero means 1) that divides
+// every score so that probabilities are calibrated.
+type Weights struct {
+	Edge        []float64
+	Root        []float64
+	Temperature [3]float64
+}
+
+// Fitted returns a copy of the weights fitted by bench/cmd/provenance-eval
+// (see weights.go).
+func Fitted() Weights {
+	w := fitted
+	w.Edge = append([]float64(nil), fitted.Edge...)
+	w.Root = append([]float64(nil), fitted.Root...)
+	return w
+}
+
+func (w *Weights) temperature(c Case) float64 {
+	if int(c) < len(w.Temperature) && w.Temperature[c] > 0 {
+		return w.Temperature[c]
+	}
+	return 1
+}
+
+func (w *Weights) edge(k int) float64 {
+	if k < len(w.Edge) {
+		return w.Edge[k]
+	}
+	return 0
+}
+
+// Instance is one cluster's features, for fitting and calibrating weights.
+type Instance struct {
+	// Docs are the cluster's documents, in the content order nodes use.
+	Docs []int
+	// Case is the cluster's date case.
+	Case Case
+	// Edge[u*n+v] holds the features of the edge u→v (nil when u == v);
+	// Root[v] those of the root edge to v.
+	Edge [][]float64
+	Root [][]float64
+	// Before[u*n+v] is 1 when u's date is strictly before v's, -1 after,
+	// 0 unknown (it orders copies that share a source in the corpus).
+	Before []int8
+}
+
+// Extract computes every cluster's features, as Infer would with opts.
+func Extract(docs []Document, clusters []Cluster, opts Options) ([]Instance, error) {
+	if err := validate(docs, clusters); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	m := newModel(docs, clusters, opts)
+	out := make([]Instance, len(clusters))
+	for i := range clusters {
+		c := m.prepare(i)
+		in := Instance{Case: c.cse}
+		for _, nd := range c.nodes {
+			in.Docs = append(in.Docs, nd.doc)
+		}
+		in.Edge, in.Root = c.features()
+		n := len(c.nodes)
+		in.Before = make([]int8, n*n)
+		for u := 0; u < n; u++ {
+			for v := 0; v < n; v++ {
+				if u != v {
+					in.Before[u*n+v] = int8(c.before(u, v))
+				}
+			}
+		}
+		out[i] = in
+	}
+	return out, nil
+}
+
+// Example is a cluster with what is known of its derivation.
+type Example struct {
+	Instance
+	// Parent, when known, gives each node's parent: an index into Docs,
+	// or -1 for a copy taken from outside the corpus.
+	Parent []int
+	// Rank, used when Parent is nil, orders the nodes in time: a node can
+	// only derive from a node of lower rank, and the nodes of the lowest
+	// rank hang from outside. Re-issued stories with known times give it.
+	Rank []int
+	// Weight scales the example's log-likelihood (1 when zero).
+	Weight float64
+}
+
+// FitOptions tune Fit.
+type FitOptions struct {
+	// L2 is the strength of the Gaussian prior on the weights.
+	L2 float64
+	// Iterations caps the optimiser's steps.
+	Iterations int
+	// Start is the starting point (zero weights when nil).
+	Start *Weights
+	// Log, when set, receives progress lines.
+	Log func(string)
+}
+
+// ErrNoExamples is returned by Fit and Calibrate when given nothing usable.
+var ErrNoExamples = errors.New("provenance: no usable examples")
+
+// Fit fits the edge and root weights by maximum likelihood over the
+// examples' derivation trees (conditional on the cluster, with a Gaussian
+// prior), by full-batch Adam. Temperatures are left at 1: see Calibrate.
+func Fit(examples []Example, opt FitOptions) (Weights, error) {
+	if opt.Iterations <= 0 {
+		opt.Iterations = 400
+	}
+	nE, nR := numEdgeFeatures, numRootFeatures
+	theta := make([]float64, nE+nR)
+	if opt.Start != nil {
+		copy(theta, opt.Start.Edge)
+		copy(theta[nE:], opt.Start.Root)
+	}
+	usable := 0
+	for _, ex := range examples {
+		if ex.usable() {
+			usable++
+		}
+	}
+	if usable == 0 {
+		return Weights{}, ErrNoExamples
+	}
+	m1 := make([]float64, len(theta))
+	m2 := make([]float64, len(theta))
+	const lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
+	prev := math.Inf(-1)
+	for it := 1; it <= opt.Iterations; it++ {
+		ll, grad := logLikelihood(examples, theta)
+		for i := range theta {
+			ll -= 0.5 * opt.L2 * theta[i] * theta[i]
+			grad[i] -= opt.L2 * theta[i]
+		}
+		for i := range theta {
+			g := -grad[i]
+			m1[i] = b1*m1[i] + (1-b1)*g
+			m2[i] = b2*m2[i] + (1-b2)*g*g
+			mh := m1[i] / (1 - math.Pow(b1, float64(it)))
+			vh := m2[i] / (1 - math.Pow(b2, float64(it)))
+			theta[i] -= lr * mh / (math.Sqrt(vh) + eps)
+		}
+		if opt.Log != nil && (it%50 == 0 || it == 1) {
+			opt.Log(fmt.Sprintf("iteration %d: penalised log-likelihood %.3f", it, ll))
+		}
+		if math.Abs(ll-prev) < 1e-7*math.Abs(ll) && it > 50 {
+			break
+		}
+		prev = ll
+	}
+	return Weights{Edge: theta[:nE:nE], Root: theta[nE:]}, nil
+}
+
+func (ex *Example) usable() bool {
+	n := len(ex.Docs)
+	if n == 0 || len(ex.Root) != n || len(ex.Edge) != n*n {
+		return false
+	}
+	if ex.Parent != nil {
+		return len(ex.Parent) == n && (ex.Rank == nil || len(ex.Rank) == n)
+	}
+	return len(ex.Rank) == n
+}
+
+// logLikelihood returns the weighted log-likelihood of the examples and its
+// gradient with respect to theta (edge weights, then root weights).
+func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
+	nE := numEdgeFeatures
+	grad := make([]float64, len(theta))
+	ll := 0.0
+	w := Weights{Edge: theta[:nE], Root: theta[nE:]}
+	for i := range examples {
+		ex := &examples[i]
+		if !ex.usable() {
+			continue
+		}
+		wt := ex.Weight
+		if wt == 0 {
+			wt = 1
+		}
+		n := len(ex.Docs)
+		se, sr := instanceScores(&ex.Instance, &w, 1)
+		ew, rw := weightsOf(n, se, sr)
+		st, ok := stats(n, ew, rw)
+		if !ok {
+			continue
+		}
+		shift := maxScore(se, sr)
+		// Observed part: the true tree, or the sum over trees consistent
+		// with the time order.
+		obs := 0.0
+		if ex.Parent != nil {
+			for v, p := range ex.Parent {
+				if p < 0 {
+					obs += sr[v]
+					addScaled(grad[nE:], ex.Root[v], wt)
+				} else {
+					obs += se[p*n+v]
+					addScaled(grad[:nE], ex.Edge[p*n+v], wt)
+				}
+			}
+		} else {
+			for v := 0; v < n; v++ {
+				var cand []int // -1 root
+				for u := 0; u < n; u++ {
+					if u != v && ex.Rank[u] < ex.Rank[v] {
+						cand = append(cand, u)
+					}
+				}
+				if len(cand) == 0 {
+					cand = []int{-1}
+				}
+				hi := math.Inf(-1)
+				for _, u := range cand {
+					hi = max(hi, scoreOf(se, sr, n, u, v))
+				}
+				z := 0.0
+				for _, u := range cand {
+					z += math.Exp(scoreOf(se, sr, n, u, v) - hi)
+				}
+				obs += hi + math.Log(z)
+				for _, u := range cand {
+					p := math.Exp(scoreOf(se, sr, n, u, v)-hi) / z
+					if u < 0 {
+						addScaled(grad[nE:], ex.Root[v], wt*p)
+					} else {
+						addScaled(grad[:nE], ex.Edge[u*n+v], wt*p)
+					}
+				}
+			}
+		}
+		// logZ from stats is of the shifted weights.
+		logZ := st.logZ + float64(n)*shift
+		ll += wt * (obs - logZ)
+		for v := 0; v < n; v++ {
+			addScaled(grad[nE:], ex.Root[v], -wt*st.root[v])
+			for u := 0; u < n; u++ {
+				if u != v && st.edge[u*n+v] > 0 {
+					addScaled(grad[:nE], ex.Edge[u*n+v], -wt*st.edge[u*n+v])
+				}
+			}
+		}
+	}
+	return ll, grad
+}
+
+func scoreOf(se, sr []float64, n, u, v int) float64 {
+	if u < 0 {
+		return sr[v]
+	}
+	return se[u*n+v]
+}
+
+func maxScore(se, sr []float64) float64 {
+	hi := math.Inf(-1)
+	for _, s := range se {
+		hi = max(hi, s)
+	}
+	for _, s := range sr {
+		hi = max(hi, s)
+	}
+	if math.IsInf(hi, 0) {
+		return 0
+	}
+	return hi
+}
+
+func addScaled(dst, src []float64, k float64) {
+	for i := range min(len(dst), len(src)) {
+		dst[i] += k * src[i]
+	}
+}
+
+// instanceScores scores an instance's edges with weights w at temperature t.
+func instanceScores(in *Instance, w *Weights, t float64) (se, sr []float64) {
+	n := len(in.Docs)
+	se = make([]float64, n*n)
+	sr = make([]float64, n)
+	for v := 0; v < n; v++ {
+		sr[v] = dot(w.Root, in.Root[v]) / t
+		for u := 0; u < n; u++ {
+			if u == v {
+				se[u*n+v] = math.Inf(-1)
+			} else {
+				se[u*n+v] = dot(w.Edge, in.Edge[u*n+v]) / t
+			}
+		}
+	}
+	return se, sr
+}
+
+// PairOutcomes returns, for every pair of an example's nodes whose relation
+// is known, the model's probabilities (first, second, neither) and the
+// index of the true outcome: 0 when node i's text came first, 1 when j's
+// did, 2 when neither. With Parent, i's text came first when i is an
+// ancestor of j, or when both descend from a common source in the corpus,
+// their dates differ and i has the lower Rank (the true time order, when
+// given); other copies of a common source give 2. With Rank alone, the
+// lower rank came first. It is what Calibrate fits and the harness scores.
+func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
+	if !ex.usable() {
+		return nil, nil
+	}
+	n := len(ex.Docs)
+	se, sr := instanceScores(&ex.Instance, w, w.temperature(ex.Case))
+	ew, rw := weightsOf(n, se, sr)
+	st, ok := stats(n, ew, rw)
+	if !ok {
+		return nil, nil
+	}
+	rel := ancestors(n, ew, rw, st, uint64(n), true)
+	var truthAnc []bool
+	var top []int
+	if ex.Parent != nil {
+		truthAnc = make([]bool, n*n)
+		top = make([]int, n)
+		for v := 0; v < n; v++ {
+			top[v] = v
+			steps := 0
+			for p := ex.Parent[v]; p >= 0 && steps <= n; p = ex.Parent[p] {
+				truthAnc[p*n+v] = true
+				top[v] = p
+				steps++
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			t := -1
+			byRank := func() {
+				if len(ex.Rank) == n && ex.Rank[i] != ex.Rank[j] {
+					t = 1
+					if ex.Rank[i] < ex.Rank[j] {
+						t = 0
+					}
+				}
+			}
+			if truthAnc != nil {
+				switch {
+				case truthAnc[i*n+j]:
+					t = 0
+				case truthAnc[j*n+i]:
+					t = 1
+				case top[i] == top[j] && len(ex.Before) == n*n && ex.Before[i*n+j] != 0:
+					// Copies of a common source in the corpus: the
+					// earlier came first when the dates tell.
+					t = 2
+					byRank()
+				default:
+					t = 2
+				}
+			} else {
+				byRank()
+			}
+			if t < 0 {
+				continue
+			}
+			before := 0
+			if len(ex.Before) == n*n {
+				before = int(ex.Before[i*n+j])
+			}
+			a, b := firstProbs(rel, n, i, j, before)
+			probs = append(probs, [3]float64{a, b, math.Max(0, 1-a-b)})
+			truth = append(truth, t)
+		}
+	}
+	return probs, truth
+}
+
+// Calibrate sets one temperature per date case that minimises the
+// negative log-likelihood of the pairwise outcomes of held-out examples
+// (see PairOutcomes), by a search over a log-spaced grid from 0.25 to 8.
+// Cases without examples keep their temperature.
+func Calibrate(examples []Example, w Weights) (Weights, error) {
+	out := w
+	found := false
+	for cse := Case(0); cse < numCases; cse++ {
+		var sub []Example
+		for _, ex := range examples {
+			if ex.Case == cse && ex.usable() {
+				sub = append(sub, ex)
+			}
+		}
+		if len(sub) == 0 {
+			continue
+		}
+		found = true
+		bestT, bestNLL := 1.0, math.Inf(1)
+		for k := 0; k <= 50; k++ {
+			t := 0.25 * math.Pow(32, float64(k)/50)
+			trial := w
+			trial.Temperature[cse] = t
+			nll := 0.0
+			for i := range sub {
+				probs, truth := PairOutcomes(&sub[i], &trial)
+				for j, p := range probs {
+					nll -= math.Log(math.Max(p[truth[j]], 1e-6))
+				}
+			}
+			if nll < bestNLL {
+				bestT, bestNLL = t, nll
+			}
+		}
+		out.Temperature[cse] = bestT
+	}
+	if !found {
+		return w, ErrNoExamples
+	}
+	return out, nil
+}

@@ -1,0 +1,547 @@
+package provenance
+
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// model holds what Infer knows of the corpus: the documents, their signals
+// and the options.
+type model struct {
+	docs     []Document
+	clusters []Cluster
+	opts     Options
+	tok      minhash.Tokenizer
+	infos    []*docInfo
+	sources  []string // the distinct document sources, for attribution cues
+	byDoc    map[int][]int
+
+	mu      sync.Mutex // guards version and late infos
+	version map[[2]int]bool
+}
+
+// VersionShare is the share of a document that must be shared with
+// another for the two to count as versions of one story.
+const VersionShare = 0.5
+
+// versions reports whether documents a and b are versions of one story:
+// the passages they share cover at least VersionShare of either.
+func (m *model) versions(a, b int) bool {
+	k := [2]int{min(a, b), max(a, b)}
+	m.mu.Lock()
+	v, ok := m.version[k]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = m.coverBy(a, b) >= VersionShare || m.coverBy(b, a) >= VersionShare
+	m.mu.Lock()
+	m.version[k] = v
+	m.mu.Unlock()
+	return v
+}
+
+// coverBy is the share of a's tokens inside its copies of the clusters it
+// shares with b.
+func (m *model) coverBy(a, b int) float64 {
+	di := m.info(a)
+	if len(di.toks) == 0 {
+		return 0
+	}
+	covered := make([]bool, len(di.toks))
+	for _, ci := range m.byDoc[a] {
+		cl := m.clusters[ci]
+		if !slices.ContainsFunc(cl.Copies, func(cp Copy) bool { return cp.Doc == b }) {
+			continue
+		}
+		for _, cp := range cl.Copies {
+			if cp.Doc == a {
+				t0, t1 := tokenRange(di.toks, cp.Start, cp.End)
+				for t := t0; t < t1; t++ {
+					covered[t] = true
+				}
+			}
+		}
+	}
+	n := 0
+	for _, c := range covered {
+		if c {
+			n++
+		}
+	}
+	return float64(n) / float64(len(covered))
+}
+
+func newModel(docs []Document, clusters []Cluster, opts Options) *model {
+	m := &model{docs: docs, clusters: clusters, opts: opts, infos: make([]*docInfo, len(docs)),
+		byDoc: make(map[int][]int), version: make(map[[2]int]bool)}
+	for i, c := range clusters {
+		for k, cp := range c.Copies {
+			if k == 0 || !slices.ContainsFunc(c.Copies[:k], func(x Copy) bool { return x.Doc == cp.Doc }) {
+				m.byDoc[cp.Doc] = append(m.byDoc[cp.Doc], i)
+			}
+		}
+	}
+	seen := make(map[string]bool)
+	for _, d := range docs {
+		if d.Source != "" && !seen[d.Source] {
+			seen[d.Source] = true
+			m.sources = append(m.sources, d.Source)
+		}
+	}
+	slices.Sort(m.sources)
+	// Every clustered document's signals, on all cores, so that clusters
+	// can then be scored in parallel without writing to the model.
+	var clustered []int
+	for d := range m.byDoc {
+		clustered = append(clustered, d)
+	}
+	slices.Sort(clustered)
+	parallel(len(clustered), func() func(i int) {
+		var tok minhash.Tokenizer
+		return func(i int) { m.infos[clustered[i]] = computeInfo(&tok, &m.docs[clustered[i]]) }
+	})
+	m.compilations()
+	return m
+}
+
+// parallel runs body(i) for i in [0, n) on GOMAXPROCS goroutines, each
+// with its own body made by mk. Results go to distinct slots, so they do
+// not depend on the number of goroutines.
+func parallel(n int, mk func() func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := mk()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				body(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// compilations marks the documents whose recycled passages come from two
+// or more different documents, next to each other: such a document is a
+// compilation, and more likely a derivative of each. Its score is the
+// share of its words that are recycled.
+func (m *model) compilations() {
+	type piece struct {
+		start, end int
+		partners   []int
+	}
+	byDoc := make(map[int][]piece)
+	for _, c := range m.clusters {
+		var docs []int
+		for _, cp := range c.Copies {
+			docs = append(docs, cp.Doc)
+		}
+		slices.Sort(docs)
+		docs = slices.Compact(docs)
+		for _, cp := range c.Copies {
+			var partners []int
+			for _, d := range docs {
+				if d != cp.Doc {
+					partners = append(partners, d)
+				}
+			}
+			byDoc[cp.Doc] = append(byDoc[cp.Doc], piece{cp.Start, cp.End, partners})
+		}
+	}
+	for doc, ps := range byDoc {
+		slices.SortFunc(ps, func(a, b piece) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)) })
+		adjacent := false
+		for i := 1; i < len(ps) && !adjacent; i++ {
+			a, b := ps[i-1], ps[i]
+			if b.start-a.end <= 300 && disjoint(a.partners, b.partners) {
+				adjacent = true
+			}
+		}
+		if !adjacent {
+			continue
+		}
+		di := m.info(doc)
+		covered := make([]bool, len(di.toks))
+		for _, p := range ps {
+			t0, t1 := tokenRange(di.toks, p.start, p.end)
+			for t := t0; t < t1; t++ {
+				covered[t] = true
+			}
+		}
+		n := 0
+		for _, c := range covered {
+			if c {
+				n++
+			}
+		}
+		if len(covered) > 0 {
+			di.comp = float64(n) / float64(len(covered))
+		}
+	}
+}
+
+func disjoint(a, b []int) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// clusterModel is one cluster under inference.
+type clusterModel struct {
+	m         *model
+	nodes     []node
+	cse       Case
+	earliest  int
+	anyDated  bool
+	quoteAll  float64
+	speechAll float64
+	meanWords float64
+	core      []uint64  // trigrams every copy has
+	private   []float64 // per node: share of its trigrams no other copy has
+	pairs     []pairSignals
+	pairDone  []bool
+
+	se, sr []float64 // edge and root scores
+	w, r   []float64 // their weights, exp(score - max)
+	st     treeStats
+	ok     bool
+	rel    relations
+	parent []int
+}
+
+// cluster builds the model of cluster i and runs inference on it.
+func (m *model) cluster(i int) *clusterModel {
+	c := m.prepare(i)
+	c.score()
+	c.infer()
+	return c
+}
+
+// prepare reads the signals of cluster i's copies, one node per document
+// (its longest copy), in an order decided by content alone.
+func (m *model) prepare(i int) *clusterModel {
+	c := &clusterModel{m: m, earliest: -1}
+	best := make(map[int]Copy)
+	for _, cp := range m.clusters[i].Copies {
+		b, ok := best[cp.Doc]
+		if !ok || cp.End-cp.Start > b.End-b.Start || (cp.End-cp.Start == b.End-b.Start && cp.Start < b.Start) {
+			best[cp.Doc] = cp
+		}
+	}
+	docs := make([]int, 0, len(best))
+	for d := range best {
+		docs = append(docs, d)
+	}
+	slices.Sort(docs)
+	for _, d := range docs {
+		cp := best[d]
+		c.nodes = append(c.nodes, m.newNode(d, cp.Start, cp.End))
+	}
+	// Content order: the verdicts must not depend on input order or ids.
+	slices.SortStableFunc(c.nodes, func(a, b node) int { return cmp.Compare(a.key, b.key) })
+	n := len(c.nodes)
+	c.quoteAll = 1
+	words := 0
+	for k := range c.nodes {
+		nd := &c.nodes[k]
+		c.quoteAll = min(c.quoteAll, nd.quote)
+		if nd.speech {
+			c.speechAll++
+		}
+		words += nd.words + 1
+	}
+	if n > 0 {
+		c.speechAll /= float64(n)
+		c.meanWords = float64(words) / float64(n)
+	} else {
+		c.quoteAll = 0
+	}
+	// How many copies hold each trigram (each copy's trigrams are sorted
+	// and unique): the core is what all hold, a copy's private readings
+	// what only it holds.
+	held := make(map[uint64]int)
+	for k := range c.nodes {
+		for _, x := range c.nodes[k].tri {
+			held[x]++
+		}
+	}
+	if n > 2 {
+		c.core = nil
+		for _, x := range c.nodes[0].tri {
+			if held[x] == n {
+				c.core = append(c.core, x)
+			}
+		}
+	}
+	c.private = make([]float64, n)
+	for k := range c.nodes {
+		tri := c.nodes[k].tri
+		if len(tri) == 0 {
+			continue
+		}
+		own := 0
+		for _, x := range tri {
+			if held[x] == 1 {
+				own++
+			}
+		}
+		c.private[k] = float64(own) / float64(len(tri))
+	}
+	c.dates()
+	return c
+}
+
+// dates finds the earliest witness and the date case.
+func (c *clusterModel) dates() {
+	m := c.m
+	allDated, tie := true, false
+	for k := range c.nodes {
+		d := m.dateOf(c.nodes[k].doc)
+		if d.IsZero() {
+			allDated = false
+			continue
+		}
+		c.anyDated = true
+	}
+	// Strictly earliest: earlier than every other dated copy.
+	c.earliest = -1
+	for k := range c.nodes {
+		dk := m.dateOf(c.nodes[k].doc)
+		if dk.IsZero() {
+			continue
+		}
+		strict := true
+		for j := range c.nodes {
+			if j == k {
+				continue
+			}
+			sign, _, _, ok := compareDates(dk, m.dateOf(c.nodes[j].doc))
+			if ok && sign >= 0 {
+				strict = false
+			}
+			if ok && sign == 0 {
+				tie = true
+			}
+		}
+		if strict {
+			c.earliest = k
+		}
+	}
+	switch {
+	case !allDated || len(c.nodes) < 2:
+		c.cse = CaseMissing
+	case tie:
+		c.cse = CaseTied
+	default:
+		c.cse = CaseDistinct
+	}
+}
+
+// isClusterSource reports whether an outlet is the source of one of the
+// cluster's documents.
+func (c *clusterModel) isClusterSource(name string) bool {
+	for _, nd := range c.nodes {
+		if sameOutlet(name, c.m.docs[nd.doc].Source) {
+			return true
+		}
+	}
+	return false
+}
+
+// features returns the edge features (n×n rows, nil on the diagonal) and
+// the root features of the cluster.
+func (c *clusterModel) features() (edge [][]float64, root [][]float64) {
+	n := len(c.nodes)
+	edge = make([][]float64, n*n)
+	root = make([][]float64, n)
+	for v := 0; v < n; v++ {
+		root[v] = make([]float64, numRootFeatures)
+		c.rootFeatures(root[v], v)
+		for u := 0; u < n; u++ {
+			if u != v {
+				edge[u*n+v] = make([]float64, numEdgeFeatures)
+				c.edgeFeatures(edge[u*n+v], u, v)
+			}
+		}
+	}
+	return edge, root
+}
+
+// forbidden reports whether the hard date constraint rules out u→v.
+func (c *clusterModel) forbidden(u, v int) bool {
+	if !c.m.opts.HardDates {
+		return false
+	}
+	du, dv := c.m.dateOf(c.nodes[u].doc), c.m.dateOf(c.nodes[v].doc)
+	sign, hours, g, ok := compareDates(du, dv)
+	return ok && g >= GranularityMinute && sign > 0 && hours >= c.m.opts.HardDateGap.Hours()
+}
+
+// score computes every edge's and root edge's score with the weights and
+// the temperature of the cluster's date case.
+func (c *clusterModel) score() {
+	n := len(c.nodes)
+	wts := c.m.opts.Weights
+	t := wts.temperature(c.cse)
+	c.se = make([]float64, n*n)
+	c.sr = make([]float64, n)
+	ef := make([]float64, numEdgeFeatures)
+	rf := make([]float64, numRootFeatures)
+	for v := 0; v < n; v++ {
+		c.rootFeatures(rf, v)
+		c.sr[v] = dot(wts.Root, rf) / t
+		for u := 0; u < n; u++ {
+			if u == v {
+				c.se[u*n+v] = math.Inf(-1)
+				continue
+			}
+			if c.forbidden(u, v) {
+				c.se[u*n+v] = math.Inf(-1)
+				continue
+			}
+			c.edgeFeatures(ef, u, v)
+			c.se[u*n+v] = dot(wts.Edge, ef) / t
+		}
+	}
+}
+
+func dot(w, f []float64) float64 {
+	s := 0.0
+	for i := range min(len(w), len(f)) {
+		s += w[i] * f[i]
+	}
+	return s
+}
+
+// infer turns the scores into marginals, origin probabilities, ancestor
+// probabilities and the most likely tree.
+func (c *clusterModel) infer() {
+	n := len(c.nodes)
+	c.w, c.r = weightsOf(n, c.se, c.sr)
+	c.st, c.ok = stats(n, c.w, c.r)
+	if !c.ok {
+		// A degenerate cluster (should not happen: root edges always
+		// have weight): every copy from outside, nothing known.
+		c.st = treeStats{edge: make([]float64, n*n), root: make([]float64, n), origin: make([]float64, n), ext: 1}
+		c.rel = relations{anc: make([]float64, n*n), same: make([]float64, n*n)}
+	} else {
+		c.rel = ancestors(n, c.w, c.r, c.st, c.seed(), !c.twins())
+		c.symmetrise()
+	}
+	c.parent = maxTree(n, c.se, c.sr)
+}
+
+// seed derives the sampling seed from the copies' content keys, so that
+// sampled estimates do not depend on input order.
+func (c *clusterModel) seed() uint64 {
+	h := uint64(0xcbf29ce484222325)
+	for _, nd := range c.nodes {
+		h = (h ^ nd.key) * 0x100000001b3
+	}
+	return h
+}
+
+// twins reports whether two copies have the same content key: nothing
+// tells them apart, and their order in the cluster is input order.
+func (c *clusterModel) twins() bool {
+	for k := 1; k < len(c.nodes); k++ {
+		if c.nodes[k].key == c.nodes[k-1].key {
+			return true
+		}
+	}
+	return false
+}
+
+// symmetrise averages the ancestor probabilities of copies that nothing
+// tells apart (the same text, offsets, date and source): their verdicts
+// must not depend on which one came first in the input.
+func (c *clusterModel) symmetrise() {
+	n := len(c.nodes)
+	for u := 0; u < n; u++ {
+		for v := u + 1; v < n; v++ {
+			if c.nodes[u].key != c.nodes[v].key {
+				continue
+			}
+			for _, m := range [][]float64{c.rel.anc, c.rel.same} {
+				x := (m[u*n+v] + m[v*n+u]) / 2
+				m[u*n+v], m[v*n+u] = x, x
+				for k := 0; k < n; k++ {
+					if k == u || k == v {
+						continue
+					}
+					a := (m[u*n+k] + m[v*n+k]) / 2
+					m[u*n+k], m[v*n+k] = a, a
+					b := (m[k*n+u] + m[k*n+v]) / 2
+					m[k*n+u], m[k*n+v] = b, b
+				}
+			}
+		}
+	}
+}
+
+// firstProbs returns P(u's text came first) and P(v's text came first):
+// u is an ancestor of v; or, when both descend from a common source in
+// the corpus (neither from the other), u is the earlier by date (a fact;
+// without a date order that share stays with "neither").
+func firstProbs(rel relations, n, u, v, before int) (pu, pv float64) {
+	pu, pv = rel.anc[u*n+v], rel.anc[v*n+u]
+	s := pu + pv // commutative: the same whichever copy comes first
+	if s > 1 {
+		pu, pv, s = pu/s, pv/s, 1
+	}
+	sib := clamp01(rel.same[u*n+v] - s)
+	switch {
+	case before > 0:
+		pu += sib
+	case before < 0:
+		pv += sib
+	}
+	return clamp01(pu), clamp01(pv)
+}
+
+// weightsOf exponentiates the scores, shifted so the largest is 1.
+func weightsOf(n int, se, sr []float64) (w, r []float64) {
+	hi := math.Inf(-1)
+	for _, s := range se {
+		hi = max(hi, s)
+	}
+	for _, s := range sr {
+		hi = max(hi, s)
+	}
+	if math.IsInf(hi, 0) || math.IsNaN(hi) {
+		hi = 0
+	}
+	w = make([]float64, n*n)
+	r = make([]float64, n)
+	for i, s := range se {
+		w[i] = expSafe(s - hi)
+	}
+	for i, s := range sr {
+		r[i] = expSafe(s - hi)
+	}
+	return w, r
+}
+
+func expSafe(x float64) float64 {
+	if math.IsNaN(x) || x < -700 {
+		return 0
+	}
+	return math.Exp(x)
+}

@@ -1,0 +1,671 @@
+package provenance
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// This file holds the text signals, each a small function of a copy's text
+// and its host document, tested on its own.
+
+// paragraphAround returns the bounds of the paragraph (the text between
+// line breaks) that holds [start, end).
+func paragraphAround(text string, start, end int) (int, int) {
+	ps := strings.LastIndexByte(text[:start], '\n') + 1
+	pe := strings.IndexByte(text[end:], '\n')
+	if pe < 0 {
+		pe = len(text)
+	} else {
+		pe += end
+	}
+	return ps, pe
+}
+
+// quotedShare is the share of the copy's tokens that lie inside double
+// quotation marks. Quote state is tracked from the start of the paragraph:
+// straight quotes toggle, curly and angle quotes open and close; a new
+// paragraph starts outside any quote (news style reopens a quote that runs
+// on).
+func quotedShare(text string, start, end int, toks []minhash.Token) float64 {
+	if len(toks) == 0 {
+		return 0
+	}
+	ps, _ := paragraphAround(text, start, end)
+	in := false
+	i := ps
+	inside := 0
+	for _, t := range toks {
+		for i < t.Start {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			switch r {
+			case '"':
+				in = !in
+			case '\u201c', '\u00ab', '\u201e':
+				in = true
+			case '\u201d', '\u00bb':
+				in = false
+			case '\n':
+				in = false
+			}
+			i += n
+		}
+		if in {
+			inside++
+		}
+	}
+	return float64(inside) / float64(len(toks))
+}
+
+// speechBefore matches the end of the text before a copy that introduces
+// it as someone's words: "Khan said:", "tweeted", "told reporters:".
+var speechBefore = regexp.MustCompile(`(?i)(\b(said|says|say|saying|tweeted|tweets|wrote|writes|posted|added|adds|stated|states|declared|replied|insisted|warned|explained|told\s[^.:;"“”]{1,40}?|quoted as saying|in a statement)\s*[:,]?|:)\s*$`)
+
+// speechAfter matches the start of the text after a copy that closes it as
+// someone's words: `," he said`, "”, Trump tweeted".
+var speechAfter = regexp.MustCompile(`^[\s.,!?;]{0,3}["”’']?\s*[,.]?\s*["”]?\s*(he|she|they|it|(a|an|the)\s+[\p{L}-]+|[\p{Lu}][\p{L}.'’-]*(\s+[\p{Lu}][\p{L}.'’-]*){0,3})\s+(had\s+)?(said|says|added|adds|wrote|tweeted|told|stated|explained|insisted|warned|replied)\b`)
+
+// speechInside matches a quotation interrupted by its attribution inside
+// a copy: `…for," he said. "When you…`.
+var speechInside = regexp.MustCompile(`[,.!?]\s*["”]\s*(he|she|they|(a|an|the)\s+[\p{L}-]+|[\p{Lu}][\p{L}.'’-]*(\s+[\p{Lu}][\p{L}.'’-]*){0,3})\s+(said|says|added|adds|wrote|tweeted|told)\b[^"“]{0,40}["“]`)
+
+// speechLead matches a quotation introduced near the start of a copy whose
+// span took in the introduction: `tweet on Monday, Trump said: "…`.
+var speechLead = regexp.MustCompile(`(?i)\b(said|says|saying|tweeted|wrote|writes|posted|added|stated|declared|told\s[^.:;"“”]{1,40}?)\s*[:,]\s*["“]`)
+
+// introducedAsSpeech reports whether the copy is introduced or closed as
+// someone's words within its paragraph, or holds a quotation interrupted
+// by its attribution.
+func introducedAsSpeech(text string, start, end int) bool {
+	// speechInside needs a closing quotation mark: most copies have none.
+	if (strings.ContainsAny(text[start:end], "\"”") && speechInside.MatchString(text[start:end])) || speechLead.MatchString(text[start:min(end, start+100)]) {
+		return true
+	}
+	ps, pe := paragraphAround(text, start, end)
+	before := text[max(ps, start-120):start]
+	before = strings.TrimRightFunc(before, func(r rune) bool { return unicode.IsSpace(r) || isOpenQuote(r) })
+	if speechBefore.MatchString(before) {
+		return true
+	}
+	return speechAfter.MatchString(text[end:min(pe, end+80)])
+}
+
+func isOpenQuote(r rune) bool {
+	switch r {
+	case '"', '\u201c', '\u00ab', '\u201e', '\'', '\u2018', '(', '[':
+		return true
+	}
+	return false
+}
+
+func isCloseQuote(r rune) bool {
+	switch r {
+	case '"', '\u201d', '\u00bb', '\'', '\u2019', ')', ']':
+		return true
+	}
+	return false
+}
+
+// outsideCues are words near a copy that name a source outside the news
+// story: a tweet, a statement, a briefing, an interview. They are matched
+// in lower case at word boundaries ("tweet" also matches "tweets",
+// "tweeted").
+var outsideCues = []string{"tweet", "twitter", "statement", "briefing", "press release", "news release",
+	"news conference", "press conference", "interview", "told reporters", "spokesman", "spokeswoman",
+	"spokesperson", "in a post", "on facebook", "communique"}
+
+// outsideCueNear returns the first such word (lower case, "tweet" for
+// its inflections and Twitter) in the copy's first 100 bytes or within 300
+// bytes around it, or "".
+func outsideCueNear(text string, start, end int) string {
+	lo, hi := max(0, start-300), min(len(text), end+300)
+	for _, w := range []string{text[start:min(end, start+100)], text[lo:start], text[end:hi]} {
+		if m := findCue(strings.ToLower(w)); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// findCue returns the earliest outside cue in lower-case s.
+func findCue(s string) string {
+	best, at := "", len(s)
+	for _, c := range outsideCues {
+		for from := 0; from < len(s); {
+			k := strings.Index(s[from:], c)
+			if k < 0 {
+				break
+			}
+			k += from
+			e := k + len(c)
+			if c == "tweet" {
+				for e < len(s) && isLetterByte(s[e]) {
+					e++
+				}
+				if w := s[k:e]; w != "tweet" && w != "tweets" && w != "tweeted" {
+					from = e
+					continue
+				}
+			}
+			if wordBoundary(s, k, e) {
+				if k < at {
+					best, at = c, k
+				}
+				break
+			}
+			from = e
+		}
+	}
+	switch best {
+	case "twitter":
+		return "tweet"
+	case "spokesman", "spokeswoman", "spokesperson":
+		return "statement"
+	}
+	return best
+}
+
+// Outlets are the news organisations that attribution cues recognise, on
+// top of the sources of the documents themselves.
+var outlets = []string{
+	"Reuters", "Reuter", "Associated Press", "AP", "AFP", "Agence France-Presse", "Bloomberg",
+	"BBC", "CNN", "Fox News", "ITV", "Sky News", "Channel 4 News", "Channel 4", "NBC", "CBS",
+	"ABC News", "New York Times", "Washington Post", "Wall Street Journal", "Guardian",
+	"Daily Mail", "Telegraph", "Independent", "Breitbart", "Politico", "Axios", "Al Jazeera",
+	"Xinhua", "Kyodo", "TASS", "Dow Jones", "UPI", "dpa", "London Standard", "Evening Standard",
+	"Financial Times", "USA Today", "NPR", "Press Association",
+}
+
+// creditBefore and creditAfter match the words around an outlet's name
+// that credit it as the source of the text: "according to Reuters",
+// "Reuters reported", "(Reuters) -", "told the BBC".
+var (
+	creditBefore = regexp.MustCompile(`(?i)(according to|reported by|told|tells|speaking to|speaking with|interview with|said on|said to|via|courtesy of|cited by|quoted by|citing)\s+(the\s+)?$`)
+	creditAfter  = regexp.MustCompile(`(?i)^(\)\s*[-–—]|\s+[-–—]\s|\s+(news agency\s+)?(reported|reports|said|says|wrote|quoted|cited|learned)\b|'s\s+(report|reporting|story))`)
+)
+
+// credits returns the outlets that the text near the copy (its paragraph,
+// up to 200 bytes before and 100 after) credits as its source. extra names
+// more outlets to look for (the documents' own sources).
+func credits(text string, start, end int, extra []string) []string {
+	ps, pe := paragraphAround(text, start, end)
+	lo, hi := max(ps, start-200), min(pe, end+100)
+	window := text[lo:hi]
+	var found []string
+	add := func(name string) {
+		for _, f := range found {
+			if strings.EqualFold(f, name) {
+				return
+			}
+		}
+		found = append(found, name)
+	}
+	check := func(a, b int) {
+		if creditBefore.MatchString(window[:a]) || creditAfter.MatchString(window[b:]) {
+			add(canonicalOutlet(window[a:b]))
+		}
+	}
+	for _, name := range slices.Concat(outlets, extra) {
+		if name == "" {
+			continue
+		}
+		for from := 0; ; {
+			k := strings.Index(window[from:], name)
+			if k < 0 && slices.Contains(extra, name) {
+				k = indexFold(window[from:], name)
+			}
+			if k < 0 {
+				break
+			}
+			a, b := from+k, from+k+len(name)
+			if wordBoundary(window, a, b) {
+				check(a, b)
+			}
+			from = b
+		}
+	}
+	return found
+}
+
+// canonicalOutlet folds spelling variants of one outlet.
+func canonicalOutlet(s string) string {
+	switch s {
+	case "Reuter":
+		return "Reuters"
+	case "Associated Press":
+		return "AP"
+	case "Channel 4 News":
+		return "Channel 4"
+	case "Agence France-Presse":
+		return "AFP"
+	}
+	return s
+}
+
+// sameOutlet reports whether a credited name stands for a document source.
+func sameOutlet(credited, source string) bool {
+	if source == "" {
+		return false
+	}
+	a, b := canonicalOutlet(credited), canonicalOutlet(strings.TrimSpace(source))
+	return strings.EqualFold(a, b) || strings.EqualFold(strings.TrimPrefix(a, "The "), strings.TrimPrefix(b, "The "))
+}
+
+func indexFold(s, sub string) int {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+func wordBoundary(s string, a, b int) bool {
+	if a > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:a])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if b < len(s) {
+		r, _ := utf8.DecodeRuneInString(s[b:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// fragment reports whether a copy starts and ends inside a sentence of its
+// host: a copy cut out of a longer sentence was more likely trimmed from
+// it than written that way.
+func fragment(text string, start, end int) (head, tail bool) {
+	i := start
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsSpace(r) || r == '\n' {
+			if !isOpenQuote(r) || r == '\'' {
+				break
+			}
+		}
+		i -= n
+	}
+	if i > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		if isCloseQuote(r) && i-n > 0 {
+			r, _ = utf8.DecodeLastRuneInString(text[:i-n])
+		}
+		head = !strings.ContainsRune(".!?:;\n—–-", r)
+	}
+	j := end
+	for j < len(text) {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		if r == '\n' || !(unicode.IsSpace(r) || isCloseQuote(r)) {
+			break
+		}
+		j += n
+	}
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(text[start:end], func(r rune) bool { return isCloseQuote(r) || unicode.IsSpace(r) }))
+	if j < len(text) && !strings.ContainsRune(".!?", last) {
+		r, _ := utf8.DecodeRuneInString(text[j:])
+		tail = r != '\n' && !strings.ContainsRune(".!?;:—–", r)
+	}
+	return head, tail
+}
+
+// months are the month names' first three letters, January first.
+var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// latestMention returns the latest calendar day a text mentions ("March
+// 14", "Mar. 14", "14 March"), as month*32+day, or 0 when it mentions none.
+// A later version of a story tends to mention later days ("week ended
+// March 21"). It scans by hand: a regular expression is ten times slower.
+func latestMention(text string) int {
+	best := 0
+	for i := 0; i+3 <= len(text); i++ {
+		c := text[i]
+		if c < 'A' || c > 'S' || (i > 0 && isLetterByte(text[i-1])) {
+			continue
+		}
+		mon := 0
+		for k, m := range months {
+			if text[i:i+3] == m {
+				mon = k + 1
+				break
+			}
+		}
+		if mon == 0 {
+			continue
+		}
+		j := i + 3
+		for j < len(text) && isLetterByte(text[j]) {
+			j++
+		}
+		if day := dayAfter(text, j); day > 0 {
+			best = max(best, 32*mon+day)
+		}
+		if day := dayBefore(text, i); day > 0 {
+			best = max(best, 32*mon+day)
+		}
+	}
+	return best
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// dayAfter reads ". 14" or " 14" at text[j:], a day of the month, or 0.
+func dayAfter(text string, j int) int {
+	if j < len(text) && text[j] == '.' {
+		j++
+	}
+	k := j
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+		k++
+	}
+	if k == j {
+		return 0
+	}
+	return dayAt(text, k, true)
+}
+
+// dayBefore reads "14 " before text[i:], a day of the month, or 0.
+func dayBefore(text string, i int) int {
+	k := i
+	for k > 0 && (text[k-1] == ' ' || text[k-1] == '\t') {
+		k--
+	}
+	if k == i {
+		return 0
+	}
+	e := k
+	for k > 0 && isDigitByte(text[k-1]) {
+		k--
+	}
+	if e-k < 1 || e-k > 2 || (k > 0 && (isLetterByte(text[k-1]) || text[k-1] == '.' || text[k-1] == ',')) {
+		return 0
+	}
+	return dayAt(text, k, false)
+}
+
+// dayAt reads one or two digits at text[k:] not followed by another digit
+// or letter, 1..31, or 0.
+func dayAt(text string, k int, checkEnd bool) int {
+	d, n := 0, 0
+	for k+n < len(text) && n < 3 && isDigitByte(text[k+n]) {
+		d = 10*d + int(text[k+n]-'0')
+		n++
+	}
+	if n == 0 || n > 2 || d < 1 || d > 31 {
+		return 0
+	}
+	if checkEnd && k+n < len(text) && (isLetterByte(text[k+n]) || (text[k+n] == ',' && k+n+1 < len(text) && isDigitByte(text[k+n+1]))) {
+		return 0
+	}
+	return d
+}
+
+// saidPattern counts reporting verbs: a version that quotes and reports
+// more is often the fuller, earlier one (a sign the weights learn).
+var saidPattern = regexp.MustCompile(`\b(said|says|told)\b`)
+
+// revisionNote matches a wire editor's note on a revised story:
+// "(Corrects dollar figure …)", "-- corrects year", "(Adds title)".
+var revisionNote = regexp.MustCompile(`(?i)((\(|-{1,2})\s*(corrects|corrected|correction|adds|updates|recasts|repeats|inserts|clarifies|deletes)\b|\bnote:[^\n]{0,40}\bcorrects\b)`)
+
+// hasRevisionNote is revisionNote.MatchString(text), faster: every match
+// holds one of the note's verbs, so ASCII text without any of them (most
+// stories) skips the case-insensitive regexp, which backtracks over the
+// whole text. Non-ASCII text goes to the regexp, whose case folding knows
+// more than strings.ToLower (ſ, K).
+func hasRevisionNote(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return revisionNote.MatchString(text)
+		}
+	}
+	lower := strings.ToLower(text)
+	for _, verb := range revisionVerbs {
+		if strings.Contains(lower, verb) {
+			return revisionNote.MatchString(text)
+		}
+	}
+	return false
+}
+
+// revisionVerbs are the stems every revisionNote match contains.
+var revisionVerbs = []string{"correct", "adds", "updates", "recasts", "repeats", "inserts", "clarifies", "deletes"}
+
+// parenAcronym matches an acronym spelled out in parentheses, "(OECD)":
+// copy editors add them.
+var parenAcronym = regexp.MustCompile(`\([A-Z][A-Z.&]{1,7}\)`)
+
+// typography describes how a copy is typeset: curly or straight quotes
+// and apostrophes, and commas per word. Copies often change typography.
+func typography(s string, words int) (curly, straight bool, commas float64) {
+	curly = strings.ContainsAny(s, "\u201c\u201d\u2018\u2019")
+	straight = strings.ContainsAny(s, "\"'")
+	if words > 0 {
+		commas = float64(strings.Count(s, ",")) / float64(words)
+	}
+	return curly, straight, commas
+}
+
+// stopwords are the function words that say nothing about a passage's
+// topic; fit with the host compares content words only.
+var stopwords = func() map[uint64]bool {
+	list := `a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having he her
+here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours out over own said same says she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours mr mrs ms per pct one two three new last year told also`
+	m := make(map[uint64]bool)
+	for _, w := range strings.Fields(list) {
+		m[minhash.HashWord(w)] = true
+	}
+	return m
+}()
+
+// isContent reports whether a token is a content word: not a stop word,
+// not a number, at least three bytes long.
+func isContent(text string, t minhash.Token) bool {
+	if t.End-t.Start < 3 || stopwords[t.Hash] {
+		return false
+	}
+	return !minhash.IsNumber(text[t.Start:t.End])
+}
+
+// fit measures how well a passage (tokens [t0, t1) of its host) fits the
+// host's own text: the share of the passage's content words that recur in
+// the host within window tokens on either side (near), and anywhere else in
+// the host (whole). ctx is false when the host has no content words
+// outside the passage. An original passage is woven into its story; a
+// pasted one often is not.
+func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool) {
+	mine := make(map[uint64]bool)
+	for _, t := range toks[t0:t1] {
+		if isContent(text, t) {
+			mine[t.Hash] = true
+		}
+	}
+	if len(mine) == 0 {
+		return 0, 0, false
+	}
+	nearSet := make(map[uint64]bool)
+	allSet := make(map[uint64]bool)
+	for i, t := range toks {
+		if i >= t0 && i < t1 || !mine[t.Hash] {
+			if (i < t0 || i >= t1) && isContent(text, t) {
+				ctx = true
+			}
+			continue
+		}
+		ctx = true
+		allSet[t.Hash] = true
+		if i >= t0-window && i < t1+window {
+			nearSet[t.Hash] = true
+		}
+	}
+	return float64(len(nearSet)) / float64(len(mine)), float64(len(allSet)) / float64(len(mine)), ctx
+}
+
+// tokenRange returns the tokens of toks that lie inside [start, end).
+func tokenRange(toks []minhash.Token, start, end int) (int, int) {
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if toks[m].Start < start {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	t0 := lo
+	t1 := t0
+	for t1 < len(toks) && toks[t1].End <= end {
+		t1++
+	}
+	return t0, t1
+}
+
+// trigrams returns the sorted, distinct hashes of a token sequence's word
+// trigrams (of the whole sequence when it is shorter than three).
+func trigrams(h []uint64) []uint64 {
+	if len(h) == 0 {
+		return nil
+	}
+	var out []uint64
+	if len(h) < 3 {
+		x := uint64(len(h))
+		for _, v := range h {
+			x = (x ^ v) * 0x9e3779b97f4a7c15
+		}
+		return []uint64{x}
+	}
+	for i := 0; i+3 <= len(h); i++ {
+		x := (h[i]*0x9e3779b97f4a7c15 ^ h[i+1]) * 0xbf58476d1ce4e5b9
+		out = append(out, (x^h[i+2])*0x94d049bb133111eb)
+	}
+	return sortedUnique(out)
+}
+
+func sortedUnique(s []uint64) []uint64 {
+	if len(s) < 2 {
+		return s
+	}
+	slices.Sort(s)
+	j := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[j-1] {
+			s[j] = s[i]
+			j++
+		}
+	}
+	return s[:j]
+}
+
+// extras compares copy a with copy b word by word: how many of a's tokens
+// lie before the first, after the last and between the trigrams a shares
+// with b. Tokens a has and b lacks at the head or tail mean b trimmed a (or
+// a expanded b); in the middle, a sentence dropped or inserted.
+func extras(a []uint64, bTri []uint64) (head, tail, mid int) {
+	if len(a) < 3 {
+		return 0, 0, 0
+	}
+	covered := make([]bool, len(a))
+	any := false
+	for i := 0; i+3 <= len(a); i++ {
+		x := (a[i]*0x9e3779b97f4a7c15 ^ a[i+1]) * 0xbf58476d1ce4e5b9
+		x = (x ^ a[i+2]) * 0x94d049bb133111eb
+		if containsU64(bTri, x) {
+			covered[i], covered[i+1], covered[i+2] = true, true, true
+			any = true
+		}
+	}
+	if !any {
+		return 0, 0, 0
+	}
+	first, last := 0, len(a)-1
+	for !covered[first] {
+		first++
+	}
+	for !covered[last] {
+		last--
+	}
+	for i := first; i <= last; i++ {
+		if !covered[i] {
+			mid++
+		}
+	}
+	return first, len(a) - 1 - last, mid
+}
+
+// jaccard is the Jaccard similarity of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	inter := intersect(a, b)
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}
+
+func intersect(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+func containsU64(s []uint64, x uint64) bool {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if s[m] < x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s) && s[lo] == x
+}
+
+// substitutedFit is the share of a's content words missing from b that
+// recur elsewhere in a's host (outside the copy): a word that a copyist
+// swapped in rarely belongs to the host's story, the word it replaced
+// usually does. ok is false when a has no such words.
+func substitutedFit(text string, toks []minhash.Token, t0, t1 int, bBag map[uint64]bool) (float64, bool) {
+	missing := make(map[uint64]bool)
+	for _, t := range toks[t0:t1] {
+		if !bBag[t.Hash] && isContent(text, t) {
+			missing[t.Hash] = true
+		}
+	}
+	if len(missing) == 0 {
+		return 0, false
+	}
+	found := make(map[uint64]bool)
+	for i, t := range toks {
+		if (i < t0 || i >= t1) && missing[t.Hash] {
+			found[t.Hash] = true
+		}
+	}
+	return float64(len(found)) / float64(len(missing)), true
+}

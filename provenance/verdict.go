@@ -1,0 +1,561 @@
+package provenance
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// label names a node's document in reasons.
+func (c *clusterModel) label(v int) string {
+	d := c.nodes[v].doc
+	if l := c.m.docs[d].Label; l != "" {
+		return l
+	}
+	return fmt.Sprintf("document %d", d)
+}
+
+// verdict turns the cluster's inference into its Verdict.
+func (c *clusterModel) verdict() Verdict {
+	n := len(c.nodes)
+	v := Verdict{Case: c.cse, Earliest: -1, Origin: -1, MostLikely: -1, Edges: []Edge{}, Reasons: []string{}}
+	for _, nd := range c.nodes {
+		v.Docs = append(v.Docs, nd.doc)
+	}
+	if c.earliest >= 0 {
+		v.Earliest = c.nodes[c.earliest].doc
+	}
+	if n == 0 {
+		v.Undetermined = true
+		v.Reasons = append(v.Reasons, "undetermined: the cluster has no copies")
+		return v
+	}
+	v.Quotation = true
+	for _, nd := range c.nodes {
+		if nd.quote < 0.5 && !nd.speech {
+			v.Quotation = false
+		}
+	}
+	floor := c.m.opts.Floor
+	best, bestP := -1, c.st.ext
+	for k, p := range c.st.origin {
+		if p > bestP {
+			best, bestP = k, p
+		}
+	}
+	v.ExternalProbability = round4(c.st.ext)
+	v.MostLikely = -1
+	if best >= 0 {
+		v.MostLikely = c.nodes[best].doc
+	}
+	switch {
+	case n == 1:
+		v.Origin, v.MostLikely, v.OriginProbability = c.nodes[0].doc, c.nodes[0].doc, 1
+		v.Reasons = append(v.Reasons, "the passage has a single copy in the corpus")
+	case bestP < floor:
+		v.Undetermined = true
+		v.OriginProbability = round4(bestP)
+		alt := "outside the corpus"
+		if best >= 0 {
+			alt = c.label(best)
+		}
+		v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely %s, %.2f; outside the corpus %.2f)",
+			100*floor, alt, bestP, c.st.ext))
+	case best < 0:
+		v.OriginProbability = round4(bestP)
+		v.Reasons = append(v.Reasons, fmt.Sprintf("origin most likely outside the corpus (probability %.2f)", bestP))
+		v.Reasons = append(v.Reasons, c.outsideReasons()...)
+	default:
+		v.Origin = c.nodes[best].doc
+		v.OriginProbability = round4(bestP)
+		v.Reasons = append(v.Reasons, fmt.Sprintf("%s is the most likely origin (probability %.2f; outside the corpus %.2f)",
+			c.label(best), bestP, c.st.ext))
+		v.Reasons = append(v.Reasons, c.originReasons(best)...)
+	}
+	if c.earliest >= 0 {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("earliest witness by date: %s (%s)", c.label(c.earliest), c.granularityWords(c.earliest)))
+	} else if c.anyDated && c.cse != CaseMissing {
+		v.Reasons = append(v.Reasons, "the earliest dates tie: no earliest witness")
+	}
+	v.Edges = c.edges()
+	return v
+}
+
+// granularityWords describes a node's date granularity.
+func (c *clusterModel) granularityWords(k int) string {
+	switch c.m.dateOf(c.nodes[k].doc).Granularity {
+	case GranularityDay:
+		return "day dates"
+	case GranularityMinute:
+		return "minute timestamps"
+	case GranularitySecond:
+		return "second timestamps"
+	}
+	return "undated"
+}
+
+// outsideReasons explain an outside origin.
+func (c *clusterModel) outsideReasons() []string {
+	var out []string
+	what := "someone's words"
+	cues := map[string]int{}
+	best := 0
+	for _, nd := range c.nodes {
+		if nd.cue != "" {
+			cues[nd.cue]++
+		}
+	}
+	for _, cue := range []string{"tweet", "briefing", "statement", "press release", "news release", "news conference",
+		"press conference", "interview", "told reporters", "communique"} {
+		if cues[cue] > best && 2*cues[cue] >= len(c.nodes) {
+			what, best = "words from "+article(cue)+cue, cues[cue]
+		}
+	}
+	if best == 0 {
+		for _, nd := range c.nodes {
+			for _, cr := range nd.credits {
+				if !c.isClusterSource(cr) {
+					what = "words given to " + cr
+				}
+			}
+		}
+	}
+	quoted := 0
+	for _, nd := range c.nodes {
+		if nd.quote >= 0.5 || nd.speech {
+			quoted++
+		}
+	}
+	switch {
+	case quoted == len(c.nodes):
+		out = append(out, fmt.Sprintf("all copies quote %s: likely a common outside source", what))
+	case quoted > 0:
+		out = append(out, fmt.Sprintf("%d of %d copies quote %s", quoted, len(c.nodes), what))
+	}
+	for k, nd := range c.nodes {
+		for _, cr := range nd.credits {
+			if !c.isClusterSource(cr) {
+				out = append(out, fmt.Sprintf("%s credits %s, which is not in the corpus", c.label(k), cr))
+			}
+		}
+	}
+	roots := 0
+	for _, p := range c.parent {
+		if p < 0 {
+			roots++
+		}
+	}
+	if roots >= 2 {
+		out = append(out, fmt.Sprintf("%d copies look independent of each other", roots))
+	}
+	return capReasons(out, 4)
+}
+
+// originReasons explain why node k is the origin: the reasons of its
+// edges to the copies that derive from it.
+func (c *clusterModel) originReasons(k int) []string {
+	var out []string
+	for v, p := range c.parent {
+		if p == k {
+			for _, r := range c.edgeReasons(k, v) {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return capReasons(out, 4)
+}
+
+func article(noun string) string {
+	switch noun {
+	case "interview":
+		return "an "
+	case "told reporters":
+		return "what someone "
+	}
+	return "a "
+}
+
+func capReasons(rs []string, n int) []string {
+	if len(rs) > n {
+		return rs[:n]
+	}
+	return rs
+}
+
+// edges lists the most likely tree: one edge per copy that derives from
+// another, then co-derived edges between copies hanging from outside.
+func (c *clusterModel) edges() []Edge {
+	n := len(c.nodes)
+	var out []Edge
+	var rootKids []int
+	for v, p := range c.parent {
+		if p < 0 {
+			rootKids = append(rootKids, v)
+			continue
+		}
+		out = append(out, Edge{
+			From: c.nodes[p].doc, To: c.nodes[v].doc,
+			Probability: round4(c.st.edge[p*n+v]),
+			Kind:        c.kind(p, v),
+			Reasons:     c.edgeReasons(p, v),
+		})
+	}
+	if len(rootKids) >= 2 {
+		for i := 1; i < len(rootKids); i++ {
+			a, b := rootKids[i-1], rootKids[i]
+			p := 0.0
+			if c.ok {
+				p = bothFromRoot(n, c.w, c.r, a, b, c.st.logZ)
+			}
+			reasons := c.outsideReasons()
+			if len(reasons) == 0 {
+				reasons = []string{"neither copy looks derived from the other"}
+			}
+			out = append(out, Edge{From: c.nodes[a].doc, To: c.nodes[b].doc, Probability: round4(p),
+				Kind: KindCoDerived, Reasons: reasons})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Edge) int {
+		return cmp.Compare(kindRank(x.Kind), kindRank(y.Kind))
+	})
+	if out == nil {
+		out = []Edge{}
+	}
+	return out
+}
+
+func kindRank(k Kind) int {
+	if k == KindCoDerived {
+		return 1
+	}
+	return 0
+}
+
+// kind says how v's copy differs from its parent u's.
+func (c *clusterModel) kind(u, v int) Kind {
+	a, b := &c.nodes[u], &c.nodes[v]
+	da, db := c.m.info(a.doc), c.m.info(b.doc)
+	if db.comp >= 0.5 && da.comp < 0.5 {
+		return KindCompiled
+	}
+	if slices.Equal(a.h, b.h) {
+		return KindVerbatim
+	}
+	ha, ta, ma := extras(a.h, b.tri)
+	hb, tb, mb := extras(b.h, a.tri)
+	lostA, lostB := ha+ta+ma, hb+tb+mb
+	switch {
+	case lostA >= 2 && lostB == 0:
+		return KindTrimmed
+	case lostB >= 2 && lostA == 0:
+		return KindExpanded
+	case len(b.credits) > 0 && len(a.credits) == 0:
+		return KindExpanded
+	}
+	return KindEdited
+}
+
+// minContribution is the smallest contribution to an edge's log-odds (in
+// nats) that a reason states.
+const minContribution = 0.25
+
+// edgeReasons explain why u→v rather than v→u: the features whose weighted
+// difference favours the edge most.
+func (c *clusterModel) edgeReasons(u, v int) []string {
+	fuv := make([]float64, numEdgeFeatures)
+	fvu := make([]float64, numEdgeFeatures)
+	c.edgeFeatures(fuv, u, v)
+	c.edgeFeatures(fvu, v, u)
+	wts := c.m.opts.Weights
+	type contrib struct {
+		k int
+		x float64
+	}
+	var cs []contrib
+	for k := 0; k < numEdgeFeatures; k++ {
+		x := wts.edge(k) * (fuv[k] - fvu[k])
+		if x >= minContribution {
+			cs = append(cs, contrib{k, x})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b contrib) int { return cmp.Compare(b.x, a.x) })
+	var out []string
+	for _, ct := range cs {
+		if r := c.phrase(ct.k, u, v, fuv[ct.k]); r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+		if len(out) == 3 {
+			break
+		}
+	}
+	if c.forbidden(v, u) {
+		out = append([]string{fmt.Sprintf("%s's timestamp is well before %s's (hard date constraint)", c.label(u), c.label(v))}, out...)
+	}
+	if len(out) == 0 {
+		out = append(out, "weak evidence: no single signal favours this direction")
+	}
+	return out
+}
+
+// phrase states the fact behind edge feature k of u→v (value x) in words.
+func (c *clusterModel) phrase(k, u, v int, x float64) string {
+	A, B := c.label(u), c.label(v)
+	a, b := &c.nodes[u], &c.nodes[v]
+	first, second := A, B
+	if x < 0 {
+		first, second = B, A
+	}
+	m := c.m
+	switch k {
+	case efDateFineSign, efDateFineLog, efDateDaySign, efDateDayLog:
+		_, hours, g, _ := compareDates(m.dateOf(a.doc), m.dateOf(b.doc))
+		unit := "minute timestamps"
+		if g == GranularityDay {
+			unit = "day dates"
+		} else if g == GranularitySecond {
+			unit = "second timestamps"
+		}
+		return fmt.Sprintf("%s is %s earlier (%s)", first, gapWords(hours), unit)
+	case efFitNear, efFitDoc:
+		fa, fb := a.fitNear, b.fitNear
+		if k == efFitDoc {
+			fa, fb = a.fitDoc, b.fitDoc
+		}
+		if x < 0 {
+			fa, fb = fb, fa
+		}
+		return fmt.Sprintf("the passage fits %s's own text better (%.0f%% of its content words recur there, %.0f%% in %s)",
+			first, 100*fa, 100*fb, second)
+	case efContext:
+		return fmt.Sprintf("%s's copy stands alone; %s's sits in text of its own", second, first)
+	case efFragment:
+		return fmt.Sprintf("%s's copy starts or ends inside a sentence; %s's does not", first, second)
+	case efCover:
+		return fmt.Sprintf("the passage is a larger share of %s than of %s", first, second)
+	case efLenCopy:
+		return fmt.Sprintf("%s's copy is longer (%d vs %d words)", first, max(a.words, b.words), min(a.words, b.words))
+	case efLenDoc:
+		la, lb := len(m.info(a.doc).toks), len(m.info(b.doc).toks)
+		return fmt.Sprintf("%s is the longer document (%d vs %d words)", first, max(la, lb), min(la, lb))
+	case efHead, efTail, efMid:
+		return c.extraPhrase(k, u, v)
+	case efSubstFit:
+		return fmt.Sprintf("where the copies differ, %s's words fit its own story and %s's do not", first, second)
+	case efCreditMatch:
+		if x > 0 {
+			return fmt.Sprintf("%s credits %s", B, m.docs[a.doc].Source)
+		}
+		return fmt.Sprintf("%s credits %s", A, m.docs[b.doc].Source)
+	case efCredit:
+		who, nd := B, b
+		if x < 0 {
+			who, nd = A, a
+		}
+		if len(nd.credits) > 0 {
+			return fmt.Sprintf("%s credits %s", who, strings.Join(nd.credits, " and "))
+		}
+	case efQuote:
+		return fmt.Sprintf("%s presents the passage in quotation marks; %s does not", pick(x > 0, B, A), pick(x > 0, A, B))
+	case efSpeech:
+		return fmt.Sprintf("%s introduces the passage as someone's words; %s does not", pick(x > 0, B, A), pick(x > 0, A, B))
+	case efCue:
+		return fmt.Sprintf("%s names an outside source nearby (%s)", pick(x > 0, B, A), pick(x > 0, b.cue, a.cue))
+	case efCurly:
+		return fmt.Sprintf("%s uses curly quotes, %s straight ones", first, second)
+	case efComma:
+		return fmt.Sprintf("%s's copy has more commas", first)
+	case efMention:
+		return fmt.Sprintf("%s mentions a later calendar day than %s", pick(x > 0, B, A), pick(x > 0, A, B))
+	case efMarkup:
+		return fmt.Sprintf("%s keeps <angle-bracket> markup; %s does not", first, second)
+	case efParas:
+		return fmt.Sprintf("%s has more paragraphs", first)
+	case efCompiled:
+		return fmt.Sprintf("%s compiles passages from several documents", pick(x > 0, B, A))
+	case efPosition:
+		return fmt.Sprintf("the passage comes later in %s than in %s", first, second)
+	}
+	return ""
+}
+
+func pick(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
+}
+
+// extraPhrase describes what one copy has that the other lacks.
+func (c *clusterModel) extraPhrase(k, u, v int) string {
+	A, B := c.label(u), c.label(v)
+	a, b := &c.nodes[u], &c.nodes[v]
+	ha, ta, ma := extras(a.h, b.tri)
+	hb, tb, mb := extras(b.h, a.tri)
+	where, nA, nB := "first", ha, hb
+	switch k {
+	case efTail:
+		where, nA, nB = "last", ta, tb
+	case efMid:
+		where, nA, nB = "middle", ma, mb
+	}
+	if nA > nB {
+		what := c.unitWords(u, k, nA)
+		if where == "middle" {
+			return fmt.Sprintf("%s's copy lacks %s that %s has in the middle", B, what, A)
+		}
+		return fmt.Sprintf("%s's copy drops %s's %s %s", B, A, where, what)
+	}
+	if nB > nA {
+		what := c.unitWords(v, k, nB)
+		return fmt.Sprintf("%s's copy adds %s (%s) to %s's", B, what, pick(where == "first", "at the head", pick(where == "last", "at the tail", "in the middle")), A)
+	}
+	return ""
+}
+
+// unitWords says "two sentences" when the n extra tokens at the head or
+// tail of node k's copy hold whole sentences, else "n words".
+func (c *clusterModel) unitWords(k, feature, n int) string {
+	nd := &c.nodes[k]
+	toks := c.m.info(nd.doc).toks
+	text := c.m.docs[nd.doc].Text
+	var lo, hi int
+	switch feature {
+	case efHead:
+		lo, hi = toks[nd.t0].Start, toks[nd.t0+n-1].End
+	case efTail:
+		lo, hi = toks[nd.t1-n].Start, toks[nd.t1-1].End
+	default:
+		return countWords(n, "word")
+	}
+	s := text[lo:min(len(text), hi+1)]
+	sents := strings.Count(s, ". ") + strings.Count(s, "? ") + strings.Count(s, "! ")
+	if strings.HasSuffix(strings.TrimSpace(s), ".") {
+		sents++
+	}
+	if sents >= 1 && feature == efTail || sents >= 2 {
+		return countWords(sents, "sentence")
+	}
+	return countWords(n, "word")
+}
+
+var smallNumbers = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+
+func countWords(n int, unit string) string {
+	num := fmt.Sprint(n)
+	if n < len(smallNumbers) {
+		num = smallNumbers[n]
+	}
+	if n == 1 {
+		return num + " " + unit
+	}
+	return num + " " + unit + "s"
+}
+
+// gapWords writes a time gap the way a person would: "40 min", "3 h",
+// "2 days".
+func gapWords(hours float64) string {
+	switch {
+	case hours < 1:
+		return fmt.Sprintf("%d min", int(math.Round(hours*60)))
+	case hours < 48:
+		return fmt.Sprintf("%d h", int(math.Round(hours)))
+	}
+	return fmt.Sprintf("%d days", int(math.Round(hours/24)))
+}
+
+func round4(x float64) float64 {
+	return math.Round(x*10000) / 10000
+}
+
+// before is 1 when u's date is strictly before v's, -1 when after, 0
+// when unknown, tied or ignored.
+func (c *clusterModel) before(u, v int) int {
+	sign, _, _, ok := compareDates(c.m.dateOf(c.nodes[u].doc), c.m.dateOf(c.nodes[v].doc))
+	if !ok {
+		return 0
+	}
+	return -sign
+}
+
+// pairAcc accumulates pairwise verdicts over clusters.
+type pairAcc struct {
+	acc map[[2]int]*pairSum
+}
+
+type pairSum struct {
+	first  [2]float64 // weighted P(A first), P(B first)
+	weight float64
+}
+
+func newPairAcc() *pairAcc { return &pairAcc{acc: make(map[[2]int]*pairSum)} }
+
+// addPairs adds the cluster's ancestor probabilities for every pair of its
+// documents, weighted by the shorter copy's words.
+func (c *clusterModel) addPairs(pa *pairAcc) {
+	n := len(c.nodes)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			di, dj := c.nodes[i].doc, c.nodes[j].doc
+			if di >= dj {
+				continue
+			}
+			key := [2]int{di, dj}
+			s := pa.acc[key]
+			if s == nil {
+				s = &pairSum{}
+				pa.acc[key] = s
+			}
+			w := float64(max(1, min(c.nodes[i].words, c.nodes[j].words)))
+			pij, pji := firstProbs(c.rel, n, i, j, c.before(i, j))
+			s.first[0] += w * pij
+			s.first[1] += w * pji
+			s.weight += w
+		}
+	}
+}
+
+// verdicts turns the accumulated pairs into verdicts, ordered by (A, B).
+func (pa *pairAcc) verdicts(docs []Document, opts Options) []PairVerdict {
+	keys := make([][2]int, 0, len(pa.acc))
+	for k := range pa.acc {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	out := make([]PairVerdict, 0, len(keys))
+	for _, k := range keys {
+		s := pa.acc[k]
+		pv := PairVerdict{A: k[0], B: k[1], Source: -1}
+		if s.weight > 0 {
+			pv.AFirst, pv.BFirst = s.first[0]/s.weight, s.first[1]/s.weight
+		}
+		pv.Case = pairCase(docs[k[0]].Date, docs[k[1]].Date, opts.IgnoreDates)
+		switch {
+		case pv.AFirst >= opts.Floor && pv.AFirst > pv.BFirst:
+			pv.Source, pv.Probability = pv.A, pv.AFirst
+		case pv.BFirst >= opts.Floor && pv.BFirst > pv.AFirst:
+			pv.Source, pv.Probability = pv.B, pv.BFirst
+		}
+		pv.AFirst, pv.BFirst, pv.Probability = round4(pv.AFirst), round4(pv.BFirst), round4(pv.Probability)
+		out = append(out, pv)
+	}
+	return out
+}
+
+// pairCase says what two documents' dates can tell.
+func pairCase(a, b Date, ignore bool) Case {
+	if ignore {
+		return CaseMissing
+	}
+	sign, _, _, ok := compareDates(a, b)
+	switch {
+	case !ok:
+		return CaseMissing
+	case sign == 0:
+		return CaseTied
+	}
+	return CaseDistinct
+}

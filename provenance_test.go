@@ -1,0 +1,187 @@
+package reprint_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/reader"
+)
+
+func detectDocs(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
+	t.Helper()
+	det, err := reprint.New(opts...)
+	require.NoError(t, err)
+	require.NoError(t, det.Add(docs...))
+	rep, err := det.Detect(context.Background())
+	require.NoError(t, err)
+	return rep
+}
+
+func provSeeds(t *testing.T) []reprint.Document {
+	t.Helper()
+	docs, problems, err := reader.Read(context.Background(), []string{"testdata/seeds"}, reader.Options{})
+	require.NoError(t, err)
+	require.Empty(t, problems)
+	return docs
+}
+
+// TestProvenanceOnSeeds checks the targets on the seed articles:
+// the quotations of Khan's Channel 4 words, Trump's tweets and the White
+// House briefing are marked as quotations and, but for Khan's words, as
+// likely of outside origin; every verdict keeps facts (Earliest) apart
+// from inferences.
+//
+// Known miss: Khan's Channel 4 words are quoted at length and woven into
+// one seed's story, which the fitted model reads as that seed being the
+// origin (about 0.58, outside 0.37).
+func TestProvenanceOnSeeds(t *testing.T) {
+	rep := detectDocs(t, provSeeds(t))
+	quotes := []string{"roll out the red carpet", "Pathetic excuse", "At least 7 dead", "picking a fight with the mayor"}
+	found, outside := 0, 0
+	for _, c := range rep.Clusters {
+		require.NotNil(t, c.Origin, c.ID)
+		require.NotEmpty(t, c.Origin.Reasons, c.ID)
+		assert.GreaterOrEqual(t, c.Origin.ExternalProbability, 0.0)
+		assert.LessOrEqual(t, c.Origin.Probability, 1.0)
+		text := c.Passages[0].Text
+		for _, p := range c.Passages {
+			text += " " + p.Text
+		}
+		if !slices.ContainsFunc(quotes, func(q string) bool { return strings.Contains(text, q) }) {
+			continue
+		}
+		found++
+		assert.True(t, c.Quotation, "%s is a quotation", c.ID)
+		if strings.Contains(text, "roll out the red carpet") {
+			continue // the known miss
+		}
+		if c.Origin.Doc == nil && c.Origin.ExternalProbability >= 0.5 {
+			outside++
+			assert.True(t, slices.ContainsFunc(c.Edges, func(e reprint.Edge) bool { return e.Kind == "co-derived" }),
+				"%s: copies co-derived from the outside source", c.ID)
+		}
+	}
+	assert.GreaterOrEqual(t, found, 3)
+	assert.Equal(t, found-1, outside, "every quotation but Khan's words is of outside origin")
+	for _, p := range rep.DocPairs {
+		if p.Source == nil {
+			assert.Zero(t, p.SourceProbability)
+		} else {
+			assert.Contains(t, []string{p.A, p.B}, *p.Source)
+			assert.GreaterOrEqual(t, p.SourceProbability, 0.5)
+		}
+	}
+}
+
+// TestProvenanceIgnoresDatesWhenAsked: with WithIgnoreDates no reason
+// mentions a date and no cluster has an earliest witness.
+func TestProvenanceIgnoresDatesWhenAsked(t *testing.T) {
+	rep := detectDocs(t, provSeeds(t), reprint.WithIgnoreDates(true))
+	for _, c := range rep.Clusters {
+		assert.Nil(t, c.Earliest)
+		for _, r := range c.Origin.Reasons {
+			assert.NotContains(t, r, "earlier (")
+			assert.NotContains(t, r, "earliest witness")
+		}
+	}
+}
+
+// verdicts renders every provenance verdict of a report with documents
+// named by name(id), clusters keyed by their passages: comparable across
+// runs that name and order the documents differently.
+func verdicts(rep *reprint.Report, name func(string) string) map[string]string {
+	out := make(map[string]string)
+	for _, c := range rep.Clusters {
+		var key []string
+		for _, p := range c.Passages {
+			key = append(key, fmt.Sprintf("%s:%d-%d", name(p.Doc), p.Start, p.End))
+		}
+		slices.Sort(key)
+		origin := "outside"
+		if c.Origin.Doc != nil {
+			origin = name(*c.Origin.Doc)
+		}
+		var earliest string
+		if c.Earliest != nil {
+			earliest = name(*c.Earliest)
+		}
+		var edges []string
+		for _, e := range c.Edges {
+			a, b := name(e.From), name(e.To)
+			if e.Kind == "co-derived" && b < a {
+				a, b = b, a
+			}
+			edges = append(edges, fmt.Sprintf("%s>%s %s %.4f", a, b, e.Kind, e.Probability))
+		}
+		slices.Sort(edges)
+		out[strings.Join(key, " ")] = fmt.Sprintf("origin %s %.4f ext %.4f quote %v earliest %s edges %v",
+			origin, c.Origin.Probability, c.Origin.ExternalProbability, c.Quotation, earliest, edges)
+	}
+	for _, p := range rep.DocPairs {
+		a, b := name(p.A), name(p.B)
+		if b < a {
+			a, b = b, a
+		}
+		src := "none"
+		if p.Source != nil {
+			src = name(*p.Source)
+		}
+		out["pair "+a+" "+b] = fmt.Sprintf("%s %.4f", src, p.SourceProbability)
+	}
+	return out
+}
+
+// TestProvenanceIgnoresIDsAndOrder proves that provenance reads neither
+// ids nor input order: shuffling the documents and renaming them changes
+// no verdict, mapped back to the original documents. Documents with the
+// same text, date and source are indistinguishable and share a name.
+func TestProvenanceIgnoresIDsAndOrder(t *testing.T) {
+	corpora := map[string][]reprint.Document{"seeds": provSeeds(t)}
+	const dev = "../shared/corpora/reuters21578-dev.jsonl"
+	if _, err := os.Stat(dev); err == nil && !testing.Short() {
+		docs, _, err := reader.Read(context.Background(), []string{dev}, reader.Options{})
+		require.NoError(t, err)
+		corpora["dev sample"] = docs[:800]
+	}
+	for name, docs := range corpora {
+		t.Run(name, func(t *testing.T) {
+			class := make(map[string]string) // id → name of its equivalence class
+			first := make(map[string]string)
+			for _, d := range docs {
+				k := d.Text + "\x00" + d.Date.String() + "\x00" + d.Source
+				if _, ok := first[k]; !ok {
+					first[k] = d.ID
+				}
+				class[d.ID] = first[k]
+			}
+			base := verdicts(detectDocs(t, docs), func(id string) string { return class[id] })
+			rng := rand.New(rand.NewPCG(7, 11))
+			for trial := 0; trial < 2; trial++ {
+				perm := rng.Perm(len(docs))
+				renamed := make([]reprint.Document, len(docs))
+				back := make(map[string]string)
+				for i, k := range perm {
+					d := docs[k]
+					id := fmt.Sprintf("x%08x", rng.Uint32())
+					back[id] = class[d.ID]
+					d.ID, d.Path = id, ""
+					renamed[i] = d
+				}
+				got := verdicts(detectDocs(t, renamed), func(id string) string { return back[id] })
+				require.Equal(t, len(base), len(got))
+				for k, v := range base {
+					assert.Equal(t, v, got[k], k)
+				}
+			}
+		})
+	}
+}
