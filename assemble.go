@@ -1,6 +1,8 @@
 package reprint
 
 import (
+	"github.com/reprint-dev/reprint/internal/disjoint"
+
 	"cmp"
 	"fmt"
 	"slices"
@@ -79,9 +81,9 @@ func (d *Detector) assemble(prep []prepared, found []pairResult) *Report {
 // a long passage whose halves were copied to different documents does not
 // chain unrelated copies together).
 func (d *Detector) clusters(prep []prepared, sides []side, links [][2]int) []Cluster {
-	uf := newUnionFind(len(sides))
+	uf := disjoint.New(len(sides))
 	for _, l := range links {
-		uf.union(l[0], l[1])
+		uf.Union(l[0], l[1])
 	}
 	order := make([]int, len(sides))
 	for i := range order {
@@ -104,7 +106,7 @@ func (d *Detector) clusters(prep []prepared, sides []side, links [][2]int) []Clu
 				b := sides[order[y]]
 				overlap := min(a.end, b.end) - b.start
 				if 2*overlap >= min(a.end-a.start, b.end-b.start) {
-					uf.union(order[x], order[y])
+					uf.Union(order[x], order[y])
 				}
 			}
 		}
@@ -114,7 +116,7 @@ func (d *Detector) clusters(prep []prepared, sides []side, links [][2]int) []Clu
 	members := make(map[int][]side)
 	var roots []int
 	for _, i := range order {
-		root := uf.find(i)
+		root := uf.Find(i)
 		if _, ok := members[root]; !ok {
 			roots = append(roots, root)
 		}
@@ -256,35 +258,4 @@ func ratio(a, b int) float64 {
 // any similarity here means.
 func round4(x float64) float64 {
 	return float64(int64(x*10000+0.5)) / 10000
-}
-
-// unionFind is a disjoint-set forest with path halving.
-type unionFind []int
-
-func newUnionFind(n int) unionFind {
-	u := make(unionFind, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u unionFind) find(x int) int {
-	for u[x] != x {
-		u[x] = u[u[x]]
-		x = u[x]
-	}
-	return x
-}
-
-func (u unionFind) union(a, b int) {
-	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	if ra < rb {
-		u[rb] = ra
-	} else {
-		u[ra] = rb
-	}
 }

@@ -145,33 +145,3 @@ func splitOf(key string) Split {
 	}
 	return Test
 }
-
-// unionFind is a disjoint-set forest over item indexes.
-type unionFind []int
-
-func newUnionFind(n int) unionFind {
-	u := make(unionFind, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u unionFind) find(x int) int {
-	for u[x] != x {
-		u[x] = u[u[x]]
-		x = u[x]
-	}
-	return x
-}
-
-func (u unionFind) union(a, b int) {
-	ra, rb := u.find(a), u.find(b)
-	if ra != rb {
-		if ra < rb {
-			u[rb] = ra
-		} else {
-			u[ra] = rb
-		}
-	}
-}

@@ -1,6 +1,8 @@
 package provenance
 
 import (
+	"github.com/reprint-dev/reprint/internal/disjoint"
+
 	"cmp"
 	"context"
 	"fmt"
@@ -89,13 +91,13 @@ func (d *Dev) stories() {
 	for _, s := range run.Report.Documents {
 		words[s.ID] = s.Words
 	}
-	uf := newUnionFind(len(d.Items))
+	uf := disjoint.New(len(d.Items))
 	for _, p := range run.Report.DocPairs {
 		if max(p.ContainmentA, p.ContainmentB) < SilverContainment {
 			continue
 		}
 		a, b := run.Items[index[p.A]], run.Items[index[p.B]]
-		uf.union(a, b)
+		uf.Union(a, b)
 		ea, eb := d.Items[a].Date.Time, d.Items[b].Date.Time
 		sp := SilverPair{Early: a, Late: b, EarlyIn: p.ContainmentA, LateIn: p.ContainmentB,
 			EarlyWords: words[p.A], LateWords: words[p.B]}
@@ -116,7 +118,7 @@ func (d *Dev) stories() {
 		h := fnv.New64a()
 		h.Write([]byte(it.Text))
 		x := h.Sum64()
-		r := uf.find(i)
+		r := uf.Find(i)
 		if k, ok := keys[r]; !ok || x < k {
 			keys[r] = x
 		}
@@ -124,7 +126,7 @@ func (d *Dev) stories() {
 	d.Split = make([]Split, len(d.Items))
 	d.Story = make([]int, len(d.Items))
 	for i := range d.Items {
-		r := uf.find(i)
+		r := uf.Find(i)
 		d.Story[i] = r
 		d.Split[i] = splitOf(fmt.Sprint(keys[r]))
 	}
