@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/reprint-dev/reprint"
 )
@@ -48,21 +51,54 @@ func (f Fields) withDefaults() Fields {
 func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
 	fields = fields.withDefaults()
 	data = bytes.TrimPrefix(data, bom)
+	// Cut the file into its lines first, then decode them on all cores:
+	// decoding dominates, and each line's result goes to its own slot, so
+	// records and problems keep file order.
+	type line struct {
+		no   int
+		text []byte
+	}
+	var lines []line
+	for pos, lineNo := 0, 1; pos < len(data); lineNo++ {
+		l, next := nextLine(data, pos)
+		pos = next
+		l = bytes.TrimRight(l, "\r\n")
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, line{lineNo, l})
+		}
+	}
+	type parsed struct {
+		rec  *record
+		errs []reprint.InputError
+	}
+	out := make([]parsed, len(lines))
+	const chunk = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), (len(lines)+chunk-1)/chunk); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(lines) {
+					return
+				}
+				for i := start; i < min(start+chunk, len(lines)); i++ {
+					out[i].rec, out[i].errs = parseJSONLine(in, lines[i].no, lines[i].text, fields)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	var (
 		recs []record
 		errs []reprint.InputError
 	)
-	for pos, lineNo := 0, 1; pos < len(data); lineNo++ {
-		line, next := nextLine(data, pos)
-		pos = next
-		line = bytes.TrimRight(line, "\r\n")
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		rec, lineErrs := parseJSONLine(in, lineNo, line, fields)
-		errs = append(errs, lineErrs...)
-		if rec != nil {
-			recs = append(recs, *rec)
+	for _, p := range out {
+		errs = append(errs, p.errs...)
+		if p.rec != nil {
+			recs = append(recs, *p.rec)
 		}
 	}
 	if len(recs) == 0 && len(errs) == 0 {
@@ -71,7 +107,6 @@ func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.Input
 	return recs, errs
 }
 
-// parseJSONLine decodes one record; it returns nil when the line is lost.
 func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []reprint.InputError) {
 	if t := bytes.TrimSpace(line); t[0] != '{' {
 		return nil, []reprint.InputError{failure(in.path, lineNo, "not a JSON object: skipped")}
