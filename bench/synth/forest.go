@@ -248,16 +248,7 @@ type TreeNode struct {
 }
 
 // WriteJSONL writes the documents, one JSON object a line.
-func (f *Forest) WriteJSONL(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, d := range f.Documents {
-		if err := enc.Encode(d); err != nil {
-			return fmt.Errorf("synth: writing forest: %w", err)
-		}
-	}
-	return nil
-}
+func (f *Forest) WriteJSONL(w io.Writer) error { return writeDocuments(w, f.Documents, "forest") }
 
 // WriteJSON writes the truth as indented JSON.
 func (t *ForestTruth) WriteJSON(w io.Writer) error {

@@ -29,12 +29,15 @@ type Document struct {
 }
 
 // WriteJSONL writes one {"id","text","date"} object a line, in id order.
-func (c *Corpus) WriteJSONL(w io.Writer) error {
+func (c *Corpus) WriteJSONL(w io.Writer) error { return writeDocuments(w, c.Documents, "corpus") }
+
+// writeDocuments writes docs as JSON Lines; what names them in errors.
+func writeDocuments[D any](w io.Writer, docs []D, what string) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, d := range c.Documents {
+	for _, d := range docs {
 		if err := enc.Encode(d); err != nil {
-			return fmt.Errorf("synth: writing corpus: %w", err)
+			return fmt.Errorf("synth: writing %s: %w", what, err)
 		}
 	}
 	return nil
