@@ -249,10 +249,10 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 	return slices.Compact(all), limits, nil
 }
 
-// queryPairs builds the configured index over the group representatives
-// and queries it with each of them: the pairs SelfJoin computes in batch.
+// queryPairs builds ekzhu's index over the group representatives and
+// queries it with each of them: the pairs SelfJoin computes in batch.
 func (d *Detector) queryPairs(ctx context.Context, reps []minhash.Signature) ([]uint64, int, error) {
-	idx, err := d.newIndex(len(reps))
+	idx, err := minhash.NewEkzhuLSH(d.cfg.params, len(reps))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -310,12 +310,6 @@ func appendPairs(out []uint64, as, bs []int32) []uint64 {
 	return out
 }
 
-func (d *Detector) newIndex(n int) (minhash.Index, error) {
-	if d.cfg.backend == BackendEkzhu {
-		return minhash.NewEkzhuLSH(d.cfg.params, n)
-	}
-	return minhash.NewLSH(d.cfg.params, minhash.WithCapacity(n), minhash.WithBucketCap(d.cfg.bucketCap))
-}
 
 // minSimilarity is the share of a segment's tokens that must lie in exactly
 // matching runs: below it, the "copy" is a shared template with other
