@@ -310,7 +310,6 @@ func appendPairs(out []uint64, as, bs []int32) []uint64 {
 	return out
 }
 
-
 // minSimilarity is the share of a segment's tokens that must lie in exactly
 // matching runs: below it, the "copy" is a shared template with other
 // names and numbers filled in. Measured on the dev corpus (README).
