@@ -224,18 +224,17 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 
 	// Document pairs: within each group (identical units), and across
 	// candidate groups; boilerplate groups take no part.
-	var all []uint64
-	docsOf := func(g int) []int32 {
-		var ds []int32
-		for _, r := range groups[g] {
-			ds = append(ds, r.doc)
+	docsOf := make([][]int32, len(groups)) // each group's documents, once
+	for g, members := range groups {
+		docsOf[g] = make([]int32, len(members))
+		for i, r := range members {
+			docsOf[g][i] = r.doc
 		}
-		return ds
 	}
+	var all []uint64
 	for g := range groups {
 		if !boiler[g] && len(groups[g]) > 1 {
-			ds := docsOf(g)
-			all = appendPairs(all, ds, ds)
+			all = appendPairs(all, docsOf[g], docsOf[g])
 		}
 	}
 	for _, gp := range groupPairs {
@@ -243,7 +242,7 @@ func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint6
 		if boiler[ga] || boiler[gb] {
 			continue
 		}
-		all = appendPairs(all, docsOf(ga), docsOf(gb))
+		all = appendPairs(all, docsOf[ga], docsOf[gb])
 	}
 	slices.Sort(all)
 	return slices.Compact(all), limits, nil
