@@ -16,15 +16,6 @@ import (
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
-func detectDocs(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
-	t.Helper()
-	det, err := reprint.New(opts...)
-	require.NoError(t, err)
-	require.NoError(t, det.Add(docs...))
-	rep, err := det.Detect(context.Background())
-	require.NoError(t, err)
-	return rep
-}
 
 func provSeeds(t *testing.T) []reprint.Document {
 	t.Helper()
@@ -44,7 +35,7 @@ func provSeeds(t *testing.T) []reprint.Document {
 // one seed's story, which the fitted model reads as that seed being the
 // origin (about 0.58, outside 0.37).
 func TestProvenanceOnSeeds(t *testing.T) {
-	rep := detectDocs(t, provSeeds(t))
+	rep := detect(t, provSeeds(t))
 	quotes := []string{"roll out the red carpet", "Pathetic excuse", "At least 7 dead", "picking a fight with the mayor"}
 	found, outside := 0, 0
 	for _, c := range rep.Clusters {
@@ -85,7 +76,7 @@ func TestProvenanceOnSeeds(t *testing.T) {
 // TestProvenanceIgnoresDatesWhenAsked: with WithIgnoreDates no reason
 // mentions a date and no cluster has an earliest witness.
 func TestProvenanceIgnoresDatesWhenAsked(t *testing.T) {
-	rep := detectDocs(t, provSeeds(t), reprint.WithIgnoreDates(true))
+	rep := detect(t, provSeeds(t), reprint.WithIgnoreDates(true))
 	for _, c := range rep.Clusters {
 		assert.Nil(t, c.Earliest)
 		for _, r := range c.Origin.Reasons {
@@ -163,7 +154,7 @@ func TestProvenanceIgnoresIDsAndOrder(t *testing.T) {
 				}
 				class[d.ID] = first[k]
 			}
-			base := verdicts(detectDocs(t, docs), func(id string) string { return class[id] })
+			base := verdicts(detect(t, docs), func(id string) string { return class[id] })
 			rng := rand.New(rand.NewPCG(7, 11))
 			for trial := 0; trial < 2; trial++ {
 				perm := rng.Perm(len(docs))
@@ -176,7 +167,7 @@ func TestProvenanceIgnoresIDsAndOrder(t *testing.T) {
 					d.ID, d.Path = id, ""
 					renamed[i] = d
 				}
-				got := verdicts(detectDocs(t, renamed), func(id string) string { return back[id] })
+				got := verdicts(detect(t, renamed), func(id string) string { return back[id] })
 				require.Equal(t, len(base), len(got))
 				for k, v := range base {
 					assert.Equal(t, v, got[k], k)

@@ -36,14 +36,8 @@ writes the report of the two documents in that format instead.`,
   reprint compare --format html -o pair.html release.md article.md`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.resolve(cmd, e)
+			cfg, err := f.resolveView(cmd, e, vf)
 			if err != nil {
-				return err
-			}
-			if err := checkFormat(cfg); err != nil {
-				return err
-			}
-			if err := vf.check(); err != nil {
 				return err
 			}
 			if layout != "auto" && layout != "columns" && layout != "stacked" {

@@ -47,14 +47,8 @@ error (an input that could not be read: the report is still written).`,
   cat stories.jsonl | reprint report --stdin-format jsonl -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.resolve(cmd, e)
+			cfg, err := f.resolveView(cmd, e, vf)
 			if err != nil {
-				return err
-			}
-			if err := checkFormat(cfg); err != nil {
-				return err
-			}
-			if err := vf.check(); err != nil {
 				return err
 			}
 			prog := render.NewProgress(e.stderr, e.showProgress())
@@ -94,6 +88,22 @@ type viewFlags struct {
 func (vf *viewFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&vf.color, "color", "auto", "colour the text view: auto (on a terminal, unless NO_COLOR is set or TERM=dumb)|always|never")
 	cmd.Flags().IntVar(&vf.width, "width", 0, "line width of the text view (default: the terminal's width, else 100)")
+}
+
+// resolveView resolves the configuration of a command that renders a view
+// (report, compare) and checks its format and view flags.
+func (f *commonFlags) resolveView(cmd *cobra.Command, e *env, vf viewFlags) (*Config, error) {
+	cfg, err := f.resolve(cmd, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFormat(cfg); err != nil {
+		return nil, err
+	}
+	if err := vf.check(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 func (vf *viewFlags) check() error {
