@@ -16,7 +16,6 @@ import (
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
-
 func provSeeds(t *testing.T) []reprint.Document {
 	t.Helper()
 	docs, problems, err := reader.Read(context.Background(), []string{"testdata/seeds"}, reader.Options{})
