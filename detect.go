@@ -103,7 +103,7 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	for i := range prep {
 		tokens[i] = prep[i].tokens
 	}
-	applyProvenance(d.docs, tokens, r, d.cfg.noDates)
+	applyProvenance(d.docs, tokens, r, d.cfg.provenanceOptions())
 	return r, nil
 }
 

@@ -3,6 +3,7 @@ package reprint
 import (
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -45,6 +46,7 @@ type config struct {
 	backend   Backend
 	bucketCap int
 	noDates   bool
+	hardDates time.Duration // 0: dates are soft evidence
 	verifyK   int
 }
 
@@ -126,6 +128,21 @@ func WithBucketCap(n int) Option {
 // were dated.
 func WithIgnoreDates(ignore bool) Option {
 	return func(c *config) error { c.noDates = ignore; return nil }
+}
+
+// WithHardDates makes reliable, well-separated timestamps a constraint of
+// provenance: when two copies both carry a minute or second timestamp at
+// least gap apart, the later cannot be the source of the earlier. A gap of
+// zero turns the constraint off (the default: dates are strong evidence,
+// not a rule). Day-level dates never constrain, and WithIgnoreDates wins.
+func WithHardDates(gap time.Duration) Option {
+	return func(c *config) error {
+		if gap < 0 {
+			return fmt.Errorf("reprint: hard date gap %v must not be negative", gap)
+		}
+		c.hardDates = gap
+		return nil
+	}
 }
 
 // WithVerifyShingle sets the shingle size, in words, of exact verification,

@@ -5,11 +5,16 @@ import (
 	"github.com/reprint-dev/reprint/provenance"
 )
 
+// provenanceOptions are the provenance options the configuration asks for.
+func (c *config) provenanceOptions() provenance.Options {
+	return provenance.Options{IgnoreDates: c.noDates, HardDates: c.hardDates > 0, HardDateGap: c.hardDates}
+}
+
 // applyProvenance fills in every cluster's Origin, Quotation and Edges and
 // every document pair's Source and SourceProbability from package
 // provenance, which reads the documents' text, dates and sources and the
 // passages' spans, never their ids or input order (ids only name documents
-// in the reasons). With ignoreDates it uses the text alone.
+// in the reasons). opts carries --ignore-dates and --hard-dates.
 //
 // Conventions: Origin.Doc is nil when the origin is most likely outside
 // the corpus, and also when it is undetermined (no candidate reaches the
@@ -21,7 +26,7 @@ import (
 //
 // tokens, when not nil, are the documents' tokens as the detector made
 // them, so that provenance does not tokenize the texts again.
-func applyProvenance(docs []Document, tokens [][]minhash.Token, r *Report, ignoreDates bool) {
+func applyProvenance(docs []Document, tokens [][]minhash.Token, r *Report, opts provenance.Options) {
 	if r == nil || len(r.Clusters) == 0 {
 		return
 	}
@@ -54,7 +59,7 @@ func applyProvenance(docs []Document, tokens [][]minhash.Token, r *Report, ignor
 			clusters[i].Copies = append(clusters[i].Copies, provenance.Copy{Doc: di, Start: start, End: end})
 		}
 	}
-	res, err := provenance.Infer(pdocs, clusters, provenance.Options{IgnoreDates: ignoreDates})
+	res, err := provenance.Infer(pdocs, clusters, opts)
 	if err != nil {
 		return // the spans were checked above; nothing to add otherwise
 	}

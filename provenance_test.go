@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,13 +27,12 @@ func provSeeds(t *testing.T) []reprint.Document {
 
 // TestProvenanceOnSeeds checks the targets on the seed articles:
 // the quotations of Khan's Channel 4 words, Trump's tweets and the White
-// House briefing are marked as quotations and, but for Khan's words, as
-// likely of outside origin; every verdict keeps facts (Earliest) apart
-// from inferences.
+// House briefing are marked as quotations and as likely of outside
+// origin; every verdict keeps facts (Earliest) apart from inferences.
 //
-// Known miss: Khan's Channel 4 words are quoted at length and woven into
-// one seed's story, which the fitted model reads as that seed being the
-// origin (about 0.58, outside 0.37).
+// Khan's Channel 4 words are quoted at length and woven into one seed's
+// story: outside the corpus is their most likely origin, but at about one
+// half, under the confidence floor, so the verdict is "undetermined".
 func TestProvenanceOnSeeds(t *testing.T) {
 	rep := detect(t, provSeeds(t))
 	quotes := []string{"roll out the red carpet", "Pathetic excuse", "At least 7 dead", "picking a fight with the mayor"}
@@ -52,7 +52,10 @@ func TestProvenanceOnSeeds(t *testing.T) {
 		found++
 		assert.True(t, c.Quotation, "%s is a quotation", c.ID)
 		if strings.Contains(text, "roll out the red carpet") {
-			continue // the known miss
+			assert.Nil(t, c.Origin.Doc, "Khan's words: no seed is named their origin")
+			assert.Contains(t, c.Origin.Reasons[0], "most likely outside the corpus")
+			assert.Greater(t, c.Origin.ExternalProbability, 0.4)
+			continue
 		}
 		if c.Origin.Doc == nil && c.Origin.ExternalProbability >= 0.5 {
 			outside++
@@ -61,7 +64,7 @@ func TestProvenanceOnSeeds(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, found, 3)
-	assert.Equal(t, found-1, outside, "every quotation but Khan's words is of outside origin")
+	assert.Equal(t, found-1, outside, "every quotation but Khan's words is of outside origin at 50% or more")
 	for _, p := range rep.DocPairs {
 		if p.Source == nil {
 			assert.Zero(t, p.SourceProbability)
@@ -174,4 +177,36 @@ func TestProvenanceIgnoresIDsAndOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHardDates: a copy that credits the other document's outlet but is
+// timestamped over an hour before it. As evidence, the credit outweighs a
+// one-hour gap; with WithHardDates the later document cannot be the
+// source of the earlier.
+func TestHardDates(t *testing.T) {
+	passage := "The central bank raised its main lending rate by half a point to 7.5 pct on Tuesday, " +
+		"the first increase in three years, citing a surge in import prices and wage demands across the economy."
+	at := func(s string) reprint.Date {
+		tm, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return reprint.Date{Time: tm, Granularity: reprint.GranularityMinute}
+	}
+	docs := []reprint.Document{
+		{ID: "wire", Source: "Reuters", Date: at("2024-03-05T12:05:00Z"), Text: "Markets fell in early trade. " + passage +
+			" Analysts had expected the bank to wait until the summer, and bond yields jumped after the decision."},
+		{ID: "blog", Source: "Daily Blog", Date: at("2024-03-05T11:00:00Z"), Text: "Reuters reported: " + passage +
+			" Our readers will remember the last increase."},
+	}
+	source := func(rep *reprint.Report) string {
+		require.Len(t, rep.DocPairs, 1)
+		if p := rep.DocPairs[0]; p.Source != nil {
+			return *p.Source
+		}
+		return "none"
+	}
+	assert.Equal(t, "wire", source(detect(t, docs)), "soft dates: the credit wins")
+	assert.NotEqual(t, "wire", source(detect(t, docs, reprint.WithHardDates(time.Hour))), "hard dates: the later cannot be the source")
+	assert.Equal(t, "wire", source(detect(t, docs, reprint.WithHardDates(2*time.Hour))), "a gap under the threshold constrains nothing")
+	_, err := reprint.New(reprint.WithHardDates(-time.Minute))
+	assert.Error(t, err)
 }

@@ -23,8 +23,6 @@ const (
 	efDateDayLog          // the same, times log(1 + gap in days, at most 7)
 	efDateFineNear        // symmetric: log(1 + gap in hours) between minute/second timestamps (a parent tends to be close in time)
 	efDateDayNear         // symmetric: log(1 + gap in days) between day-level dates
-	efFitNear             // fit of the passage with its neighbouring text: u - v
-	efFitDoc              // fit with the whole host: u - v
 	efContext             // host has text besides the passage: u - v
 	efFragment            // copy starts or ends inside a host sentence: u - v
 	efCover               // share of the host that the copy covers: u - v
@@ -71,7 +69,7 @@ const (
 )
 
 // passageFeatures are switched off for version pairs.
-var passageFeatures = []int{efFitNear, efFitDoc, efContext, efFragment, efCover, efLenCopy, efLenDoc, efHead, efTail,
+var passageFeatures = []int{efContext, efFragment, efCover, efLenCopy, efLenDoc, efHead, efTail,
 	efMid, efSubstFit, efCredit, efQuote, efSpeech, efCue, efCurly, efComma, efMention, efMarkup, efParas,
 	efCompiled, efPosition, efPrivate}
 
@@ -110,7 +108,6 @@ const (
 var (
 	EdgeFeatureNames = []string{
 		"date_fine_sign", "date_fine_log", "date_day_sign", "date_day_log", "date_fine_near", "date_day_near",
-		"fit_near", "fit_doc",
 		"context", "fragment", "cover", "len_copy", "len_doc", "head", "tail", "mid", "subst_fit",
 		"credit_match", "credit", "quote", "speech", "cue", "curly", "comma", "mention", "markup",
 		"paras", "compiled", "position", "sim", "variant", "identical", "private", "version", "v_len", "v_head",
@@ -327,8 +324,6 @@ func (c *clusterModel) edgeFeatures(f []float64, u, v int) {
 			f[efDateDayNear] = math.Log1p(min(hours/24, 7))
 		}
 	}
-	f[efFitNear] = a.fitNear - b.fitNear
-	f[efFitDoc] = a.fitDoc - b.fitDoc
 	f[efContext] = b2f(a.ctx) - b2f(b.ctx)
 	f[efFragment] = b2f(a.fragHead) + b2f(a.fragTail) - b2f(b.fragHead) - b2f(b.fragTail)
 	f[efCover] = a.cover - b.cover

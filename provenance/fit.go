@@ -39,6 +39,14 @@ func (w *Weights) edge(k int) float64 {
 	return 0
 }
 
+// root is the weight of root feature k, 0 beyond the weights given.
+func (w *Weights) root(k int) float64 {
+	if k < len(w.Root) {
+		return w.Root[k]
+	}
+	return 0
+}
+
 // Instance is one cluster's features, for fitting and calibrating weights.
 type Instance struct {
 	// Docs are the cluster's documents, in the content order nodes use.

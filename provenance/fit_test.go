@@ -20,8 +20,8 @@ func toyExamples(rng *rand.Rand, n int, withRank bool) []Example {
 		in := Instance{Docs: []int{0, 1}, Edge: make([][]float64, 4), Root: make([][]float64, 2)}
 		in.Edge[0*2+1] = make([]float64, numEdgeFeatures)
 		in.Edge[1*2+0] = make([]float64, numEdgeFeatures)
-		in.Edge[0*2+1][efFitDoc] = x // node 0 fits better when x > 0
-		in.Edge[1*2+0][efFitDoc] = -x
+		in.Edge[0*2+1][efLenCopy] = x // node 0's copy is longer when x > 0
+		in.Edge[1*2+0][efLenCopy] = -x
 		for v := 0; v < 2; v++ {
 			in.Root[v] = make([]float64, numRootFeatures)
 			in.Root[v][rfBias] = 1
@@ -42,7 +42,7 @@ func TestFitLearnsTheSignFromData(t *testing.T) {
 	for _, withRank := range []bool{false, true} {
 		w, err := Fit(toyExamples(rng, 300, withRank), FitOptions{L2: 0.1, Iterations: 300})
 		require.NoError(t, err)
-		assert.Greater(t, w.Edge[efFitDoc], 1.0, "rank=%v", withRank)
+		assert.Greater(t, w.Edge[efLenCopy], 1.0, "rank=%v", withRank)
 		assert.InDelta(t, 0, w.Edge[efDateFineSign], 1e-6, "no data, no weight")
 	}
 	_, err := Fit(nil, FitOptions{})

@@ -116,24 +116,30 @@ func isCloseQuote(r rune) bool {
 // "tweeted").
 var outsideCues = []string{"tweet", "twitter", "statement", "briefing", "press release", "news release",
 	"news conference", "press conference", "interview", "told reporters", "spokesman", "spokeswoman",
-	"spokesperson", "in a post", "on facebook", "communique"}
+	"spokesperson", "in a post", "on facebook", "communique", "speaking to", "speaking on", "made the comments",
+	"in comments to", "said in a speech", "told the"}
 
-// outsideCueNear returns the first such word (lower case, "tweet" for
-// its inflections and Twitter) in the copy's first 100 bytes or within 300
-// bytes around it, or "".
+// outsideCueNear returns the cue word nearest the copy (lower case,
+// "tweet" for its inflections and Twitter): the first in the copy's first
+// 100 bytes, else the last within 300 bytes before it, else the first
+// within 300 bytes after it; or "".
 func outsideCueNear(text string, start, end int) string {
 	lo, hi := max(0, start-300), min(len(text), end+300)
-	for _, w := range []string{text[start:min(end, start+100)], text[lo:start], text[end:hi]} {
-		if m := findCue(strings.ToLower(w)); m != "" {
+	for i, w := range []string{text[start:min(end, start+100)], text[lo:start], text[end:hi]} {
+		if m := findCue(strings.ToLower(w), i == 1); m != "" {
 			return m
 		}
 	}
 	return ""
 }
 
-// findCue returns the earliest outside cue in lower-case s.
-func findCue(s string) string {
+// findCue returns the earliest outside cue in lower-case s, or the latest
+// when last is set.
+func findCue(s string, last bool) string {
 	best, at := "", len(s)
+	if last {
+		at = -1
+	}
 	for _, c := range outsideCues {
 		for from := 0; from < len(s); {
 			k := strings.Index(s[from:], c)
@@ -152,10 +158,12 @@ func findCue(s string) string {
 				}
 			}
 			if wordBoundary(s, k, e) {
-				if k < at {
+				if !last && k < at || last && k > at {
 					best, at = c, k
 				}
-				break
+				if !last {
+					break
+				}
 			}
 			from = e
 		}
@@ -165,6 +173,10 @@ func findCue(s string) string {
 		return "tweet"
 	case "spokesman", "spokeswoman", "spokesperson":
 		return "statement"
+	case "speaking to", "speaking on", "made the comments", "in comments to", "told the":
+		return "interview"
+	case "said in a speech":
+		return "speech"
 	}
 	return best
 }
@@ -184,7 +196,7 @@ var outlets = []string{
 // that credit it as the source of the text: "according to Reuters",
 // "Reuters reported", "(Reuters) -", "told the BBC".
 var (
-	creditBefore = regexp.MustCompile(`(?i)(according to|reported by|told|tells|speaking to|speaking with|interview with|said on|said to|via|courtesy of|cited by|quoted by|citing)\s+(the\s+)?$`)
+	creditBefore = regexp.MustCompile(`(?i)(according to|reported by|told|tells|speaking to|speaking with|speaking on|interview with|interview on|comments on|comments to|appearing on|said on|said to|via|courtesy of|cited by|quoted by|citing)\s+(the\s+)?$`)
 	creditAfter  = regexp.MustCompile(`(?i)^(\)\s*[-–—]|\s+[-–—]\s|\s+(news agency\s+)?(reported|reports|said|says|wrote|quoted|cited|learned)\b|'s\s+(report|reporting|story))`)
 )
 

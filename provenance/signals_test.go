@@ -116,6 +116,11 @@ func TestOutsideCueNear(t *testing.T) {
 	text = "Profits rose in the quarter. Sales rose ten pct."
 	s, e = span(t, text, "Sales rose ten pct")
 	assert.Equal(t, "", outsideCueNear(text, s, e))
+	// The cue nearest the copy names its source: the tweets are an
+	// earlier topic, the interview introduces the words.
+	text = "Trump criticised him in two tweets. Speaking to Channel 4 News, Khan said: I would not roll out the red carpet."
+	s, e = span(t, text, "I would not roll out the red carpet")
+	assert.Equal(t, "interview", outsideCueNear(text, s, e))
 }
 
 func TestCredits(t *testing.T) {

@@ -57,12 +57,14 @@ func (c *clusterModel) verdict() Verdict {
 	case bestP < floor:
 		v.Undetermined = true
 		v.OriginProbability = round4(bestP)
-		alt := "outside the corpus"
 		if best >= 0 {
-			alt = c.label(best)
+			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely %s, %.2f; outside the corpus %.2f)",
+				100*floor, c.label(best), bestP, c.st.ext))
+		} else {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely outside the corpus, %.2f)",
+				100*floor, bestP))
+			v.Reasons = append(v.Reasons, c.outsideReasons()...)
 		}
-		v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely %s, %.2f; outside the corpus %.2f)",
-			100*floor, alt, bestP, c.st.ext))
 	case best < 0:
 		v.OriginProbability = round4(bestP)
 		v.Reasons = append(v.Reasons, fmt.Sprintf("origin most likely outside the corpus (probability %.2f)", bestP))
@@ -108,7 +110,7 @@ func (c *clusterModel) outsideReasons() []string {
 		}
 	}
 	for _, cue := range []string{"tweet", "briefing", "statement", "press release", "news release", "news conference",
-		"press conference", "interview", "told reporters", "communique"} {
+		"press conference", "interview", "speech", "told reporters", "communique"} {
 		if cues[cue] > best && 2*cues[cue] >= len(c.nodes) {
 			what, best = "words from "+article(cue)+cue, cues[cue]
 		}
@@ -282,10 +284,24 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 			cs = append(cs, contrib{k, x})
 		}
 	}
+	// How well the passage fits its host is origin evidence: it scores
+	// the root edges, so it explains an edge from a copy that hangs from
+	// outside the corpus (an origin), not one between two copies.
+	const fitKey = -1
+	if c.parent[u] < 0 {
+		a, b := &c.nodes[u], &c.nodes[v]
+		if x := wts.root(rfFitNear)*(a.fitNear-b.fitNear) + wts.root(rfFitDoc)*(a.fitDoc-b.fitDoc); x >= minContribution {
+			cs = append(cs, contrib{fitKey, x})
+		}
+	}
 	slices.SortStableFunc(cs, func(a, b contrib) int { return cmp.Compare(b.x, a.x) })
 	var out []string
 	for _, ct := range cs {
-		if r := c.phrase(ct.k, u, v, fuv[ct.k]); r != "" && !slices.Contains(out, r) {
+		if ct.k == fitKey {
+			a, b := &c.nodes[u], &c.nodes[v]
+			out = append(out, fmt.Sprintf("the passage fits %s's own text better (%.0f%% of its content words recur there, %.0f%% in %s)",
+				c.label(u), 100*a.fitDoc, 100*b.fitDoc, c.label(v)))
+		} else if r := c.phrase(ct.k, u, v, fuv[ct.k]); r != "" && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 		if len(out) == 3 {
@@ -320,16 +336,6 @@ func (c *clusterModel) phrase(k, u, v int, x float64) string {
 			unit = "second timestamps"
 		}
 		return fmt.Sprintf("%s is %s earlier (%s)", first, gapWords(hours), unit)
-	case efFitNear, efFitDoc:
-		fa, fb := a.fitNear, b.fitNear
-		if k == efFitDoc {
-			fa, fb = a.fitDoc, b.fitDoc
-		}
-		if x < 0 {
-			fa, fb = fb, fa
-		}
-		return fmt.Sprintf("the passage fits %s's own text better (%.0f%% of its content words recur there, %.0f%% in %s)",
-			first, 100*fa, 100*fb, second)
 	case efContext:
 		return fmt.Sprintf("%s's copy stands alone; %s's sits in text of its own", second, first)
 	case efFragment:

@@ -39,6 +39,13 @@ type SynthScores struct {
 	// copy of a copy pasted into another story is often
 	// indistinguishable, by text, from a copy of the origin).
 	Direction, DirectionAll, FromOrigin, FromCopy *Table
+	// SameWords and OwnWords split FromCopy by the true passages: the
+	// copy has exactly its parent's words (case and punctuation aside),
+	// or words of its own. A copy of a copy with its parent's words, both
+	// pasted into stories of their own, can only be told from its parent
+	// by a credit: the text cannot order them, and 1/2 is the best
+	// expected score there.
+	SameWords, OwnWords *Table
 	// Origin scores the most likely origin (a document, or outside) of
 	// clusters whose true origin is in the cluster or outside the corpus.
 	Origin *Table
@@ -126,6 +133,8 @@ func EvalSynth(s *Synth, w prov.Weights, base Baselines) (*SynthScores, error) {
 		DirectionAll: NewTable("direction of all derived pairs", methods...),
 		FromOrigin:   NewTable("  of which the parent is the origin", methods...),
 		FromCopy:     NewTable("  of which the parent is itself a copy", methods...),
+		SameWords:    NewTable("    of which the copy has its parent's words (punctuation and case aside)", methods...),
+		OwnWords:     NewTable("    of which the copy has words of its own", methods...),
 		Origin:       NewTable("origin top-1 (a document, or outside the corpus; clusters)", methods...),
 		Calib:        make(map[string]*Calib),
 		Missed:       s.Missed,
@@ -166,10 +175,15 @@ func EvalSynth(s *Synth, w prov.Weights, base Baselines) (*SynthScores, error) {
 				sc.DirectionAll.Add(m, cse, x)
 				if l.EditFraction[d] <= 0.10 {
 					sc.Direction.Add(m, cse, x)
-					if p == l.Origin {
+					switch {
+					case p == l.Origin:
 						sc.FromOrigin.Add(m, cse, x)
-					} else {
+					case s.passageWords(l, p) == s.passageWords(l, d):
 						sc.FromCopy.Add(m, cse, x)
+						sc.SameWords.Add(m, cse, x)
+					default:
+						sc.FromCopy.Add(m, cse, x)
+						sc.OwnWords.Add(m, cse, x)
 					}
 				}
 			}
@@ -329,6 +343,8 @@ func (sc *SynthScores) Write(w io.Writer) {
 	sc.Direction.Write(w)
 	sc.FromOrigin.Write(w)
 	sc.FromCopy.Write(w)
+	sc.SameWords.Write(w)
+	sc.OwnWords.Write(w)
 	fmt.Fprintln(w)
 	sc.DirectionAll.Write(w)
 	fmt.Fprintln(w)

@@ -149,13 +149,15 @@ func (d *Dev) ItemsIn(s Split) []int {
 	return out
 }
 
-// Examples returns the silver training examples of a split: the clusters
-// (detected without dates) whose documents all belong to one story of two
-// or three documents (a re-issue or correction: larger stories are mostly
-// series of template stories, whose order their text cannot tell), each
-// node ranked by its timestamp (equal timestamps share a rank). The
-// features are extracted without dates: labels derived from dates never
-// score the date features.
+// Examples returns the silver training examples of a split: for each
+// cluster (detected without dates), the copies it holds of each story of
+// two or three documents (a re-issue or correction: larger stories are
+// mostly series of template stories, whose order their text cannot tell),
+// at least two, each ranked by its timestamp (equal timestamps share a
+// rank). A cluster that also reaches other stories (a sentence shared
+// with an unrelated story) gives the sub-cluster of each story, its
+// features computed in the whole cluster. The features are extracted
+// without dates: labels derived from dates never score the date features.
 func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
 	run := d.Hidden
 	inst, err := run.Extract(prov.Options{IgnoreDates: true})
@@ -168,36 +170,62 @@ func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
 	}
 	var out []prov.Example
 	for _, in := range inst {
-		n := len(in.Docs)
-		if n < 2 || storySize[d.Story[run.Items[in.Docs[0]]]] > 3 {
-			continue
-		}
-		story := d.Story[run.Items[in.Docs[0]]]
-		same := true
-		for _, doc := range in.Docs {
+		// The documents of each small story in this split, in node order:
+		// a cluster that also reaches other stories (a shared template
+		// sentence) still orders the versions of each story it holds.
+		groups := make(map[int][]int)
+		var order []int
+		for k, doc := range in.Docs {
 			it := run.Items[doc]
-			if d.Story[it] != story || d.Split[it] != s {
-				same = false
+			st := d.Story[it]
+			if d.Split[it] != s || storySize[st] > 3 {
+				continue
 			}
-		}
-		if !same {
-			continue
-		}
-		order := make([]int, n)
-		for k := range order {
-			order[k] = k
-		}
-		at := func(k int) time.Time { return d.Items[run.Items[in.Docs[k]]].Date.Time }
-		slices.SortStableFunc(order, func(a, b int) int { return at(a).Compare(at(b)) })
-		rank := make([]int, n)
-		r := 0
-		for i, k := range order {
-			if i > 0 && at(k).After(at(order[i-1])) {
-				r = i
+			if _, ok := groups[st]; !ok {
+				order = append(order, st)
 			}
-			rank[k] = r
+			groups[st] = append(groups[st], k)
 		}
-		out = append(out, prov.Example{Instance: in, Rank: rank, Weight: weight})
+		for _, st := range order {
+			nodes := groups[st]
+			if len(nodes) < 2 {
+				continue
+			}
+			sub := subInstance(in, nodes)
+			n := len(nodes)
+			idx := make([]int, n)
+			for k := range idx {
+				idx[k] = k
+			}
+			at := func(k int) time.Time { return d.Items[run.Items[sub.Docs[k]]].Date.Time }
+			slices.SortStableFunc(idx, func(a, b int) int { return at(a).Compare(at(b)) })
+			rank := make([]int, n)
+			r := 0
+			for i, k := range idx {
+				if i > 0 && at(k).After(at(idx[i-1])) {
+					r = i
+				}
+				rank[k] = r
+			}
+			out = append(out, prov.Example{Instance: sub, Rank: rank, Weight: weight})
+		}
 	}
 	return out, nil
+}
+
+// subInstance restricts a cluster's features to some of its nodes (node
+// indexes, in order): the features keep what the whole cluster said.
+func subInstance(in prov.Instance, nodes []int) prov.Instance {
+	n, m := len(in.Docs), len(nodes)
+	out := prov.Instance{Case: in.Case, Docs: make([]int, m), Root: make([][]float64, m),
+		Edge: make([][]float64, m*m), Before: make([]int8, m*m)}
+	for i, u := range nodes {
+		out.Docs[i] = in.Docs[u]
+		out.Root[i] = in.Root[u]
+		for j, v := range nodes {
+			out.Edge[i*m+j] = in.Edge[u*n+v]
+			out.Before[i*m+j] = in.Before[u*n+v]
+		}
+	}
+	return out
 }

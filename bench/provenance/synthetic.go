@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/reprint-dev/reprint/bench/synth"
 	"github.com/reprint-dev/reprint/internal/reader"
@@ -233,4 +235,25 @@ func (s *Synth) truthFirst(l Label, a, b int, datesTell bool) int {
 		return 0
 	}
 	return 1
+}
+
+// passageWords returns the words of document d's true passage in l's
+// tree, lower case, without punctuation: two copies with the same words
+// differ at most in punctuation and case.
+func (s *Synth) passageWords(l Label, d int) string {
+	it := s.Items[s.Hidden.Items[d]]
+	for _, n := range l.Tree.Nodes {
+		if n.Doc != it.Key {
+			continue
+		}
+		var out []string
+		for _, f := range strings.Fields(strings.ToLower(it.Text[n.Start:n.End])) {
+			f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if f != "" {
+				out = append(out, f)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	return ""
 }

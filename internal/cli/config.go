@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -14,6 +15,7 @@ import (
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/reader"
 	"github.com/reprint-dev/reprint/minhash"
+	"github.com/reprint-dev/reprint/provenance"
 )
 
 // ConfigFileName is the configuration file found by walking up from the
@@ -33,6 +35,8 @@ type Config struct {
 	NumHash       int              `yaml:"num_hash"`
 	Seed          uint64           `yaml:"seed"`
 	IgnoreDates   bool             `yaml:"ignore_dates"`
+	HardDates     bool             `yaml:"hard_dates"`
+	HardDateGap   time.Duration    `yaml:"hard_date_gap"`
 	Backend       string           `yaml:"backend"`
 	Workers       int              `yaml:"workers"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
@@ -48,7 +52,7 @@ func defaults() *Config {
 	return &Config{
 		Format: "text", MinWords: reprint.DefaultMinWords, Threshold: minhash.DefaultThreshold,
 		Shingle: p.Shingle, VerifyShingle: reprint.DefaultVerifyShingle, NumHash: p.NumHash,
-		Seed: p.Seed, Backend: string(reprint.BackendReprint),
+		Seed: p.Seed, Backend: string(reprint.BackendReprint), HardDateGap: provenance.DefaultHardDateGap,
 	}
 }
 
@@ -71,6 +75,8 @@ func (f *commonFlags) register(cmd *cobra.Command, formats string) {
 	fl.IntVar(&f.c.NumHash, "num-hash", d.NumHash, "hash values per signature")
 	fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
 	fl.BoolVar(&f.c.IgnoreDates, "ignore-dates", false, "infer provenance from the text alone, ignoring document dates")
+	fl.BoolVar(&f.c.HardDates, "hard-dates", false, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source")
+	fl.DurationVar(&f.c.HardDateGap, "hard-date-gap", d.HardDateGap, "smallest gap between minute or second timestamps that --hard-dates trusts")
 	fl.StringVar(&f.c.Backend, "backend", d.Backend, "LSH index implementation: reprint|ekzhu")
 	fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
 	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
@@ -111,6 +117,8 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	set("num-hash", func() { cfg.NumHash = f.c.NumHash })
 	set("seed", func() { cfg.Seed = f.c.Seed })
 	set("ignore-dates", func() { cfg.IgnoreDates = f.c.IgnoreDates })
+	set("hard-dates", func() { cfg.HardDates = f.c.HardDates })
+	set("hard-date-gap", func() { cfg.HardDateGap = f.c.HardDateGap })
 	set("backend", func() { cfg.Backend = f.c.Backend })
 	set("workers", func() { cfg.Workers = f.c.Workers })
 	set("stdin-format", func() { cfg.StdinFormat = f.c.StdinFormat })
@@ -148,6 +156,12 @@ func (c *Config) validate() error {
 	if c.Workers < 0 {
 		return usageErr("workers %d must not be negative (%s)", c.Workers, where)
 	}
+	if c.HardDates && c.IgnoreDates {
+		return usageErr("--hard-dates and --ignore-dates contradict each other (%s)", where)
+	}
+	if c.HardDates && c.HardDateGap <= 0 {
+		return usageErr("--hard-date-gap %v must be positive (%s)", c.HardDateGap, where)
+	}
 	return nil
 }
 
@@ -156,6 +170,9 @@ func (c *Config) options() []reprint.Option {
 	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates)}, c.extra...)
 	if c.Workers > 0 {
 		opts = append(opts, reprint.WithWorkers(c.Workers))
+	}
+	if c.HardDates {
+		opts = append(opts, reprint.WithHardDates(c.HardDateGap))
 	}
 	return opts
 }
