@@ -3,6 +3,7 @@ package reprint_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/reprint-dev/reprint"
 )
@@ -48,4 +49,34 @@ func ExampleWithMinWords() {
 	fmt.Println(len(rep.Clusters), "clusters")
 	// Output:
 	// 0 clusters
+}
+
+// Provenance reads dates as evidence; WithHardDates makes timestamps at
+// least an hour apart a rule: here a blog quotes the wire's words and
+// credits it, but its timestamp is 65 minutes earlier, so the wire cannot
+// be its source.
+func ExampleWithHardDates() {
+	at := func(s string) reprint.Date {
+		t, _ := time.Parse(time.RFC3339, s)
+		return reprint.Date{Time: t, Granularity: reprint.GranularityMinute}
+	}
+	passage := "The central bank raised its main lending rate by half a point to 7.5 pct on Tuesday, " +
+		"the first increase in three years, citing a surge in import prices and wage demands across the economy."
+	docs := []reprint.Document{
+		{ID: "wire", Source: "Reuters", Date: at("2024-03-05T12:05:00Z"), Text: "Markets fell in early trade. " + passage},
+		{ID: "blog", Source: "Daily Blog", Date: at("2024-03-05T11:00:00Z"), Text: "Reuters reported: " + passage},
+	}
+	for _, opts := range [][]reprint.Option{nil, {reprint.WithHardDates(time.Hour)}} {
+		det, _ := reprint.New(opts...)
+		_ = det.Add(docs...)
+		rep, _ := det.Detect(context.Background())
+		src := "undetermined"
+		if p := rep.DocPairs[0]; p.Source != nil {
+			src = *p.Source
+		}
+		fmt.Println("source:", src)
+	}
+	// Output:
+	// source: wire
+	// source: blog
 }
