@@ -133,7 +133,7 @@ type pairRow struct {
 	Jaccard       string
 	Source        *docRef
 	SourceProb    float64
-	SourceUnknown bool // provenance computed, and the source is a third party
+	SourceUnknown bool // provenance computed: neither document is the other's likely source, or it is undetermined
 }
 
 type card struct {
