@@ -117,7 +117,7 @@ func isCloseQuote(r rune) bool {
 var outsideCues = []string{"tweet", "twitter", "statement", "briefing", "press release", "news release",
 	"news conference", "press conference", "interview", "told reporters", "spokesman", "spokeswoman",
 	"spokesperson", "in a post", "on facebook", "communique", "speaking to", "speaking on", "made the comments",
-	"in comments to", "said in a speech", "told the"}
+	"in comments to", "said in a speech"}
 
 // outsideCueNear returns the cue word nearest the copy (lower case,
 // "tweet" for its inflections and Twitter): the first in the copy's first
@@ -173,7 +173,7 @@ func findCue(s string, last bool) string {
 		return "tweet"
 	case "spokesman", "spokeswoman", "spokesperson":
 		return "statement"
-	case "speaking to", "speaking on", "made the comments", "in comments to", "told the":
+	case "speaking to", "speaking on", "made the comments", "in comments to":
 		return "interview"
 	case "said in a speech":
 		return "speech"
