@@ -29,10 +29,8 @@ func provSeeds(t *testing.T) []reprint.Document {
 // the quotations of Khan's Channel 4 words, Trump's tweets and the White
 // House briefing are marked as quotations and as likely of outside
 // origin; every verdict keeps facts (Earliest) apart from inferences.
-//
-// Khan's Channel 4 words are quoted at length and woven into one seed's
-// story: outside the corpus is their most likely origin, but at about one
-// half, under the confidence floor, so the verdict is "undetermined".
+// Khan's Channel 4 words are the hard case: quoted at length and woven
+// into one seed's story, whose text they fit.
 func TestProvenanceOnSeeds(t *testing.T) {
 	rep := detect(t, provSeeds(t))
 	quotes := []string{"roll out the red carpet", "Pathetic excuse", "At least 7 dead", "picking a fight with the mayor"}
@@ -42,6 +40,14 @@ func TestProvenanceOnSeeds(t *testing.T) {
 		require.NotEmpty(t, c.Origin.Reasons, c.ID)
 		assert.GreaterOrEqual(t, c.Origin.ExternalProbability, 0.0)
 		assert.LessOrEqual(t, c.Origin.Probability, 1.0)
+		// The tree shown agrees with the origin verdict.
+		if c.Origin.Doc != nil {
+			assert.False(t, slices.ContainsFunc(c.Edges, func(e reprint.Edge) bool { return e.To == *c.Origin.Doc }),
+				"%s: nothing derives the origin", c.ID)
+		} else if c.Origin.ExternalProbability >= 0.5 && len(c.Edges) > 0 {
+			assert.True(t, slices.ContainsFunc(c.Edges, func(e reprint.Edge) bool { return e.Kind == "co-derived" }),
+				"%s: copies co-derived from the outside source", c.ID)
+		}
 		text := c.Passages[0].Text
 		for _, p := range c.Passages {
 			text += " " + p.Text
@@ -51,20 +57,12 @@ func TestProvenanceOnSeeds(t *testing.T) {
 		}
 		found++
 		assert.True(t, c.Quotation, "%s is a quotation", c.ID)
-		if strings.Contains(text, "roll out the red carpet") {
-			assert.Nil(t, c.Origin.Doc, "Khan's words: no seed is named their origin")
-			assert.Contains(t, c.Origin.Reasons[0], "most likely outside the corpus")
-			assert.Greater(t, c.Origin.ExternalProbability, 0.4)
-			continue
-		}
 		if c.Origin.Doc == nil && c.Origin.ExternalProbability >= 0.5 {
 			outside++
-			assert.True(t, slices.ContainsFunc(c.Edges, func(e reprint.Edge) bool { return e.Kind == "co-derived" }),
-				"%s: copies co-derived from the outside source", c.ID)
 		}
 	}
-	assert.GreaterOrEqual(t, found, 3)
-	assert.Equal(t, found-1, outside, "every quotation but Khan's words is of outside origin at 50% or more")
+	assert.Equal(t, len(quotes), found)
+	assert.Equal(t, found, outside, "every quotation is of outside origin")
 	for _, p := range rep.DocPairs {
 		if p.Source == nil {
 			assert.Zero(t, p.SourceProbability)

@@ -407,8 +407,7 @@ func (c *clusterModel) rootFeatures(f []float64, v int) {
 			f[rfCreditOutside] = 1
 		}
 	}
-	f[rfFitNear] = a.fitNear
-	f[rfFitDoc] = a.fitDoc
+	f[rfFitNear], f[rfFitDoc] = a.ownFit()
 	f[rfNoContext] = b2f(!a.ctx)
 	f[rfFragment] = b2f(a.fragHead) + b2f(a.fragTail)
 	f[rfCover] = a.cover
@@ -466,13 +465,22 @@ func (c *clusterModel) rootFeatures(f []float64, v int) {
 	f[rfPrivate] = c.private[v]
 	best, other := 0.0, 0.0
 	for w := range c.nodes {
-		best = max(best, c.nodes[w].fitDoc)
+		_, fw := c.nodes[w].ownFit()
+		best = max(best, fw)
 		if w != v {
-			other = max(other, c.nodes[w].fitDoc)
+			other = max(other, fw)
 		}
 	}
 	f[rfMaxFit] = best
-	f[rfFitMargin] = a.fitDoc - other
+	f[rfFitMargin] = f[rfFitDoc] - other
+}
+
+// ownFit is the fit of the copy with its host (near, whole) that speaks
+// for the host being the passage's origin: quoted words fit the story that
+// quotes them, whoever first reported them, so their share does not count.
+func (n *node) ownFit() (near, doc float64) {
+	k := 1 - n.quote
+	return k * n.fitNear, k * n.fitDoc
 }
 
 // pairSignals are the signals of an ordered pair of copies.

@@ -448,6 +448,43 @@ func (c *clusterModel) infer() {
 	c.parent = maxTree(n, c.se, c.sr)
 }
 
+// agreeWith makes the tree shown agree with the most likely origin (a
+// node, or -1 for outside the corpus), which comes from the marginals
+// while the tree is the single most likely one: for a node, the best tree
+// hanging from it alone; for outside, when the tree has a single copy
+// from outside, the copy whose move to the root costs least is moved there
+// (with its own copies).
+func (c *clusterModel) agreeWith(origin int) {
+	n := len(c.nodes)
+	roots := 0
+	for _, p := range c.parent {
+		if p < 0 {
+			roots++
+		}
+	}
+	switch {
+	case n < 2:
+	case origin >= 0:
+		if roots == 1 && c.parent[origin] < 0 {
+			return
+		}
+		sr := make([]float64, n)
+		for v := range sr {
+			sr[v] = math.Inf(-1)
+		}
+		sr[origin] = c.sr[origin]
+		c.parent = maxTree(n, c.se, sr)
+	case roots == 1:
+		best, gain := -1, math.Inf(-1)
+		for v, p := range c.parent {
+			if p >= 0 && c.sr[v]-c.se[p*n+v] > gain {
+				best, gain = v, c.sr[v]-c.se[p*n+v]
+			}
+		}
+		c.parent[best] = -1
+	}
+}
+
 // seed derives the sampling seed from the copies' content keys, so that
 // sampled estimates do not depend on input order.
 func (c *clusterModel) seed() uint64 {

@@ -67,7 +67,7 @@ var speechBefore = regexp.MustCompile(`(?i)(\b(said|says|say|saying|tweeted|twee
 
 // speechAfter matches the start of the text after a copy that closes it as
 // someone's words: `," he said`, "”, Trump tweeted".
-var speechAfter = regexp.MustCompile(`^[\s.,!?;]{0,3}["”’']?\s*[,.]?\s*["”]?\s*(he|she|they|it|(a|an|the)\s+[\p{L}-]+|[\p{Lu}][\p{L}.'’-]*(\s+[\p{Lu}][\p{L}.'’-]*){0,3})\s+(had\s+)?(said|says|added|adds|wrote|tweeted|told|stated|explained|insisted|warned|replied)\b`)
+var speechAfter = regexp.MustCompile(`^(\s*,|[\s.,!?;]{0,3}["”’']\s*[,.]?)\s*["”]?\s*(he|she|they|it|(a|an|the)\s+[\p{L}-]+|[\p{Lu}][\p{L}.'’-]*(\s+[\p{Lu}][\p{L}.'’-]*){0,3})\s+(had\s+)?(said|says|added|adds|wrote|tweeted|told|stated|explained|insisted|warned|replied)\b`)
 
 // speechInside matches a quotation interrupted by its attribution inside
 // a copy: `…for," he said. "When you…`.

@@ -97,6 +97,8 @@ func TestIntroducedAsSpeech(t *testing.T) {
 		{"told someone", `Khan told the BBC: we will not be cowed.`, "we will not be cowed", true},
 		{"introduction inside the copy", `In a tweet on Monday, Trump said: "Pathetic excuse by the mayor."`, `tweet on Monday, Trump said: "Pathetic excuse by the mayor`, true},
 		{"plain narration", `The company said profits rose. Sales rose ten pct in the quarter to March.`, "Sales rose ten pct in the quarter", false},
+		{"closed by an unquoted attribution", `The talks will resume next week, a spokesman said.`, "The talks will resume next week", true},
+		{"the next sentence reports speech", `Trump challenged Khan to an IQ test. Officials said the attackers used a van.`, "Trump challenged Khan to an IQ test", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -261,3 +261,34 @@ func TestOriginsByNullVectorMatchMinors(t *testing.T) {
 		}
 	}
 }
+
+// TestAgreeWith: the tree shown follows the origin verdict. Scores: copy
+// 0 is a strong root and the best parent of 1 and 2; 1 is a fair root.
+func TestAgreeWith(t *testing.T) {
+	inf := math.Inf(-1)
+	model := func() *clusterModel {
+		c := &clusterModel{nodes: make([]node, 3)}
+		c.sr = []float64{3, 1, -2}
+		c.se = []float64{
+			inf, 2, 2, // 0→1, 0→2
+			0, inf, 1, // 1→0, 1→2
+			-1, 0, inf, // 2→0, 2→1
+		}
+		c.parent = maxTree(3, c.se, c.sr)
+		return c
+	}
+	c := model()
+	require.Equal(t, []int{-1, 0, 0}, c.parent, "the most likely tree")
+	c.agreeWith(0)
+	assert.Equal(t, []int{-1, 0, 0}, c.parent, "it already hangs from the origin")
+
+	c = model()
+	c.agreeWith(1)
+	assert.Equal(t, -1, c.parent[1], "the origin hangs from outside")
+	assert.Equal(t, []int{1, -1, 0}, c.parent, "the best tree from copy 1 alone: 1→0→2")
+
+	c = model()
+	c.agreeWith(-1)
+	// Moving 1 to the root costs 2-1 = 1, moving 2 costs 2-(-2) = 4.
+	assert.Equal(t, []int{-1, -1, 0}, c.parent, "outside: two copies from outside")
+}

@@ -46,6 +46,7 @@ func (c *clusterModel) verdict() Verdict {
 		}
 	}
 	v.ExternalProbability = round4(c.st.ext)
+	c.agreeWith(best)
 	v.MostLikely = -1
 	if best >= 0 {
 		v.MostLikely = c.nodes[best].doc
@@ -290,7 +291,9 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	const fitKey = -1
 	if c.parent[u] < 0 {
 		a, b := &c.nodes[u], &c.nodes[v]
-		if x := wts.root(rfFitNear)*(a.fitNear-b.fitNear) + wts.root(rfFitDoc)*(a.fitDoc-b.fitDoc); x >= minContribution {
+		an, ad := a.ownFit()
+		bn, bd := b.ownFit()
+		if x := wts.root(rfFitNear)*(an-bn) + wts.root(rfFitDoc)*(ad-bd); x >= minContribution {
 			cs = append(cs, contrib{fitKey, x})
 		}
 	}
