@@ -450,31 +450,40 @@ func (c *clusterModel) infer() {
 
 // agreeWith makes the tree shown agree with the most likely origin (a
 // node, or -1 for outside the corpus), which comes from the marginals
-// while the tree is the single most likely one: for a node, the best tree
-// hanging from it alone; for outside, when the tree has a single copy
-// from outside, the copy whose move to the root costs least is moved there
-// (with its own copies).
+// while the tree is the single most likely one. For a node: it hangs from
+// outside, and every other copy that did moves under its best parent
+// outside its own subtree. For outside, when the tree has a single copy
+// from outside, the copy whose move there costs least moves (with its own
+// copies). Both are greedy repairs of the most likely tree, cheap on large
+// clusters.
 func (c *clusterModel) agreeWith(origin int) {
 	n := len(c.nodes)
+	if n < 2 {
+		return
+	}
+	if origin >= 0 {
+		c.parent[origin] = -1
+		for x, p := range c.parent {
+			if p >= 0 || x == origin {
+				continue
+			}
+			best := origin
+			for q := range n {
+				if q != x && c.se[q*n+x] > c.se[best*n+x] && !c.descends(q, x) {
+					best = q
+				}
+			}
+			c.parent[x] = best
+		}
+		return
+	}
 	roots := 0
 	for _, p := range c.parent {
 		if p < 0 {
 			roots++
 		}
 	}
-	switch {
-	case n < 2:
-	case origin >= 0:
-		if roots == 1 && c.parent[origin] < 0 {
-			return
-		}
-		sr := make([]float64, n)
-		for v := range sr {
-			sr[v] = math.Inf(-1)
-		}
-		sr[origin] = c.sr[origin]
-		c.parent = maxTree(n, c.se, sr)
-	case roots == 1:
+	if roots == 1 {
 		best, gain := -1, math.Inf(-1)
 		for v, p := range c.parent {
 			if p >= 0 && c.sr[v]-c.se[p*n+v] > gain {
@@ -483,6 +492,17 @@ func (c *clusterModel) agreeWith(origin int) {
 		}
 		c.parent[best] = -1
 	}
+}
+
+// descends reports whether node q lies in x's subtree of the tree shown.
+func (c *clusterModel) descends(q, x int) bool {
+	for steps := 0; q >= 0 && steps <= len(c.parent); steps++ {
+		if q == x {
+			return true
+		}
+		q = c.parent[q]
+	}
+	return false
 }
 
 // seed derives the sampling seed from the copies' content keys, so that

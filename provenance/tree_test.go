@@ -285,7 +285,16 @@ func TestAgreeWith(t *testing.T) {
 	c = model()
 	c.agreeWith(1)
 	assert.Equal(t, -1, c.parent[1], "the origin hangs from outside")
-	assert.Equal(t, []int{1, -1, 0}, c.parent, "the best tree from copy 1 alone: 1→0→2")
+	assert.Equal(t, []int{1, -1, 0}, c.parent, "copy 1 from outside; 0 moves under 1 (2 is its own copy)")
+
+	// Two copies from outside, the origin one of them: the other moves
+	// under its best parent.
+	c = model()
+	c.sr[1] = 2.5
+	c.parent = maxTree(3, c.se, c.sr)
+	require.Equal(t, []int{-1, -1, 0}, c.parent)
+	c.agreeWith(0)
+	assert.Equal(t, []int{-1, 0, 0}, c.parent)
 
 	c = model()
 	c.agreeWith(-1)
