@@ -370,12 +370,7 @@ func (c *clusterModel) edgeFeatures(f []float64, u, v int) {
 	}
 	f[efVersion] = 1
 	f[efVLen] = math.Log(float64(len(da.toks)+1) / float64(len(db.toks)+1))
-	hu, tu, mu := extras(da.h, db.tri)
-	hv, tv, mv := extras(db.h, da.tri)
-	scale := float64(max(len(da.toks), len(db.toks), 1))
-	f[efVHead] = float64(hu-hv) / scale
-	f[efVTail] = float64(tu-tv) / scale
-	f[efVMid] = float64(mu-mv) / scale
+	f[efVHead], f[efVTail], f[efVMid] = p.vHead, p.vTail, p.vMid
 	f[efVQuotes] = logRatio(da.quotes, db.quotes)
 	f[efVSaid] = logRatio(da.said, db.said)
 	f[efVCommas] = da.commas - db.commas
@@ -485,10 +480,11 @@ func (n *node) ownFit() (near, doc float64) {
 
 // pairSignals are the signals of an ordered pair of copies.
 type pairSignals struct {
-	head, tail, mid float64
-	substFit        float64
-	sim, variant    float64
-	identical       bool
+	head, tail, mid    float64
+	substFit           float64
+	sim, variant       float64
+	identical          bool
+	vHead, vTail, vMid float64 // head, tail and mid of the whole documents, for versions
 }
 
 // pair returns the signals of the ordered pair (u, v), computing both
@@ -524,6 +520,13 @@ func (c *clusterModel) pair(u, v int) pairSignals {
 		ab.variant = jaccard(va, vb)
 	}
 	ba.sim, ba.identical, ba.variant = ab.sim, ab.identical, ab.variant
+	if c.m.versions(a.doc, b.doc) {
+		hu, tu, mu := extras(ma0.h, mb0.tri)
+		hv, tv, mv := extras(mb0.h, ma0.tri)
+		scale := float64(max(len(ma0.toks), len(mb0.toks), 1))
+		ab.vHead, ab.vTail, ab.vMid = float64(hu-hv)/scale, float64(tu-tv)/scale, float64(mu-mv)/scale
+		ba.vHead, ba.vTail, ba.vMid = -ab.vHead, -ab.vTail, -ab.vMid
+	}
 	c.pairs[u*n+v], c.pairs[v*n+u] = ab, ba
 	c.pairDone[u*n+v], c.pairDone[v*n+u] = true, true
 	return ab
