@@ -82,8 +82,8 @@ const (
 	rfSpeech               // v is introduced as someone's words
 	rfCue                  // tweet/statement/briefing near v
 	rfCreditOutside        // v credits an outlet that is no copy's source
-	rfFitNear              // v's fit with its neighbouring text
-	rfFitDoc               // v's fit with its whole host
+	rfFitNear              // v's fit with its neighbouring text, times its unquoted share (ownFit)
+	rfFitDoc               // v's fit with its whole host, the same
 	rfNoContext            // v's host has no text besides the passage
 	rfFragment             // v's copy starts or ends inside a host sentence
 	rfCover                // share of v's host the copy covers
@@ -98,8 +98,8 @@ const (
 	rfVersion              // share of the other copies that are versions of v's document
 	rfNote                 // v's document carries a revision note
 	rfPrivate              // share of v's word trigrams no other copy has
-	rfMaxFit               // the best fit of any copy with its host (cluster-wide: no copy at home suggests an outside origin)
-	rfFitMargin            // v's fit with its host minus the best of the others
+	rfMaxFit               // the best whole-host ownFit of any copy (cluster-wide: no copy at home suggests an outside origin)
+	rfFitMargin            // v's whole-host ownFit minus the best of the others
 	numRootFeatures
 )
 
@@ -470,9 +470,10 @@ func (c *clusterModel) rootFeatures(f []float64, v int) {
 	f[rfFitMargin] = f[rfFitDoc] - other
 }
 
-// ownFit is the fit of the copy with its host (near, whole) that speaks
-// for the host being the passage's origin: quoted words fit the story that
-// quotes them, whoever first reported them, so their share does not count.
+// ownFit is the fit of the copy with its host (near, whole) as evidence
+// that the host is the passage's origin: the fit scaled by the copy's
+// unquoted share, since quoted words fit the story that quotes them,
+// whoever first reported them.
 func (n *node) ownFit() (near, doc float64) {
 	k := 1 - n.quote
 	return k * n.fitNear, k * n.fitDoc

@@ -451,8 +451,8 @@ func (c *clusterModel) infer() {
 // agreeWith makes the tree shown agree with the most likely origin (a
 // node, or -1 for outside the corpus), which comes from the marginals
 // while the tree is the single most likely one. For a node: it hangs from
-// outside, and every other copy that did moves under its best parent
-// outside its own subtree. For outside, when the tree has a single copy
+// outside, and every other copy that did moves under its best allowed
+// parent outside its own subtree (a copy with none stays). For outside, when the tree has a single copy
 // from outside, the copy whose move there costs least moves (with its own
 // copies). Both are greedy repairs of the most likely tree, cheap on large
 // clusters.
@@ -467,13 +467,18 @@ func (c *clusterModel) agreeWith(origin int) {
 			if p >= 0 || x == origin {
 				continue
 			}
-			best := origin
+			best := -1
 			for q := range n {
-				if q != x && c.se[q*n+x] > c.se[best*n+x] && !c.descends(q, x) {
+				if q == x || math.IsInf(c.se[q*n+x], -1) || c.descends(q, x) {
+					continue
+				}
+				if best < 0 || c.se[q*n+x] > c.se[best*n+x] {
 					best = q
 				}
 			}
-			c.parent[x] = best
+			if best >= 0 { // else every allowed parent is x's own copy: x stays
+				c.parent[x] = best
+			}
 		}
 		return
 	}
@@ -490,7 +495,9 @@ func (c *clusterModel) agreeWith(origin int) {
 				best, gain = v, c.sr[v]-c.se[p*n+v]
 			}
 		}
-		c.parent[best] = -1
+		if best >= 0 {
+			c.parent[best] = -1
+		}
 	}
 }
 

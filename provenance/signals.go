@@ -116,13 +116,14 @@ func isCloseQuote(r rune) bool {
 // "tweeted").
 var outsideCues = []string{"tweet", "twitter", "statement", "briefing", "press release", "news release",
 	"news conference", "press conference", "interview", "told reporters", "spokesman", "spokeswoman",
-	"spokesperson", "in a post", "on facebook", "communique", "speaking to", "speaking on", "made the comments",
+	"spokesperson", "in a post", "on facebook", "communique", "speaking to", "made the comments",
 	"in comments to", "said in a speech"}
 
-// outsideCueNear returns the cue word nearest the copy (lower case,
-// "tweet" for its inflections and Twitter): the first in the copy's first
-// 100 bytes, else the last within 300 bytes before it, else the first
-// within 300 bytes after it; or "".
+// outsideCueNear returns the cue nearest the copy: the first in the
+// copy's first 100 bytes, else the last within 300 bytes before it, else
+// the first within 300 bytes after it; or "". Cues are named in lower case
+// by findCue: "tweet" for its inflections and Twitter, "statement" for a
+// spokesman, "interview" for "speaking to" and the like, "speech".
 func outsideCueNear(text string, start, end int) string {
 	lo, hi := max(0, start-300), min(len(text), end+300)
 	for i, w := range []string{text[start:min(end, start+100)], text[lo:start], text[end:hi]} {
@@ -173,7 +174,7 @@ func findCue(s string, last bool) string {
 		return "tweet"
 	case "spokesman", "spokeswoman", "spokesperson":
 		return "statement"
-	case "speaking to", "speaking on", "made the comments", "in comments to":
+	case "speaking to", "made the comments", "in comments to":
 		return "interview"
 	case "said in a speech":
 		return "speech"

@@ -296,6 +296,19 @@ func TestAgreeWith(t *testing.T) {
 	c.agreeWith(0)
 	assert.Equal(t, []int{-1, 0, 0}, c.parent)
 
+	// A forbidden edge (a hard date) is never shown: 2 cannot hang from 0,
+	// and its only other parent, 1, is its own copy, so 2 stays outside.
+	c = &clusterModel{nodes: make([]node, 3)}
+	c.sr = []float64{1, 1, 1}
+	c.se = []float64{
+		inf, inf, inf,
+		inf, inf, inf,
+		inf, 2, inf, // 2→1
+	}
+	c.parent = []int{-1, 2, -1}
+	c.agreeWith(0)
+	assert.Equal(t, []int{-1, 2, -1}, c.parent)
+
 	c = model()
 	c.agreeWith(-1)
 	// Moving 1 to the root costs 2-1 = 1, moving 2 costs 2-(-2) = 4.

@@ -289,8 +289,9 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	// the root edges, so it explains an edge from a copy that hangs from
 	// outside the corpus (an origin), not one between two copies.
 	const fitKey = -1
-	if c.parent[u] < 0 {
-		a, b := &c.nodes[u], &c.nodes[v]
+	if a, b := &c.nodes[u], &c.nodes[v]; c.parent[u] < 0 && a.fitDoc > b.fitDoc {
+		// The reason quotes the whole-host fit: stated only when it, too,
+		// favours u.
 		an, ad := a.ownFit()
 		bn, bd := b.ownFit()
 		if x := wts.root(rfFitNear)*(an-bn) + wts.root(rfFitDoc)*(ad-bd); x >= minContribution {

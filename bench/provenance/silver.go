@@ -156,8 +156,10 @@ func (d *Dev) ItemsIn(s Split) []int {
 // at least two, each ranked by its timestamp (equal timestamps share a
 // rank). A cluster that also reaches other stories (a sentence shared
 // with an unrelated story) gives the sub-cluster of each story, its
-// features computed in the whole cluster. The features are extracted
-// without dates: labels derived from dates never score the date features.
+// features computed in the whole cluster (whose other copies may belong
+// to other splits: their text is read, never their dates). The features
+// are extracted without dates: labels derived from dates never score the
+// date features.
 func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
 	run := d.Hidden
 	inst, err := run.Extract(prov.Options{IgnoreDates: true})

@@ -89,6 +89,8 @@ func TestHTMLEscapesAndIsSelfContained(t *testing.T) {
 	has(t, out, "verbatim 40%")
 	has(t, out, "dated earliest &lt;b&gt;")
 	hasNot(t, out, "provenance not computed")
+	// A pair with no likely source says so, not that a third party wrote it.
+	has(t, out, "neither, or unsure")
 	// Both ways between the card and the document view.
 	has(t, out, `href="#k1-1-at"`)
 	has(t, out, `id="k1-1-at"`)
@@ -104,6 +106,7 @@ func TestHTMLWithoutProvenanceOrTexts(t *testing.T) {
 	require.NoError(t, Renderer{}.HTML(&buf, rep))
 	out := buf.String()
 	has(t, out, "provenance not computed")
+	hasNot(t, out, "neither, or unsure")
 	has(t, out, "Full texts are not included")
 	hasNot(t, out, "<svg")
 	hasNot(t, out, "<script")
