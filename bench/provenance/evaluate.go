@@ -171,14 +171,16 @@ func EvalSynth(s *Synth, w prov.Weights, base Baselines) (*SynthScores, error) {
 			scores[MethodText] = scoreOr(pH, p, d)
 			scores[MethodDates] = scoreOr(pD, p, d)
 			scores[MethodHard] = scoreOr(pX, p, d)
+			fromOrigin := p == l.Origin
+			sameWords := !fromOrigin && s.passageWords(l, p) == s.passageWords(l, d)
 			for m, x := range scores {
 				sc.DirectionAll.Add(m, cse, x)
 				if l.EditFraction[d] <= 0.10 {
 					sc.Direction.Add(m, cse, x)
 					switch {
-					case p == l.Origin:
+					case fromOrigin:
 						sc.FromOrigin.Add(m, cse, x)
-					case s.passageWords(l, p) == s.passageWords(l, d):
+					case sameWords:
 						sc.FromCopy.Add(m, cse, x)
 						sc.SameWords.Add(m, cse, x)
 					default:
