@@ -128,7 +128,8 @@ type Origin struct {
 	Reasons             []string `json:"reasons"`
 }
 
-// Edge is one derivation step in a cluster's tree: To copied From.
+// Edge is one derivation step in a cluster's tree: To copied From; for
+// kind "co-derived", From and To both copied a source outside the corpus.
 type Edge struct {
 	From        string   `json:"from"`
 	To          string   `json:"to"`

@@ -187,6 +187,7 @@ type copyRef struct {
 
 type edgeRow struct {
 	From, To    string
+	Joint       bool // co-derived: From and To both copy an outside source
 	Kind        string
 	Probability float64
 	Reasons     []string
@@ -438,7 +439,7 @@ func buildCard(v *view, ref func(string) docRef, c reprint.Cluster, k int, at ma
 			cd.EdgesLeft = len(c.Edges) - i
 			break
 		}
-		cd.Edges = append(cd.Edges, edgeRow{nodeLabel(e.From), nodeLabel(e.To), e.Kind, e.Probability, e.Reasons})
+		cd.Edges = append(cd.Edges, edgeRow{nodeLabel(e.From), nodeLabel(e.To), e.Kind == kindCoDerived, e.Kind, e.Probability, e.Reasons})
 	}
 	if len(c.Edges) > 0 {
 		cd.Tree = layoutTree(c, anchor, ref)

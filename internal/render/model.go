@@ -194,16 +194,30 @@ func orderedClusters(cs []reprint.Cluster) []reprint.Cluster {
 	return out
 }
 
-// treeNode is one document in a cluster's derivation tree.
+// treeNode is one node of a cluster's derivation tree: a document, or the
+// source outside the corpus (id "").
 type treeNode struct {
 	id       string
-	children []reprint.Edge // edges from this node, in report order
+	children []treeEdge // edges from this node, in report order
+}
+
+// treeEdge is one drawn edge. The report's co-derived edges (two copies
+// that both copy an outside source) are drawn from the outside source to
+// each copy: the first copy's edge is Bare (no kind or probability of its
+// own), the others name the copy they are co-derived With.
+type treeEdge struct {
+	reprint.Edge
+	With string
+	Bare bool
 }
 
 // tree arranges a cluster's derivation edges as a forest: the roots (no
-// edge into them; the origin first when it is one) and each node's
-// outgoing edges. A node reached twice is drawn under its first parent
-// only, so that cycles in a malformed report end.
+// edge into them; the origin first when it is one, the outside source
+// first when the origin is outside) and each node's outgoing edges. A
+// co-derived edge puts both of its copies under one node for the outside
+// source, so that neither is drawn as derived from the other. A node
+// reached twice is drawn under its first parent only, so that cycles in a
+// malformed report end.
 func tree(c reprint.Cluster) (roots []string, nodes map[string]*treeNode) {
 	nodes = make(map[string]*treeNode)
 	var order []string
@@ -218,11 +232,27 @@ func tree(c reprint.Cluster) (roots []string, nodes map[string]*treeNode) {
 	}
 	into := make(map[string]bool)
 	for _, e := range c.Edges {
-		node(e.From).children = append(node(e.From).children, e)
+		if e.Kind == kindCoDerived && e.From != "" && e.To != "" {
+			ext := node("")
+			if !into[e.From] {
+				ext.children = append(ext.children, treeEdge{Edge: reprint.Edge{To: e.From, Kind: e.Kind}, Bare: true})
+				into[e.From] = true
+				node(e.From)
+			}
+			if !into[e.To] {
+				f := e
+				f.From = ""
+				ext.children = append(ext.children, treeEdge{Edge: f, With: e.From})
+				into[e.To] = true
+				node(e.To)
+			}
+			continue
+		}
+		node(e.From).children = append(node(e.From).children, treeEdge{Edge: e})
 		node(e.To)
 		into[e.To] = true
 	}
-	origin := ""
+	origin, outside := "", c.Origin != nil && c.Origin.Doc == nil
 	if c.Origin != nil && c.Origin.Doc != nil {
 		origin = *c.Origin.Doc
 	}
@@ -234,9 +264,8 @@ func tree(c reprint.Cluster) (roots []string, nodes map[string]*treeNode) {
 	if len(roots) == 0 && len(order) > 0 { // every node has a parent: a cycle
 		roots = append(roots, order[0])
 	}
-	slices.SortStableFunc(roots, func(a, b string) int {
-		return cmp.Compare(boolInt(b == origin), boolInt(a == origin))
-	})
+	first := func(id string) int { return boolInt(id == origin && id != "" || id == "" && outside) }
+	slices.SortStableFunc(roots, func(a, b string) int { return cmp.Compare(first(b), first(a)) })
 	return roots, nodes
 }
 
@@ -253,6 +282,10 @@ func ratio(a, b float64) float64 {
 	}
 	return a / b
 }
+
+// kindCoDerived is the kind of a report edge between two copies that both
+// copy a source outside the corpus.
+const kindCoDerived = "co-derived"
 
 // externalLabel names a derivation node that is not a corpus document.
 const externalLabel = "outside the corpus"

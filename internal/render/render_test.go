@@ -232,3 +232,47 @@ func hasNot(t *testing.T, out, unwanted string, msg ...any) {
 		t.Errorf("output has %q %v: …%s…", unwanted, msg, out[max(0, i-80):min(len(out), i+80)])
 	}
 }
+
+// coDerived turns the hostile report's cluster into one whose origin is
+// outside the corpus: a<b>.txt and c.txt copy it independently, and
+// b"'.txt copies a<b>.txt.
+func coDerived() (*reprint.Report, []reprint.Document) {
+	rep, docs := hostile()
+	c := &rep.Clusters[0]
+	c.Origin = &reprint.Origin{Probability: 0.9, ExternalProbability: 0.9, Reasons: []string{"all copies quote a tweet"}}
+	c.Edges = []reprint.Edge{
+		{From: docs[0].ID, To: docs[1].ID, Probability: 0.8, Kind: "trimmed", Reasons: []string{"drops the attribution"}},
+		{From: docs[0].ID, To: docs[2].ID, Probability: 0.6, Kind: "co-derived", Reasons: []string{"all copies quote a tweet"}},
+	}
+	return rep, docs
+}
+
+func TestTextCoDerivedHangFromOutside(t *testing.T) {
+	rep, docs := coDerived()
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs, Width: 100}.Text(&buf, rep))
+	out := buf.String()
+	tree := out[strings.Index(out, "derivation:"):]
+	want := strings.Join([]string{
+		"derivation:",
+		"    outside the corpus",
+		"    ├─ a<b>.txt",
+		"    │  └─ b\"'.txt  trimmed 80%",
+		"    │        · drops the attribution",
+		"    └─ c.txt  co-derived with a<b>.txt 60%",
+		"          · all copies quote a tweet",
+	}, "\n")
+	assert.True(t, strings.HasPrefix(tree, want), "the co-derived copies hang side by side from the outside source:\n%s", tree)
+}
+
+func TestHTMLCoDerivedHangFromOutside(t *testing.T) {
+	rep, docs := coDerived()
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{Docs: docs}.HTML(&buf, rep))
+	out := buf.String()
+	has(t, out, `<g class="node extern">`, "the outside source is a node of the tree")
+	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60%")
+	hasNot(t, out, "a&lt;b&gt;.txt → c.txt", "no arrow from one co-derived copy to the other")
+	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> co-derived 60%", "the edge list says 'and', not an arrow")
+	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed, 80%")
+}

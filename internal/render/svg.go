@@ -50,8 +50,10 @@ func layoutTree(c reprint.Cluster, anchor string, ref func(string) docRef) *svgT
 	}
 	depth := make(map[string]int)
 	var layers [][]string
+	var order []string // the nodes in placing order
 	place := func(id string, d int) {
 		depth[id] = d
+		order = append(order, id)
 		for len(layers) <= d {
 			layers = append(layers, nil)
 		}
@@ -110,21 +112,30 @@ func layoutTree(c reprint.Cluster, anchor string, ref func(string) docRef) *svgT
 			t.Nodes = append(t.Nodes, n)
 		}
 	}
-	for _, e := range c.Edges {
-		a, b := pos[e.From], pos[e.To]
-		x1, y1 := a[0]+svgNodeW/2, a[1]+svgNodeH
-		x2, y2 := b[0]+svgNodeW/2, b[1]
-		if y2 <= y1 { // an edge back up (a cycle or a second parent above): bend it aside
-			y2 = b[1] + svgNodeH
+	for _, id := range order {
+		for _, e := range nodes[id].children {
+			a, b := pos[id], pos[e.To]
+			x1, y1 := a[0]+svgNodeW/2, a[1]+svgNodeH
+			x2, y2 := b[0]+svgNodeW/2, b[1]
+			if y2 <= y1 { // an edge back up (a cycle or a second parent above): bend it aside
+				y2 = b[1] + svgNodeH
+			}
+			// The reasons are listed under the tree; the tooltip names the edge.
+			se := svgEdge{X1: x1, Y1: y1, X2: x2, Y2: y2 - 2, LX: (x1 + x2) / 2, LY: (y1+y2)/2 + 4}
+			switch {
+			case e.Bare:
+				se.Title = fmt.Sprintf("%s copies %s", nodeLabel(e.To), externalLabel)
+			case e.With != "":
+				se.Label = fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability)
+				se.Title = fmt.Sprintf("%s and %s both copy %s: %.0f%%", nodeLabel(e.With), nodeLabel(e.To), externalLabel, 100*e.Probability)
+				se.Weak = e.Probability < 0.5
+			default:
+				se.Label = fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability)
+				se.Title = fmt.Sprintf("%s → %s: %s, %.0f%%", nodeLabel(id), nodeLabel(e.To), e.Kind, 100*e.Probability)
+				se.Weak = e.Probability < 0.5
+			}
+			t.Edges = append(t.Edges, se)
 		}
-		// The reasons are listed under the tree; the tooltip names the edge.
-		title := fmt.Sprintf("%s → %s: %s, %.0f%%", nodeLabel(e.From), nodeLabel(e.To), e.Kind, 100*e.Probability)
-		t.Edges = append(t.Edges, svgEdge{
-			X1: x1, Y1: y1, X2: x2, Y2: y2 - 2,
-			LX: (x1 + x2) / 2, LY: (y1+y2)/2 + 4,
-			Label: fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability),
-			Title: title, Weak: e.Probability < 0.5,
-		})
 	}
 	return t
 }

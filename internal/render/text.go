@@ -198,11 +198,22 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c reprint.Cluster) {
 			if i == len(kids)-1 {
 				branch, next = "└─ ", "   "
 			}
-			label := fmt.Sprintf("%s  %s %.0f%%", nodeLabel(e.To), e.Kind, 100*e.Probability)
-			if seen[e.To] {
-				label += " (see above)"
+			// The node's name, two spaces, then how it came: wrapped, with
+			// the continuation under the reasons' indent.
+			label := []word{{nodeLabel(e.To) + " ", stPlain}}
+			switch {
+			case e.Bare:
+			case e.With != "":
+				label = append(label, textWords(fmt.Sprintf(" %s with %s %.0f%%", e.Kind, nodeLabel(e.With), 100*e.Probability), stPlain)...)
+			default:
+				label = append(label, textWords(fmt.Sprintf(" %s %.0f%%", e.Kind, 100*e.Probability), stPlain)...)
 			}
-			ew.str(prefix + branch + label + "\n")
+			if seen[e.To] {
+				label = append(label, textWords("(see above)", stPlain)...)
+			}
+			ls := wrap(label, width-displayWidth(prefix)-6, p)
+			ew.lines(prefix+branch, ls[:1])
+			ew.lines(prefix+next+"   ", ls[1:])
 			for _, why := range e.Reasons {
 				ew.lines(prefix+next+"   ", hang(wrap(textWords("· "+why, stDim), width-displayWidth(prefix)-11, p)))
 			}
