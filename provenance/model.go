@@ -406,7 +406,7 @@ func (c *clusterModel) score() {
 	rf := make([]float64, numRootFeatures)
 	for v := 0; v < n; v++ {
 		c.rootFeatures(rf, v)
-		c.sr[v] = dot(wts.Root, rf) / t
+		c.sr[v] = bounded(dot(wts.Root, rf) / t)
 		for u := 0; u < n; u++ {
 			if u == v {
 				c.se[u*n+v] = math.Inf(-1)
@@ -417,9 +417,22 @@ func (c *clusterModel) score() {
 				continue
 			}
 			c.edgeFeatures(ef, u, v)
-			c.se[u*n+v] = dot(wts.Edge, ef) / t
+			c.se[u*n+v] = bounded(dot(wts.Edge, ef) / t)
 		}
 	}
+}
+
+// scoreBound bounds every score: fitted scores stay far below it, and
+// weights a caller passes (NaN, infinite, huge) cannot make a root edge
+// impossible or an edge score undefined, which would leave no tree.
+const scoreBound = 1e4
+
+// bounded clamps a score to [-scoreBound, scoreBound], NaN to -scoreBound.
+func bounded(x float64) float64 {
+	if math.IsNaN(x) {
+		return -scoreBound
+	}
+	return min(max(x, -scoreBound), scoreBound)
 }
 
 func dot(w, f []float64) float64 {

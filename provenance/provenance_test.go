@@ -1,6 +1,8 @@
 package provenance_test
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -280,4 +282,61 @@ func FuzzInfer(f *testing.F) {
 			t.Fatalf("%d verdicts for 2 clusters", len(res.Clusters))
 		}
 	})
+}
+
+// TestInferHostileWeights: weights a caller passes may be NaN, infinite
+// or huge; Infer never panics, every probability stays in [0, 1] and every
+// tree it returns is a tree (each copy has one parent and no cycle).
+func TestInferHostileWeights(t *testing.T) {
+	docs, clusters := copyCorpus()
+	third := "Gold fell as the dollar firmed. " + passage[:90] + " Silver followed."
+	docs = append(docs, provenance.Document{Text: third, Date: day("2017-06-10")})
+	s := strings.Index(third, passage[:90])
+	clusters[0].Copies = append(clusters[0].Copies, provenance.Copy{Doc: 2, Start: s, End: s + 90})
+	docs[0].Date = at("2017-06-08T10:00")
+	docs[1].Date = at("2017-06-09T10:00")
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e308, -1e308} {
+		for _, root := range []bool{false, true} {
+			w := provenance.Fitted()
+			if root {
+				for k := range w.Root {
+					w.Root[k] = bad
+				}
+			} else {
+				for k := range w.Edge {
+					w.Edge[k] = bad
+				}
+			}
+			w.Temperature = [3]float64{bad, bad, bad}
+			for _, hard := range []bool{false, true} {
+				res, err := provenance.Infer(docs, clusters, provenance.Options{Weights: &w, HardDates: hard})
+				require.NoError(t, err)
+				v := res.Clusters[0]
+				name := fmt.Sprintf("weight %v root %v hard %v", bad, root, hard)
+				for _, p := range []float64{v.OriginProbability, v.ExternalProbability} {
+					assert.True(t, p >= 0 && p <= 1, "%s: probability %v", name, p)
+				}
+				parent := make(map[int]int)
+				for _, e := range v.Edges {
+					assert.True(t, e.Probability >= 0 && e.Probability <= 1, "%s: edge probability %v", name, e.Probability)
+					if e.Kind == provenance.KindCoDerived {
+						continue
+					}
+					_, twice := parent[e.To]
+					assert.False(t, twice, "%s: %d has two parents", name, e.To)
+					parent[e.To] = e.From
+				}
+				for d := range parent {
+					x, steps := d, 0
+					for ok := true; ok && steps <= len(docs); steps++ {
+						x, ok = parent[x]
+					}
+					assert.LessOrEqual(t, steps, len(docs), "%s: a cycle through %d", name, d)
+				}
+				for _, p := range res.Pairs {
+					assert.True(t, p.AFirst >= 0 && p.BFirst >= 0 && p.AFirst+p.BFirst <= 1+1e-9, "%s: pair %+v", name, p)
+				}
+			}
+		}
+	}
 }
