@@ -242,7 +242,7 @@ func coDerived() (*reprint.Report, []reprint.Document) {
 	c.Origin = &reprint.Origin{Probability: 0.9, ExternalProbability: 0.9, Reasons: []string{"all copies quote a tweet"}}
 	c.Edges = []reprint.Edge{
 		{From: docs[0].ID, To: docs[1].ID, Probability: 0.8, Kind: "trimmed", Reasons: []string{"drops the attribution"}},
-		{From: docs[0].ID, To: docs[2].ID, Probability: 0.6, Kind: "co-derived", Reasons: []string{"all copies quote a tweet"}},
+		{From: docs[0].ID, To: docs[2].ID, Probability: 0.6, Kind: "co-derived", Reasons: []string{"all copies quote a tweet", "c.txt credits AP"}},
 	}
 	return rep, docs
 }
@@ -260,9 +260,11 @@ func TestTextCoDerivedHangFromOutside(t *testing.T) {
 		"    │  └─ b\"'.txt  trimmed 80%",
 		"    │        · drops the attribution",
 		"    └─ c.txt  co-derived with a<b>.txt 60%",
-		"          · all copies quote a tweet",
+		"          · c.txt credits AP",
+		"",
 	}, "\n")
-	assert.True(t, strings.HasPrefix(tree, want), "the co-derived copies hang side by side from the outside source:\n%s", tree)
+	assert.True(t, strings.HasPrefix(tree, want), "the co-derived copies hang side by side from the outside source, "+
+		"without the reasons the origin already gave:\n%s", tree)
 }
 
 func TestHTMLCoDerivedHangFromOutside(t *testing.T) {
@@ -273,6 +275,7 @@ func TestHTMLCoDerivedHangFromOutside(t *testing.T) {
 	has(t, out, `<g class="node extern">`, "the outside source is a node of the tree")
 	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60%")
 	hasNot(t, out, "a&lt;b&gt;.txt → c.txt", "no arrow from one co-derived copy to the other")
-	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> co-derived 60%", "the edge list says 'and', not an arrow")
+	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> co-derived 60%: all copies quote a tweet; c.txt credits AP",
+		"the edge list says 'and', not an arrow, and gives every reason")
 	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed, 80%")
 }

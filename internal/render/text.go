@@ -188,6 +188,12 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c reprint.Cluster) {
 	}
 	ew.str("  " + p.paint("derivation:", stBold) + "\n")
 	roots, nodes := tree(c)
+	said := make(map[string]bool) // the origin's reasons
+	if c.Origin != nil {
+		for _, why := range c.Origin.Reasons {
+			said[why] = true
+		}
+	}
 	seen := make(map[string]bool)
 	var walk func(id, prefix string)
 	walk = func(id, prefix string) {
@@ -215,6 +221,9 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c reprint.Cluster) {
 			ew.lines(prefix+branch, ls[:1])
 			ew.lines(prefix+next+"   ", ls[1:])
 			for _, why := range e.Reasons {
+				if e.With != "" && said[why] {
+					continue // a co-derived edge's reasons are mostly the outside origin's, listed above
+				}
 				ew.lines(prefix+next+"   ", hang(wrap(textWords("· "+why, stDim), width-displayWidth(prefix)-11, p)))
 			}
 			if !seen[e.To] {
