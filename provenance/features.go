@@ -127,6 +127,7 @@ type docInfo struct {
 	toks    []minhash.Token
 	h       []uint64 // token hashes
 	tri     []uint64 // word trigrams
+	rank    []int32  // per word trigram of h, its index in tri
 	mention int
 	markup  bool
 	marks   int // count of '<'
@@ -147,7 +148,11 @@ type node struct {
 	t0, t1     int
 	h          []uint64 // the copy's token hashes
 	tri        []uint64
-	bag        map[uint64]bool
+	rank       []int32  // per word trigram of h, its index in tri
+	vocab      []uint64 // the copy's distinct token hashes, sorted
+	content    []uint64 // its distinct content words, sorted
+	recurs     []bool   // per content word: it recurs in the host outside the copy
+	variant    []uint64 // tri without the cluster's core
 	words      int
 	fitNear    float64
 	fitDoc     float64
@@ -176,14 +181,13 @@ func (m *model) newNode(doc, start, end int) node {
 	n := node{doc: doc, start: start, end: end}
 	n.t0, n.t1 = tokenRange(di.toks, start, end)
 	n.h = make([]uint64, 0, n.t1-n.t0)
-	n.bag = make(map[uint64]bool, n.t1-n.t0)
 	for _, t := range di.toks[n.t0:n.t1] {
 		n.h = append(n.h, t.Hash)
-		n.bag[t.Hash] = true
 	}
 	n.words = len(n.h)
-	n.tri = trigrams(slices.Clone(n.h))
-	n.fitNear, n.fitDoc, n.ctx = fit(text, di.toks, n.t0, n.t1, fitWindow)
+	n.vocab = sortedUnique(slices.Clone(n.h))
+	n.tri, n.rank = trigramRanks(n.h)
+	n.fitNear, n.fitDoc, n.ctx, n.content, n.recurs = fitSets(text, di.toks, n.t0, n.t1, fitWindow)
 	n.quote = quotedShare(text, start, end, di.toks[n.t0:n.t1])
 	n.speech = introducedAsSpeech(text, start, end)
 	n.cue = outsideCueNear(text, start, end)
@@ -238,7 +242,7 @@ func computeInfo(tok *minhash.Tokenizer, d *Document) *docInfo {
 			digits++
 		}
 	}
-	di.tri = trigrams(slices.Clone(di.h))
+	di.tri, di.rank = trigramRanks(di.h)
 	di.marks = strings.Count(text, "<")
 	di.quotes = strings.Count(text, `"`) + strings.Count(text, "\u201c") + strings.Count(text, "\u201d")
 	di.said = len(saidPattern.FindAllStringIndex(text, -1))
@@ -362,7 +366,7 @@ func (c *clusterModel) edgeFeatures(f []float64, u, v int) {
 	f[efVariant] = p.variant
 	f[efIdentical] = b2f(p.identical)
 	f[efPrivate] = c.private[v] - c.private[u]
-	if !c.m.versions(a.doc, b.doc) {
+	if !c.versions(u, v) {
 		return
 	}
 	for _, k := range passageFeatures {
@@ -450,7 +454,7 @@ func (c *clusterModel) rootFeatures(f []float64, v int) {
 	if len(c.nodes) > 1 {
 		k := 0
 		for w := range c.nodes {
-			if w != v && m.versions(a.doc, c.nodes[w].doc) {
+			if w != v && c.versions(v, w) {
 				k++
 			}
 		}
@@ -500,32 +504,28 @@ func (c *clusterModel) pair(u, v int) pairSignals {
 		return c.pairs[u*n+v]
 	}
 	a, b := &c.nodes[u], &c.nodes[v]
-	ha, ta, ma := extras(a.h, b.tri)
-	hb, tb, mb := extras(b.h, a.tri)
+	inA, inB := c.scratchA.bools(len(a.tri)), c.scratchB.bools(len(b.tri))
+	inter := markShared(a.tri, b.tri, inA, inB)
+	ha, ta, ma := extrasRanked(len(a.h), a.rank, inA, c.scratchC.bools(len(a.h)))
+	hb, tb, mb := extrasRanked(len(b.h), b.rank, inB, c.scratchC.bools(len(b.h)))
 	scale := float64(max(a.words, b.words, 1))
 	var ab, ba pairSignals
 	ab.head, ab.tail, ab.mid = float64(ha-hb)/scale, float64(ta-tb)/scale, float64(ma-mb)/scale
 	ba.head, ba.tail, ba.mid = -ab.head, -ab.tail, -ab.mid
-	ma0 := c.m.info(a.doc)
-	mb0 := c.m.info(b.doc)
-	fa, oka := substitutedFit(c.m.docs[a.doc].Text, ma0.toks, a.t0, a.t1, b.bag)
-	fb, okb := substitutedFit(c.m.docs[b.doc].Text, mb0.toks, b.t0, b.t1, a.bag)
+	fa, oka := substitutedFitSorted(a.content, a.recurs, b.vocab)
+	fb, okb := substitutedFitSorted(b.content, b.recurs, a.vocab)
 	if oka && okb {
 		ab.substFit = fa - fb
 	}
 	ba.substFit = -ab.substFit
-	ab.sim = jaccard(a.tri, b.tri)
+	ab.sim = jaccardCount(inter, len(a.tri), len(b.tri))
 	ab.identical = slices.Equal(a.h, b.h)
 	if len(c.core) > 0 || n > 2 {
-		va, vb := minus(a.tri, c.core), minus(b.tri, c.core)
-		ab.variant = jaccard(va, vb)
+		ab.variant = jaccard(a.variant, b.variant)
 	}
 	ba.sim, ba.identical, ba.variant = ab.sim, ab.identical, ab.variant
-	if c.m.versions(a.doc, b.doc) {
-		hu, tu, mu := extras(ma0.h, mb0.tri)
-		hv, tv, mv := extras(mb0.h, ma0.tri)
-		scale := float64(max(len(ma0.toks), len(mb0.toks), 1))
-		ab.vHead, ab.vTail, ab.vMid = float64(hu-hv)/scale, float64(tu-tv)/scale, float64(mu-mv)/scale
+	if c.versions(u, v) {
+		ab.vHead, ab.vTail, ab.vMid = c.versionExtras(a.doc, b.doc)
 		ba.vHead, ba.vTail, ba.vMid = -ab.vHead, -ab.vTail, -ab.vMid
 	}
 	c.pairs[u*n+v], c.pairs[v*n+u] = ab, ba

@@ -22,8 +22,9 @@ type model struct {
 	sources  []string // the distinct document sources, for attribution cues
 	byDoc    map[int][]int
 
-	mu      sync.Mutex // guards version and late infos
+	mu      sync.Mutex // guards version, vextras and late infos
 	version map[[2]int]bool
+	vextras map[[2]int][4]int // versionExtras: head, tail and mid differences, and the scale
 }
 
 // VersionShare is the share of a document that must be shared with
@@ -45,6 +46,34 @@ func (m *model) versions(a, b int) bool {
 	m.version[k] = v
 	m.mu.Unlock()
 	return v
+}
+
+// versionExtras returns the head, tail and mid signals of documents a
+// and b compared as versions (as pair reads them for a copy in a and one
+// in b), computed once per pair of documents: a story re-issued whole
+// shares many clusters with its earlier version.
+func (c *clusterModel) versionExtras(a, b int) (head, tail, mid float64) {
+	m := c.m
+	k := [2]int{min(a, b), max(a, b)}
+	m.mu.Lock()
+	x, ok := m.vextras[k]
+	m.mu.Unlock()
+	if !ok {
+		da, db := m.info(k[0]), m.info(k[1])
+		inA, inB := c.scratchA.bools(len(da.tri)), c.scratchB.bools(len(db.tri))
+		markShared(da.tri, db.tri, inA, inB)
+		hu, tu, mu := extrasRanked(len(da.h), da.rank, inA, c.scratchC.bools(len(da.h)))
+		hv, tv, mv := extrasRanked(len(db.h), db.rank, inB, c.scratchC.bools(len(db.h)))
+		x = [4]int{hu - hv, tu - tv, mu - mv, max(len(da.toks), len(db.toks), 1)}
+		m.mu.Lock()
+		m.vextras[k] = x
+		m.mu.Unlock()
+	}
+	if a > b {
+		x[0], x[1], x[2] = -x[0], -x[1], -x[2]
+	}
+	scale := float64(x[3])
+	return float64(x[0]) / scale, float64(x[1]) / scale, float64(x[2]) / scale
 }
 
 // coverBy is the share of a's tokens inside its copies of the clusters it
@@ -80,7 +109,8 @@ func (m *model) coverBy(a, b int) float64 {
 
 func newModel(docs []Document, clusters []Cluster, opts Options) *model {
 	m := &model{docs: docs, clusters: clusters, opts: opts, infos: make([]*docInfo, len(docs)),
-		byDoc: make(map[int][]int), version: make(map[[2]int]bool)}
+		byDoc: make(map[int][]int), version: make(map[[2]int]bool),
+		vextras: make(map[[2]int][4]int)}
 	for i, c := range clusters {
 		for k, cp := range c.Copies {
 			if k == 0 || !slices.ContainsFunc(c.Copies[:k], func(x Copy) bool { return x.Doc == cp.Doc }) {
@@ -217,6 +247,9 @@ type clusterModel struct {
 	private   []float64 // per node: share of its trigrams no other copy has
 	pairs     []pairSignals
 	pairDone  []bool
+	version   []int8 // per ordered pair of nodes: 0 unknown, 1 versions, -1 not
+
+	scratchA, scratchB, scratchC scratch // pair's working space
 
 	se, sr []float64 // edge and root scores
 	w, r   []float64 // their weights, exp(score - max)
@@ -290,6 +323,11 @@ func (m *model) prepare(i int) *clusterModel {
 			}
 		}
 	}
+	if len(c.core) > 0 || n > 2 {
+		for k := range c.nodes {
+			c.nodes[k].variant = minus(c.nodes[k].tri, c.core)
+		}
+	}
 	c.private = make([]float64, n)
 	for k := range c.nodes {
 		tri := c.nodes[k].tri
@@ -352,6 +390,38 @@ func (c *clusterModel) dates() {
 	default:
 		c.cse = CaseDistinct
 	}
+}
+
+// versions reports whether the documents of nodes u and v are versions
+// of one story (model.versions, remembered for the cluster).
+func (c *clusterModel) versions(u, v int) bool {
+	n := len(c.nodes)
+	if c.version == nil {
+		c.version = make([]int8, n*n)
+	}
+	if x := c.version[u*n+v]; x != 0 {
+		return x > 0
+	}
+	ok := c.m.versions(c.nodes[u].doc, c.nodes[v].doc)
+	x := int8(-1)
+	if ok {
+		x = 1
+	}
+	c.version[u*n+v], c.version[v*n+u] = x, x
+	return ok
+}
+
+// scratch is reusable working space.
+type scratch []bool
+
+// bools returns n cleared values, reusing the space of earlier calls.
+func (s *scratch) bools(n int) []bool {
+	if cap(*s) < n {
+		*s = make([]bool, n)
+	}
+	b := (*s)[:n]
+	clear(b)
+	return b
 }
 
 // isClusterSource reports whether an outlet is the source of one of the

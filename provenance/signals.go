@@ -502,6 +502,15 @@ func isContent(text string, t minhash.Token) bool {
 // outside the passage. An original passage is woven into its story; a
 // pasted one often is not.
 func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool) {
+	near, whole, ctx, _, _ = fitSets(text, toks, t0, t1, window)
+	return near, whole, ctx
+}
+
+// fitSets is fit that also returns the passage's distinct content words,
+// sorted, and for each whether it recurs in the host outside the passage
+// (what substitutedFit counts, kept so that each pair of copies need not
+// walk both hosts again).
+func fitSets(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool, content []uint64, recurs []bool) {
 	mine := make(map[uint64]bool)
 	for _, t := range toks[t0:t1] {
 		if isContent(text, t) {
@@ -509,7 +518,7 @@ func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole flo
 		}
 	}
 	if len(mine) == 0 {
-		return 0, 0, false
+		return 0, 0, false, nil, nil
 	}
 	nearSet := make(map[uint64]bool)
 	allSet := make(map[uint64]bool)
@@ -526,7 +535,16 @@ func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole flo
 			nearSet[t.Hash] = true
 		}
 	}
-	return float64(len(nearSet)) / float64(len(mine)), float64(len(allSet)) / float64(len(mine)), ctx
+	content = make([]uint64, 0, len(mine))
+	for x := range mine {
+		content = append(content, x)
+	}
+	slices.Sort(content)
+	recurs = make([]bool, len(content))
+	for i, x := range content {
+		recurs[i] = allSet[x]
+	}
+	return float64(len(nearSet)) / float64(len(mine)), float64(len(allSet)) / float64(len(mine)), ctx, content, recurs
 }
 
 // tokenRange returns the tokens of toks that lie inside [start, end).
@@ -620,14 +638,94 @@ func extras(a []uint64, bTri []uint64) (head, tail, mid int) {
 	return first, len(a) - 1 - last, mid
 }
 
-// jaccard is the Jaccard similarity of two sorted sets.
-func jaccard(a, b []uint64) float64 {
-	inter := intersect(a, b)
-	union := len(a) + len(b) - inter
+// trigramRanks returns what trigrams returns for h, and for each word
+// trigram of h, in order, the index of its hash in that sorted set, so
+// that extrasRanked can compare a copy with many others without hashing
+// and searching its trigrams again.
+func trigramRanks(h []uint64) (tri []uint64, rank []int32) {
+	if len(h) < 3 {
+		return trigrams(h), nil
+	}
+	seq := make([]uint64, len(h)-2)
+	for i := range seq {
+		x := (h[i]*0x9e3779b97f4a7c15 ^ h[i+1]) * 0xbf58476d1ce4e5b9
+		seq[i] = (x ^ h[i+2]) * 0x94d049bb133111eb
+	}
+	tri = sortedUnique(slices.Clone(seq))
+	rank = make([]int32, len(seq))
+	for i, x := range seq {
+		k, _ := slices.BinarySearch(tri, x)
+		rank[i] = int32(k)
+	}
+	return tri, rank
+}
+
+// markShared sets inA[i] when a[i] is in b and inB[j] when b[j] is in a
+// (a and b sorted sets; inA and inB as long as them, cleared) and returns
+// the size of the intersection.
+func markShared(a, b []uint64, inA, inB []bool) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inA[i], inB[j] = true, true
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// extrasRanked is extras for a copy of n words given by its trigram
+// ranks (trigramRanks) and, per trigram of its sorted set, whether the
+// other copy has it; covered is n cleared values of scratch space.
+func extrasRanked(n int, rank []int32, shared, covered []bool) (head, tail, mid int) {
+	if n < 3 {
+		return 0, 0, 0
+	}
+	any := false
+	for i, k := range rank {
+		if shared[k] {
+			covered[i], covered[i+1], covered[i+2] = true, true, true
+			any = true
+		}
+	}
+	if !any {
+		return 0, 0, 0
+	}
+	first, last := 0, n-1
+	for !covered[first] {
+		first++
+	}
+	for !covered[last] {
+		last--
+	}
+	for i := first; i <= last; i++ {
+		if !covered[i] {
+			mid++
+		}
+	}
+	return first, n - 1 - last, mid
+}
+
+// jaccardCount is the Jaccard similarity of two sets of na and nb
+// elements that share inter.
+func jaccardCount(inter, na, nb int) float64 {
+	union := na + nb - inter
 	if union == 0 {
 		return 0
 	}
 	return float64(inter) / float64(union)
+}
+
+// jaccard is the Jaccard similarity of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	return jaccardCount(intersect(a, b), len(a), len(b))
 }
 
 func intersect(a, b []uint64) int {
@@ -681,4 +779,27 @@ func substitutedFit(text string, toks []minhash.Token, t0, t1 int, bBag map[uint
 		}
 	}
 	return float64(len(found)) / float64(len(missing)), true
+}
+
+// substitutedFitSorted is substitutedFit for a copy given by its distinct
+// content words (sorted) and whether each recurs in its host outside the
+// copy (fitSets), against the other copy's sorted distinct words.
+func substitutedFitSorted(content []uint64, recurs []bool, other []uint64) (float64, bool) {
+	missing, found, j := 0, 0, 0
+	for i, x := range content {
+		for j < len(other) && other[j] < x {
+			j++
+		}
+		if j < len(other) && other[j] == x {
+			continue
+		}
+		missing++
+		if recurs[i] {
+			found++
+		}
+	}
+	if missing == 0 {
+		return 0, false
+	}
+	return float64(found) / float64(missing), true
 }

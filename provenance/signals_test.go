@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,4 +252,50 @@ func TestTypography(t *testing.T) {
 	assert.True(t, curly)
 	assert.False(t, straight)
 	assert.InDelta(t, 0.5, commas, 1e-9)
+}
+
+// The per-copy forms of extras, jaccard and substitutedFit that pairs of
+// copies use must agree with the plain ones.
+func TestPairSignalFormsAgree(t *testing.T) {
+	text := "Copper output fell in Chile on Monday. The copper mine strike cut output sharply, the miners said. " +
+		"Chile exports fell. Banana exports rose. The mine strike cut output by a third, said the union. " +
+		"Output fell. Output fell. The copper price rose on Monday as the strike went on."
+	toks := tokensOf(text)
+	hashes := func(t0, t1 int) []uint64 {
+		var h []uint64
+		for _, t := range toks[t0:t1] {
+			h = append(h, t.Hash)
+		}
+		return h
+	}
+	for a0 := 0; a0 < len(toks); a0 += 3 {
+		for a1 := a0; a1 <= len(toks); a1 += 5 {
+			for b0 := 0; b0 < len(toks); b0 += 4 {
+				b1 := min(len(toks), b0+(a1-a0)+b0%7)
+				ha, hb := hashes(a0, a1), hashes(b0, b1)
+				triA, rankA := trigramRanks(ha)
+				triB, rankB := trigramRanks(hb)
+				require.Equal(t, trigrams(slices.Clone(ha)), triA)
+				inA, inB := make([]bool, len(triA)), make([]bool, len(triB))
+				inter := markShared(triA, triB, inA, inB)
+				assert.Equal(t, jaccard(triA, triB), jaccardCount(inter, len(triA), len(triB)))
+				h, tl, m := extras(ha, triB)
+				h2, tl2, m2 := extrasRanked(len(ha), rankA, inA, make([]bool, len(ha)))
+				assert.Equal(t, [3]int{h, tl, m}, [3]int{h2, tl2, m2}, "a [%d,%d) b [%d,%d)", a0, a1, b0, b1)
+				h, tl, m = extras(hb, triA)
+				h2, tl2, m2 = extrasRanked(len(hb), rankB, inB, make([]bool, len(hb)))
+				assert.Equal(t, [3]int{h, tl, m}, [3]int{h2, tl2, m2}, "b [%d,%d) a [%d,%d)", b0, b1, a0, a1)
+
+				bag := make(map[uint64]bool)
+				for _, x := range hb {
+					bag[x] = true
+				}
+				want, okWant := substitutedFit(text, toks, a0, a1, bag)
+				_, _, _, content, recurs := fitSets(text, toks, a0, a1, fitWindow)
+				got, ok := substitutedFitSorted(content, recurs, sortedUnique(slices.Clone(hb)))
+				assert.Equal(t, okWant, ok)
+				assert.Equal(t, want, got)
+			}
+		}
+	}
 }
