@@ -551,6 +551,12 @@ func sameFromAnc(n int, d []float64, single float64) []float64 {
 // ancestor relations. ok is false when the walks exceed maxSteps before
 // a tenth of the samples are drawn.
 func ancestorsSampled(n int, w, r []float64, seed uint64, samples, maxSteps int) (relations, bool) {
+	return sampleAncestors(n, w, r, seed, samples, maxSteps, true)
+}
+
+// sampleAncestors is ancestorsSampled; guided says whether parent choices
+// may use the guide table (they are the same without it, only slower).
+func sampleAncestors(n int, w, r []float64, seed uint64, samples, maxSteps int, guided bool) (relations, bool) {
 	// cum[x*(n+1)+k]: cumulative parent weights of x over candidates
 	// 0..n-1 then the root (index n).
 	cum := make([]float64, n*(n+1))
@@ -577,22 +583,48 @@ func ancestorsSampled(n int, w, r []float64, seed uint64, samples, maxSteps int)
 		z ^= z >> 31
 		return float64(z>>11) / (1 << 53)
 	}
-	choose := func(x int) int {
+	// guide[x*guideSize+j] is the candidate chosen by the least draw of
+	// the j-th of guideSize equal slices of [0, 1). Draws only grow with
+	// r, and so do their choices: every draw in the slice chooses that
+	// candidate or a later one, a step or two on, instead of a binary
+	// search of the row. That needs rows in order and finite (an
+	// infinite total could make a draw NaN); else the plain search is
+	// kept.
+	var guide []int32
+	ordered := guided
+	for x := 0; x < n; x++ {
 		row := cum[x*(n+1) : (x+1)*(n+1)]
-		u := next() * row[n]
-		lo, hi := 0, n
-		for lo < hi {
-			m := (lo + hi) / 2
-			if row[m] <= u {
-				lo = m + 1
-			} else {
-				hi = m
+		for k := range n {
+			ordered = ordered && row[k] <= row[k+1]
+		}
+		ordered = ordered && !math.IsInf(row[n], 0)
+	}
+	if ordered {
+		guide = make([]int32, n*guideSize)
+		for x := 0; x < n; x++ {
+			row := cum[x*(n+1) : (x+1)*(n+1)]
+			for j := range guideSize {
+				guide[x*guideSize+j] = int32(searchCum(row, float64(j)/guideSize*row[n]))
 			}
 		}
-		if lo == n {
+	}
+	choose := func(x int) int {
+		row := cum[x*(n+1) : (x+1)*(n+1)]
+		r := next()
+		u := r * row[n]
+		var k int
+		if guide == nil {
+			k = searchCum(row, u)
+		} else {
+			k = int(guide[x*guideSize+int(r*guideSize)])
+			for k < n && row[k] <= u {
+				k++
+			}
+		}
+		if k == n {
 			return -1
 		}
-		return lo
+		return k
 	}
 	counts := make([]float64, n*n)
 	same := make([]float64, n*n)
@@ -632,6 +664,26 @@ func ancestorsSampled(n int, w, r []float64, seed uint64, samples, maxSteps int)
 		drawn++
 	}
 	return finishSamples(counts, same, drawn, samples)
+}
+
+// guideSize is the number of slices of [0, 1) that ancestorsSampled's
+// guide table divides the draws into (a power of two, so that a draw's
+// slice is exact).
+const guideSize = 64
+
+// searchCum returns the first candidate k < n = len(row)-1 whose
+// cumulative weight row[k] exceeds u, or n (the root) when none does.
+func searchCum(row []float64, u float64) int {
+	lo, hi := 0, len(row)-1
+	for lo < hi {
+		m := (lo + hi) / 2
+		if row[m] <= u {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func finishSamples(counts, same []float64, drawn, wanted int) (relations, bool) {

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -313,4 +314,58 @@ func TestAgreeWith(t *testing.T) {
 	c.agreeWith(-1)
 	// Moving 1 to the root costs 2-1 = 1, moving 2 costs 2-(-2) = 4.
 	assert.Equal(t, []int{-1, -1, 0}, c.parent, "outside: two copies from outside")
+}
+
+// The guide table only speeds up parent choices: the same seed must draw
+// the same trees with it and without it, on weights with zeros and
+// near-zeros (ties in the cumulative rows) and when the step budget runs
+// out.
+func TestSampleAncestorsGuideChangesNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 200; trial++ {
+		n := 2 + rng.IntN(maxSampled-1)
+		_, _, w, r := randomGraph(rng, n)
+		for i := range w {
+			switch rng.IntN(5) {
+			case 0:
+				w[i] = 0
+			case 1:
+				w[i] *= 1e-9
+			}
+		}
+		if trial%3 == 0 {
+			for i := range r {
+				r[i] *= 1e-3
+			}
+		}
+		maxSteps := 1 << 20
+		if trial%4 == 0 {
+			maxSteps = 500 + rng.IntN(5000)
+		}
+		seed := rng.Uint64()
+		want, okWant := sampleAncestors(n, w, r, seed, 300, maxSteps, false)
+		got, ok := sampleAncestors(n, w, r, seed, 300, maxSteps, true)
+		require.Equal(t, okWant, ok, "trial %d", trial)
+		require.Equal(t, want.anc, got.anc, "trial %d", trial)
+		require.Equal(t, want.same, got.same, "trial %d", trial)
+	}
+}
+
+// BenchmarkSampleAncestors draws trees for a mid-sized cluster whose
+// root edges are weak, so that walks are long, as in boilerplate
+// clusters: with the guide table and with the plain search.
+func BenchmarkSampleAncestors(b *testing.B) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n := 12
+	_, _, w, r := randomGraph(rng, n)
+	for i := range r {
+		r[i] *= 1e-3
+	}
+	for _, guided := range []bool{true, false} {
+		b.Run(fmt.Sprintf("guided=%v", guided), func(b *testing.B) {
+			for b.Loop() {
+				sampleAncestors(n, w, r, 1, 800, 5_000_000, guided)
+			}
+		})
+	}
 }
