@@ -245,9 +245,9 @@ func computeInfo(tok *minhash.Tokenizer, d *Document) *docInfo {
 	di.tri, di.rank = trigramRanks(di.h)
 	di.marks = strings.Count(text, "<")
 	di.quotes = strings.Count(text, `"`) + strings.Count(text, "\u201c") + strings.Count(text, "\u201d")
-	di.said = len(saidPattern.FindAllStringIndex(text, -1))
+	di.said = countSaid(text)
 	di.note = hasRevisionNote(text)
-	di.parens = len(parenAcronym.FindAllStringIndex(text, -1))
+	di.parens = countParenAcronyms(text)
 	if n := len(di.toks); n > 0 {
 		di.commas = float64(strings.Count(text, ",")) / float64(n)
 		di.digits = float64(digits) / float64(n)

@@ -81,17 +81,57 @@ var speechLead = regexp.MustCompile(`(?i)\b(said|says|saying|tweeted|wrote|write
 // someone's words within its paragraph, or holds a quotation interrupted
 // by its attribution.
 func introducedAsSpeech(text string, start, end int) bool {
-	// speechInside needs a closing quotation mark: most copies have none.
-	if (strings.ContainsAny(text[start:end], "\"”") && speechInside.MatchString(text[start:end])) || speechLead.MatchString(text[start:min(end, start+100)]) {
+	// Each regexp runs only where its match is possible: speechInside
+	// needs a closing quotation mark and one of its verbs (most copies
+	// have neither), speechLead an opening mark, speechBefore a colon or
+	// one of its verbs. The checks are cheap; the regexps backtrack from
+	// every position.
+	copied, lead := text[start:end], text[start:min(end, start+100)]
+	if strings.ContainsAny(copied, "\"”") && containsAny(copied, speechInsideVerbs) && speechInside.MatchString(copied) {
+		return true
+	}
+	if strings.ContainsAny(lead, "\"“") && speechLead.MatchString(lead) {
 		return true
 	}
 	ps, pe := paragraphAround(text, start, end)
 	before := text[max(ps, start-120):start]
 	before = strings.TrimRightFunc(before, func(r rune) bool { return unicode.IsSpace(r) || isOpenQuote(r) })
-	if speechBefore.MatchString(before) {
+	if (strings.Contains(before, ":") || mayHoldFold(before, speechBeforeStems)) && speechBefore.MatchString(before) {
 		return true
 	}
 	return speechAfter.MatchString(text[end:min(pe, end+80)])
+}
+
+// speechInsideVerbs are the verbs of speechInside, one of which every
+// match holds (the regexp is case-sensitive).
+var speechInsideVerbs = []string{"said", "says", "added", "adds", "wrote", "tweeted", "told"}
+
+// speechBeforeStems are stems one of which every speechBefore match
+// holds, in lower case, unless it is a colon.
+var speechBeforeStems = []string{"say", "said", "tweet", "wrote", "writes", "posted", "add", "state", "declared",
+	"replied", "insisted", "warned", "explained", "told"}
+
+// containsAny reports whether s holds one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHoldFold reports whether s may hold one of the lower-case ASCII
+// stems under the case folding of a (?i) regexp: whether its lower case
+// holds one, or it has non-ASCII text, where that folding knows more than
+// strings.ToLower (ſ, K).
+func mayHoldFold(s string, stems []string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return containsAny(strings.ToLower(s), stems)
 }
 
 func isOpenQuote(r rune) bool {
@@ -428,6 +468,28 @@ func dayAt(text string, k int, checkEnd bool) int {
 // more is often the fuller, earlier one (a sign the weights learn).
 var saidPattern = regexp.MustCompile(`\b(said|says|told)\b`)
 
+// countSaid is len(saidPattern.FindAllStringIndex(text, -1)), without
+// the regexp: \b is an ASCII word boundary, and two four-letter words
+// each with a boundary on both sides cannot overlap.
+func countSaid(text string) int {
+	n := 0
+	for i := 0; i+4 <= len(text); i++ {
+		if c := text[i]; c != 's' && c != 't' {
+			continue
+		}
+		if w := text[i : i+4]; (w == "said" || w == "says" || w == "told") &&
+			(i == 0 || !isWordByte(text[i-1])) && (i+4 == len(text) || !isWordByte(text[i+4])) {
+			n++
+		}
+	}
+	return n
+}
+
+// isWordByte reports whether c is in \w: [0-9A-Za-z_].
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_'
+}
+
 // revisionNote matches a wire editor's note on a revised story:
 // "(Corrects dollar figure …)", "-- corrects year", "(Adds title)".
 var revisionNote = regexp.MustCompile(`(?i)((\(|-{1,2})\s*(corrects|corrected|correction|adds|updates|recasts|repeats|inserts|clarifies|deletes)\b|\bnote:[^\n]{0,40}\bcorrects\b)`)
@@ -438,18 +500,7 @@ var revisionNote = regexp.MustCompile(`(?i)((\(|-{1,2})\s*(corrects|corrected|co
 // whole text. Non-ASCII text goes to the regexp, whose case folding knows
 // more than strings.ToLower (ſ, K).
 func hasRevisionNote(text string) bool {
-	for i := 0; i < len(text); i++ {
-		if text[i] >= utf8.RuneSelf {
-			return revisionNote.MatchString(text)
-		}
-	}
-	lower := strings.ToLower(text)
-	for _, verb := range revisionVerbs {
-		if strings.Contains(lower, verb) {
-			return revisionNote.MatchString(text)
-		}
-	}
-	return false
+	return mayHoldFold(text, revisionVerbs) && revisionNote.MatchString(text)
 }
 
 // revisionVerbs are the stems every revisionNote match contains.
@@ -458,6 +509,34 @@ var revisionVerbs = []string{"correct", "adds", "updates", "recasts", "repeats",
 // parenAcronym matches an acronym spelled out in parentheses, "(OECD)":
 // copy editors add them.
 var parenAcronym = regexp.MustCompile(`\([A-Z][A-Z.&]{1,7}\)`)
+
+// countParenAcronyms is len(parenAcronym.FindAllStringIndex(text, -1)),
+// without the regexp: a match is '(', a capital, one to seven more of
+// [A-Z.&] and ')', and as ')' and '(' are not in that class, matches
+// cannot overlap and the run of the class after the capital must end
+// at the ')'.
+func countParenAcronyms(text string) int {
+	n := 0
+	for i := strings.IndexByte(text, '('); i >= 0; {
+		j := i + 2
+		if j <= len(text) && text[i+1] >= 'A' && text[i+1] <= 'Z' {
+			for j < len(text) && j-(i+2) < 8 && isAcronymByte(text[j]) {
+				j++
+			}
+			if l := j - (i + 2); l >= 1 && l <= 7 && j < len(text) && text[j] == ')' {
+				n++
+			}
+		}
+		k := strings.IndexByte(text[i+1:], '(')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return n
+}
+
+func isAcronymByte(c byte) bool { return c >= 'A' && c <= 'Z' || c == '.' || c == '&' }
 
 // typography describes how a copy is typeset: curly or straight quotes
 // and apostrophes, and commas per word. Copies often change typography.

@@ -1,10 +1,12 @@
 package provenance
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/reprint-dev/reprint/minhash"
 	"github.com/stretchr/testify/assert"
@@ -297,5 +299,41 @@ func TestPairSignalFormsAgree(t *testing.T) {
 				assert.Equal(t, want, got)
 			}
 		}
+	}
+}
+
+// The regexps' fast paths (counts without the regexp, checks before it)
+// must agree with the regexps on text rich in near misses.
+func TestSignalFastPathsAgree(t *testing.T) {
+	pieces := []string{"said", "says", "told", "Said", "SAYS", "ſaid", "saidx", "_said", "said_", "1told", "s", "t",
+		" ", " ", " ", "\n", ".", ",", ":", "(", ")", "(OECD)", "(A", "B)", "(U.S.)", "(ABCDEFGH)", "(AB&C)", "&",
+		"\"", "“", "”", "é", "K", "tweeted", "wrote", "added", "told reporters", "in a statement", "he", "Khan",
+		"the mayor", "Trump", "quoted as saying", "stated", "x", "Reuters", "according to",
+		`," he said. "`, `.” Khan told`, ` them "`, "(Corrects", "-- corrects", "note: x corrects", "(adds"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	introduced := func(text string, start, end int) bool {
+		if (strings.ContainsAny(text[start:end], "\"”") && speechInside.MatchString(text[start:end])) || speechLead.MatchString(text[start:min(end, start+100)]) {
+			return true
+		}
+		ps, pe := paragraphAround(text, start, end)
+		before := text[max(ps, start-120):start]
+		before = strings.TrimRightFunc(before, func(r rune) bool { return unicode.IsSpace(r) || isOpenQuote(r) })
+		if speechBefore.MatchString(before) {
+			return true
+		}
+		return speechAfter.MatchString(text[end:min(pe, end+80)])
+	}
+	for trial := 0; trial < 20000; trial++ {
+		var b strings.Builder
+		for range 1 + rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		require.Equal(t, len(saidPattern.FindAllStringIndex(text, -1)), countSaid(text), "%q", text)
+		require.Equal(t, len(parenAcronym.FindAllStringIndex(text, -1)), countParenAcronyms(text), "%q", text)
+		require.Equal(t, revisionNote.MatchString(text), hasRevisionNote(text), "%q", text)
+		start := rng.IntN(len(text) + 1)
+		end := start + rng.IntN(len(text)-start+1)
+		require.Equal(t, introduced(text, start, end), introducedAsSpeech(text, start, end), "%q [%d,%d)", text, start, end)
 	}
 }
