@@ -2,6 +2,7 @@ package align
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 )
 
@@ -16,16 +17,61 @@ type Entry struct {
 // the form Align takes. Compute it once per document.
 func Sorted(shingles []uint64) []Entry {
 	e := make([]Entry, len(shingles))
-	for i, h := range shingles {
-		e[i] = Entry{h, int32(i)}
-	}
-	slices.SortFunc(e, func(a, b Entry) int {
-		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
-			return c
+	if len(shingles) < 2*smallBucket {
+		for i, h := range shingles {
+			e[i] = Entry{h, int32(i)}
 		}
-		return cmp.Compare(a.Pos, b.Pos)
-	})
+		sortEntries(e)
+		return e
+	}
+	// Shingle hashes are uniform: a counting sort on their top bits, which
+	// keeps positions in order, leaves buckets of about one entry, each
+	// sorted on its own. Every order of the entries is total, so this is
+	// the order a full sort gives, at a fraction of its comparisons.
+	b := bits.Len(uint(len(shingles)))
+	shift := 64 - b
+	start := make([]int32, 1<<b+1)
+	for _, h := range shingles {
+		start[h>>shift+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	next := slices.Clone(start[:len(start)-1])
+	for i, h := range shingles {
+		k := h >> shift
+		e[next[k]] = Entry{h, int32(i)}
+		next[k]++
+	}
+	for k := 0; k+1 < len(start); k++ {
+		if bucket := e[start[k]:start[k+1]]; len(bucket) > 1 {
+			sortEntries(bucket)
+		}
+	}
 	return e
+}
+
+// smallBucket is the size up to which sortEntries sorts by insertion.
+const smallBucket = 12
+
+// sortEntries sorts entries by hash then position.
+func sortEntries(e []Entry) {
+	if len(e) > smallBucket {
+		slices.SortFunc(e, compareEntries)
+		return
+	}
+	for i := 1; i < len(e); i++ {
+		for j := i; j > 0 && compareEntries(e[j], e[j-1]) < 0; j-- {
+			e[j], e[j-1] = e[j-1], e[j]
+		}
+	}
+}
+
+func compareEntries(a, b Entry) int {
+	if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Pos, b.Pos)
 }
 
 // Segment is an aligned pair of token ranges [AStart, AEnd) and

@@ -1,6 +1,8 @@
 package align
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,4 +105,43 @@ func TestRepeatedShinglesAreBounded(t *testing.T) {
 	var al Aligner
 	segs := al.Align(da, db, Options{K: 3, Gap: 4, MinRun: 5, MinWords: 8, MaxRepeat: 16})
 	assert.Empty(t, segs)
+}
+
+// Sorted's bucketed sort must give the order of a full sort, on uniform
+// hashes, on repeated ones and on skewed ones (a whole document in one
+// bucket).
+func TestSortedMatchesFullSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 300; trial++ {
+		n := rng.IntN(3000)
+		h := make([]uint64, n)
+		for i := range h {
+			switch trial % 3 {
+			case 0:
+				h[i] = rng.Uint64()
+			case 1:
+				h[i] = rng.Uint64N(uint64(1+n/4)) << 40
+			default:
+				h[i] = rng.Uint64N(8)
+			}
+		}
+		want := make([]Entry, n)
+		for i, x := range h {
+			want[i] = Entry{x, int32(i)}
+		}
+		slices.SortFunc(want, compareEntries)
+		require.Equal(t, want, Sorted(h), "trial %d", trial)
+	}
+}
+
+func BenchmarkSorted(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	h := make([]uint64, 400)
+	for i := range h {
+		h[i] = rng.Uint64()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Sorted(h)
+	}
 }
