@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -73,10 +74,17 @@ func Write(w io.Writer, format string, rep *reprint.Report) error {
 // DESIGN.md. Article text is not HTML-escaped: the output is for programs
 // and people, not for pasting into a page.
 func JSON(w io.Writer, rep *reprint.Report) error {
-	enc := json.NewEncoder(w)
+	// Encoded compact, then indented by indentJSON: the same bytes as
+	// the encoder's own indentation (SetIndent), in a fraction of the
+	// time.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	_, err := w.Write(indentJSON(make([]byte, 0, buf.Len()+buf.Len()/2), buf.Bytes(), "  "))
+	return err
 }
 
 // errWriter keeps the first write error so rendering code stays linear.
