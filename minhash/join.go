@@ -31,10 +31,23 @@ func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint6
 	}
 	var mu sync.Mutex
 	var all []uint64
+	// Every band's fingerprints first, in one pass over each signature:
+	// a pass over all signatures per band fetched each one's memory once
+	// per band.
+	n := len(sigs)
+	fps := make([]uint32, p.Bands*n)
+	const chunk = 1024
+	parallelFor((n+chunk-1)/chunk, workers, func(c int) {
+		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
+			for b := range p.Bands {
+				fps[b*n+i] = BandFingerprint(sigs[i], b, p.Rows)
+			}
+		}
+	})
 	parallelFor(p.Bands, workers, func(b int) {
-		keys := make([]uint64, len(sigs))
-		for i, s := range sigs {
-			keys[i] = uint64(BandFingerprint(s, b, p.Rows))<<32 | uint64(i)
+		keys := make([]uint64, n)
+		for i, fp := range fps[b*n : (b+1)*n] {
+			keys[i] = uint64(fp)<<32 | uint64(i)
 		}
 		keys = sortByFingerprint(keys, make([]uint64, len(keys)))
 		var out []uint64

@@ -88,3 +88,31 @@ func TestSelfJoinRejectsMismatchedSignatures(t *testing.T) {
 	_, _, err := minhash.SelfJoin([]minhash.Signature{make(minhash.Signature, 3)}, minhash.DefaultParams(), 0, 1)
 	assert.ErrorIs(t, err, minhash.ErrParamsMismatch)
 }
+
+// BenchmarkSelfJoin joins 100,000 signatures of short passages, about
+// the number of distinct units in the dev corpus, at the default
+// threshold's bands.
+func BenchmarkSelfJoin(b *testing.B) {
+	p := minhash.DefaultParams()
+	bands, rows, err := minhash.ChooseBands(p.NumHash, 0.5)
+	require.NoError(b, err)
+	p.Bands, p.Rows = bands, rows
+	sk, err := minhash.NewSketcher(p.NumHash, p.Seed)
+	require.NoError(b, err)
+	rng := rand.New(rand.NewPCG(1, 2))
+	sigs := make([]minhash.Signature, 100_000)
+	flat := make(minhash.Signature, len(sigs)*p.NumHash)
+	for i := range sigs {
+		set := make([]uint64, 10+rng.IntN(30))
+		for j := range set {
+			set[j] = rng.Uint64()
+		}
+		sigs[i], err = sk.Sketch(flat[i*p.NumHash:(i+1)*p.NumHash:(i+1)*p.NumHash], set)
+		require.NoError(b, err)
+	}
+	for b.Loop() {
+		if _, _, err := minhash.SelfJoin(sigs, p, 50, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
