@@ -702,7 +702,13 @@ func extras(a []uint64, bTri []uint64) (head, tail, mid int) {
 	if !any {
 		return 0, 0, 0
 	}
-	first, last := 0, len(a)-1
+	return coverageGaps(covered)
+}
+
+// coverageGaps returns how many words lie before the first covered word,
+// after the last, and uncovered between them; covered holds one at least.
+func coverageGaps(covered []bool) (head, tail, mid int) {
+	first, last := 0, len(covered)-1
 	for !covered[first] {
 		first++
 	}
@@ -714,7 +720,7 @@ func extras(a []uint64, bTri []uint64) (head, tail, mid int) {
 			mid++
 		}
 	}
-	return first, len(a) - 1 - last, mid
+	return first, len(covered) - 1 - last, mid
 }
 
 // trigramRanks returns what trigrams returns for h, and for each word
@@ -740,8 +746,8 @@ func trigramRanks(h []uint64) (tri []uint64, rank []int32) {
 }
 
 // markShared sets inA[i] when a[i] is in b and inB[j] when b[j] is in a
-// (a and b sorted sets; inA and inB as long as them, cleared) and returns
-// the size of the intersection.
+// (a and b sorted sets; inA and inB as long as them, cleared, or both
+// nil) and returns the size of the intersection.
 func markShared(a, b []uint64, inA, inB []bool) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
@@ -751,7 +757,9 @@ func markShared(a, b []uint64, inA, inB []bool) int {
 		case a[i] > b[j]:
 			j++
 		default:
-			inA[i], inB[j] = true, true
+			if inA != nil {
+				inA[i], inB[j] = true, true
+			}
 			n++
 			i++
 			j++
@@ -777,19 +785,7 @@ func extrasRanked(n int, rank []int32, shared, covered []bool) (head, tail, mid 
 	if !any {
 		return 0, 0, 0
 	}
-	first, last := 0, n-1
-	for !covered[first] {
-		first++
-	}
-	for !covered[last] {
-		last--
-	}
-	for i := first; i <= last; i++ {
-		if !covered[i] {
-			mid++
-		}
-	}
-	return first, n - 1 - last, mid
+	return coverageGaps(covered[:n])
 }
 
 // jaccardCount is the Jaccard similarity of two sets of na and nb
@@ -807,22 +803,7 @@ func jaccard(a, b []uint64) float64 {
 	return jaccardCount(intersect(a, b), len(a), len(b))
 }
 
-func intersect(a, b []uint64) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
-}
+func intersect(a, b []uint64) int { return markShared(a, b, nil, nil) }
 
 func containsU64(s []uint64, x uint64) bool {
 	lo, hi := 0, len(s)
