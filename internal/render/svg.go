@@ -122,17 +122,15 @@ func layoutTree(c reprint.Cluster, anchor string, ref func(string) docRef) *svgT
 			}
 			// The reasons are listed under the tree; the tooltip names the edge.
 			se := svgEdge{X1: x1, Y1: y1, X2: x2, Y2: y2 - 2, LX: (x1 + x2) / 2, LY: (y1+y2)/2 + 4}
-			switch {
-			case e.Bare:
+			if e.Bare {
 				se.Title = fmt.Sprintf("%s copies %s", nodeLabel(e.To), externalLabel)
-			case e.With != "":
+			} else {
 				se.Label = fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability)
-				se.Title = fmt.Sprintf("%s and %s both copy %s: %.0f%%", nodeLabel(e.With), nodeLabel(e.To), externalLabel, 100*e.Probability)
 				se.Weak = e.Probability < 0.5
-			default:
-				se.Label = fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability)
 				se.Title = fmt.Sprintf("%s → %s: %s, %.0f%%", nodeLabel(id), nodeLabel(e.To), e.Kind, 100*e.Probability)
-				se.Weak = e.Probability < 0.5
+				if e.With != "" {
+					se.Title = fmt.Sprintf("%s and %s both copy %s: %.0f%%", nodeLabel(e.With), nodeLabel(e.To), externalLabel, 100*e.Probability)
+				}
 			}
 			t.Edges = append(t.Edges, se)
 		}
