@@ -70,11 +70,14 @@ func (r Renderer) Compare(w io.Writer, rep *reprint.Report, a, b string, columns
 	summary := plural(len(ms), "shared passage", "shared passages")
 	if pair != nil {
 		summary += fmt.Sprintf(", %s · Jaccard %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
-		if pair.Source != nil {
+		switch {
+		case pair.Source != nil:
 			summary += fmt.Sprintf(" · source %s (%.0f%%)", *pair.Source, 100*pair.SourceProbability)
+		case hasProvenance(rep):
+			summary += " · source: neither, or unsure"
 		}
 	}
-	ew.str(summary + "\n")
+	ew.lines("", wrap(textWords(summary, stPlain), width, p))
 
 	for i, m := range ms {
 		at, okA := v.text(m.A)

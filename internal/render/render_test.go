@@ -180,7 +180,7 @@ func TestCompare(t *testing.T) {
 		columns bool
 		want    []string
 	}{
-		{"stacked", false, []string{"A  a<b>.txt", "60.0% of it found in B", "90.0% of it found in A", "[1] similarity 0.80 · 14 words", "A line 2 · bytes 12-", "[-\"plan\"-]", "{+'plan'+}"}},
+		{"stacked", false, []string{"A  a<b>.txt", "60.0% of it found in B", "90.0% of it found in A", "Jaccard 0.50 · source a<b>.txt (80%)", "[1] similarity 0.80 · 14 words", "A line 2 · bytes 12-", "[-\"plan\"-]", "{+'plan'+}"}},
 		{"columns", true, []string{" │ B line 2 · bytes 17-"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,6 +194,17 @@ func TestCompare(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no likely source", func(t *testing.T) {
+		rep, docs := hostile()
+		rep.DocPairs[0].Source = nil
+		var buf bytes.Buffer
+		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[1].ID, false))
+		has(t, buf.String(), "Jaccard 0.50 · source: neither, or unsure")
+		rep.Clusters[0].Origin, rep.Clusters[0].Edges = nil, nil
+		buf.Reset()
+		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[1].ID, false))
+		hasNot(t, buf.String(), "source", "without provenance, no word on the source")
+	})
 	t.Run("nothing shared", func(t *testing.T) {
 		var buf bytes.Buffer
 		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[2].ID, false))
