@@ -464,13 +464,11 @@ func dayAt(text string, k int, checkEnd bool) int {
 	return d
 }
 
-// saidPattern counts reporting verbs: a version that quotes and reports
-// more is often the fuller, earlier one (a sign the weights learn).
-var saidPattern = regexp.MustCompile(`\b(said|says|told)\b`)
-
-// countSaid is len(saidPattern.FindAllStringIndex(text, -1)), without
-// the regexp: \b is an ASCII word boundary, and two four-letter words
-// each with a boundary on both sides cannot overlap.
+// countSaid counts the reporting verbs "said", "says" and "told" as whole
+// words (as \b(said|says|told)\b would; \b is an ASCII word boundary,
+// and two such four-letter words cannot overlap): a version that quotes
+// and reports more is often the fuller, earlier one (a sign the weights
+// learn).
 func countSaid(text string) int {
 	n := 0
 	for i := 0; i+4 <= len(text); i++ {
@@ -506,15 +504,11 @@ func hasRevisionNote(text string) bool {
 // revisionVerbs are the stems every revisionNote match contains.
 var revisionVerbs = []string{"correct", "adds", "updates", "recasts", "repeats", "inserts", "clarifies", "deletes"}
 
-// parenAcronym matches an acronym spelled out in parentheses, "(OECD)":
-// copy editors add them.
-var parenAcronym = regexp.MustCompile(`\([A-Z][A-Z.&]{1,7}\)`)
-
-// countParenAcronyms is len(parenAcronym.FindAllStringIndex(text, -1)),
-// without the regexp: a match is '(', a capital, one to seven more of
-// [A-Z.&] and ')', and as ')' and '(' are not in that class, matches
-// cannot overlap and the run of the class after the capital must end
-// at the ')'.
+// countParenAcronyms counts acronyms spelled out in parentheses,
+// "(OECD)", which copy editors add: as \([A-Z][A-Z.&]{1,7}\) would, a
+// match is '(', a capital, one to seven more of [A-Z.&] and ')', and as
+// ')' and '(' are not in that class, matches cannot overlap and the run
+// of the class after the capital must end at the ')'.
 func countParenAcronyms(text string) int {
 	n := 0
 	for i := strings.IndexByte(text, '('); i >= 0; {
@@ -574,21 +568,15 @@ func isContent(text string, t minhash.Token) bool {
 	return !minhash.IsNumber(text[t.Start:t.End])
 }
 
-// fit measures how well a passage (tokens [t0, t1) of its host) fits the
-// host's own text: the share of the passage's content words that recur in
-// the host within window tokens on either side (near), and anywhere else in
-// the host (whole). ctx is false when the host has no content words
-// outside the passage. An original passage is woven into its story; a
-// pasted one often is not.
-func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool) {
-	near, whole, ctx, _, _ = fitSets(text, toks, t0, t1, window)
-	return near, whole, ctx
-}
-
-// fitSets is fit that also returns the passage's distinct content words,
-// sorted, and for each whether it recurs in the host outside the passage
-// (what substitutedFit counts, kept so that each pair of copies need not
-// walk both hosts again).
+// fitSets measures how well a passage (tokens [t0, t1) of its host) fits
+// the host's own text: the share of the passage's content words that recur
+// in the host within window tokens on either side (near), and anywhere
+// else in the host (whole). ctx is false when the host has no content
+// words outside the passage. An original passage is woven into its story;
+// a pasted one often is not. It also returns the passage's distinct
+// content words, sorted, and for each whether it recurs in the host
+// outside the passage (what substitutedFitSorted counts, kept so that
+// each pair of copies need not walk both hosts again).
 func fitSets(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool, content []uint64, recurs []bool) {
 	mine := make(map[uint64]bool)
 	for _, t := range toks[t0:t1] {
@@ -818,32 +806,13 @@ func containsU64(s []uint64, x uint64) bool {
 	return lo < len(s) && s[lo] == x
 }
 
-// substitutedFit is the share of a's content words missing from b that
-// recur elsewhere in a's host (outside the copy): a word that a copyist
-// swapped in rarely belongs to the host's story, the word it replaced
-// usually does. ok is false when a has no such words.
-func substitutedFit(text string, toks []minhash.Token, t0, t1 int, bBag map[uint64]bool) (float64, bool) {
-	missing := make(map[uint64]bool)
-	for _, t := range toks[t0:t1] {
-		if !bBag[t.Hash] && isContent(text, t) {
-			missing[t.Hash] = true
-		}
-	}
-	if len(missing) == 0 {
-		return 0, false
-	}
-	found := make(map[uint64]bool)
-	for i, t := range toks {
-		if (i < t0 || i >= t1) && missing[t.Hash] {
-			found[t.Hash] = true
-		}
-	}
-	return float64(len(found)) / float64(len(missing)), true
-}
-
-// substitutedFitSorted is substitutedFit for a copy given by its distinct
-// content words (sorted) and whether each recurs in its host outside the
-// copy (fitSets), against the other copy's sorted distinct words.
+// substitutedFitSorted is the share of a copy's content words missing
+// from the other copy that recur elsewhere in the copy's host (outside
+// the copy): a word that a copyist swapped in rarely belongs to the
+// host's story, the word it replaced usually does. The copy is given by
+// its distinct content words (sorted) and whether each recurs in its host
+// (fitSets), the other by its sorted distinct words. ok is false when the
+// copy has no such words.
 func substitutedFitSorted(content []uint64, recurs []bool, other []uint64) (float64, bool) {
 	missing, found, j := 0, 0, 0
 	for i, x := range content {
