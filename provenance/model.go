@@ -59,12 +59,8 @@ func (c *clusterModel) versionExtras(a, b int) (head, tail, mid float64) {
 	x, ok := m.vextras[k]
 	m.mu.Unlock()
 	if !ok {
-		da, db := m.info(k[0]), m.info(k[1])
-		inA, inB := c.scratchA.bools(len(da.tri)), c.scratchB.bools(len(db.tri))
-		markShared(da.tri, db.tri, inA, inB)
-		hu, tu, mu := extrasRanked(len(da.h), da.rank, inA, c.scratchC.bools(len(da.h)))
-		hv, tv, mv := extrasRanked(len(db.h), db.rank, inB, c.scratchC.bools(len(db.h)))
-		x = [4]int{hu - hv, tu - tv, mu - mv, max(len(da.toks), len(db.toks), 1)}
+		ga, gb := c.versionGaps(k[0], k[1])
+		x = [4]int{ga[0] - gb[0], ga[1] - gb[1], ga[2] - gb[2], max(len(m.info(k[0]).toks), len(m.info(k[1]).toks), 1)}
 		m.mu.Lock()
 		m.vextras[k] = x
 		m.mu.Unlock()
@@ -74,6 +70,17 @@ func (c *clusterModel) versionExtras(a, b int) (head, tail, mid float64) {
 	}
 	scale := float64(x[3])
 	return float64(x[0]) / scale, float64(x[1]) / scale, float64(x[2]) / scale
+}
+
+// versionGaps returns the words each of documents a and b has that the
+// other lacks, at its head, its tail and in its middle.
+func (c *clusterModel) versionGaps(a, b int) (ga, gb [3]int) {
+	da, db := c.m.info(a), c.m.info(b)
+	inA, inB := c.scratchA.bools(len(da.tri)), c.scratchB.bools(len(db.tri))
+	markShared(da.tri, db.tri, inA, inB)
+	ga[0], ga[1], ga[2] = extrasRanked(len(da.h), da.rank, inA, c.scratchC.bools(len(da.h)))
+	gb[0], gb[1], gb[2] = extrasRanked(len(db.h), db.rank, inB, c.scratchC.bools(len(db.h)))
+	return ga, gb
 }
 
 // coverBy is the share of a's tokens inside its copies of the clusters it

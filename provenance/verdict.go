@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // label names a node's document in reasons.
@@ -279,10 +280,28 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 		x float64
 	}
 	var cs []contrib
+	total := 0.0
 	for k := 0; k < numEdgeFeatures; k++ {
 		x := wts.edge(k) * (fuv[k] - fvu[k])
+		total += x
 		if x >= minContribution {
 			cs = append(cs, contrib{k, x})
+		}
+	}
+	if c.parent[u] < 0 {
+		// u hangs from the root: the tree with v under u also trades v's
+		// root edge for u's. A root feature that mirrors an edge feature
+		// is stated in that feature's words.
+		ru, rv := make([]float64, numRootFeatures), make([]float64, numRootFeatures)
+		c.rootFeatures(ru, u)
+		c.rootFeatures(rv, v)
+		for k := range ru {
+			x := wts.root(k) * (ru[k] - rv[k])
+			total += x
+			if m, ok := rootMirrors[k]; ok && x >= minContribution {
+				cs = append(cs, contrib{m.edge, x})
+				fuv[m.edge] = m.sign * (ru[k] - rv[k])
+			}
 		}
 	}
 	// How well the passage fits its host is origin evidence: it scores
@@ -315,10 +334,32 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	if c.forbidden(v, u) {
 		out = append([]string{fmt.Sprintf("%s's timestamp is well before %s's (hard date constraint)", c.label(u), c.label(v))}, out...)
 	}
-	if len(out) == 0 {
+	switch {
+	case len(out) > 0:
+	case total >= 1:
+		out = append(out, "several weaker signals together favour this direction")
+	default:
 		out = append(out, "weak evidence: no single signal favours this direction")
 	}
 	return out
+}
+
+// rootMirrors maps a root feature to the edge feature whose phrase states
+// the same fact, and the sign that turns "u's value minus v's" into that
+// edge feature's value for u→v.
+var rootMirrors = map[int]struct {
+	edge int
+	sign float64
+}{
+	rfFragment:  {efFragment, 1},
+	rfNoContext: {efContext, -1},
+	rfCover:     {efCover, 1},
+	rfLenRel:    {efLenCopy, 1},
+	rfQuote:     {efQuote, -1},
+	rfSpeech:    {efSpeech, -1},
+	rfCue:       {efCue, -1},
+	rfCompiled:  {efCompiled, -1},
+	rfNote:      {efVNote, -1},
 }
 
 // phrase states the fact behind edge feature k of u→v (value x) in words.
@@ -348,9 +389,9 @@ func (c *clusterModel) phrase(k, u, v int, x float64) string {
 		return fmt.Sprintf("the passage is a larger share of %s than of %s", first, second)
 	case efLenCopy:
 		return fmt.Sprintf("%s's copy is longer (%d vs %d words)", first, max(a.words, b.words), min(a.words, b.words))
-	case efLenDoc:
+	case efLenDoc, efVLen:
 		la, lb := len(m.info(a.doc).toks), len(m.info(b.doc).toks)
-		return fmt.Sprintf("%s is the longer document (%d vs %d words)", first, max(la, lb), min(la, lb))
+		return fmt.Sprintf("%s is the longer %s (%d vs %d words)", first, pick(k == efVLen, "version", "document"), max(la, lb), min(la, lb))
 	case efHead, efTail, efMid:
 		return c.extraPhrase(k, u, v)
 	case efSubstFit:
@@ -388,11 +429,105 @@ func (c *clusterModel) phrase(k, u, v int, x float64) string {
 		return fmt.Sprintf("%s compiles passages from several documents", pick(x > 0, B, A))
 	case efPosition:
 		return fmt.Sprintf("the passage comes later in %s than in %s", first, second)
+	case efVHead, efVTail, efVMid:
+		return c.versionPhrase(k, u, v)
+	case efVQuotes, efVSaid, efVMarkup, efVParas, efVParens:
+		da, db := m.info(a.doc), m.info(b.doc)
+		var na, nb int
+		var what string
+		switch k {
+		case efVQuotes:
+			na, nb, what = da.quotes, db.quotes, "quotation marks"
+		case efVSaid:
+			na, nb, what = da.said, db.said, `uses of "said"`
+		case efVMarkup:
+			na, nb, what = da.marks, db.marks, "<angle-bracket> markup"
+		case efVParas:
+			na, nb, what = da.paras, db.paras, "paragraphs"
+		default:
+			na, nb, what = da.parens, db.parens, `acronyms spelled out in parentheses ("(OECD)")`
+		}
+		if na == nb {
+			return ""
+		}
+		return fmt.Sprintf("%s has more %s (%d vs %d)", pick(na > nb, A, B), what, max(na, nb), min(na, nb))
+	case efVCommas:
+		return fmt.Sprintf("%s has more commas per word", first)
+	case efVDigits:
+		da, db := m.info(a.doc), m.info(b.doc)
+		return fmt.Sprintf("%s has more figures (%.0f%% of its words hold a digit, %.0f%% in %s)",
+			first, 100*pick(x > 0, da.digits, db.digits), 100*pick(x > 0, db.digits, da.digits), second)
+	case efVMention:
+		return fmt.Sprintf("%s mentions a later calendar day than %s", pick(x > 0, B, A), pick(x > 0, A, B))
+	case efVNote:
+		who, d := B, b.doc
+		if x < 0 {
+			who, d = A, a.doc
+		}
+		if note := revisionNoteIn(m.docs[d].Text); note != "" {
+			return fmt.Sprintf("%s carries a revision note (%q)", who, note)
+		}
 	}
 	return ""
 }
 
-func pick(c bool, a, b string) string {
+// revisionNoteIn returns the revision note of a story ("corrects year of
+// loss in third paragraph"), cut at the end of its line or after about 60
+// characters; "" when it has none.
+func revisionNoteIn(text string) string {
+	if !hasRevisionNote(text) {
+		return ""
+	}
+	loc := revisionNote.FindStringIndex(text)
+	note := text[loc[0]:]
+	if i := strings.IndexByte(note, '\n'); i >= 0 {
+		note = note[:i]
+	}
+	if note[0] == '(' {
+		if i := strings.IndexByte(note, ')'); i >= 0 {
+			note = note[:i]
+		}
+	}
+	note = strings.TrimSpace(strings.TrimLeft(note, "(- "))
+	if len(note) > 60 {
+		cut := strings.LastIndexByte(note[:60], ' ')
+		if cut < 20 {
+			cut = 60
+		}
+		for cut > 0 && !utf8.RuneStart(note[cut]) {
+			cut--
+		}
+		note = note[:cut] + "…"
+	}
+	return note
+}
+
+// versionPhrase describes what one version has that the other lacks.
+func (c *clusterModel) versionPhrase(k, u, v int) string {
+	A, B := c.label(u), c.label(v)
+	ga, gb := c.versionGaps(c.nodes[u].doc, c.nodes[v].doc)
+	i, where := 0, "first"
+	switch k {
+	case efVTail:
+		i, where = 1, "last"
+	case efVMid:
+		i, where = 2, "middle"
+	}
+	switch {
+	case ga[i] > gb[i]:
+		what := c.docUnits(c.nodes[u].doc, k, ga[i])
+		if where == "middle" {
+			return fmt.Sprintf("%s lacks %s that %s has in the middle", B, what, A)
+		}
+		return fmt.Sprintf("%s drops %s's %s", B, A, wherePlace(where, what))
+	case gb[i] > ga[i]:
+		what := c.docUnits(c.nodes[v].doc, k, gb[i])
+		return fmt.Sprintf("%s adds %s (%s) to %s", B, what, pick(where == "first", "at the head", pick(where == "last", "at the tail", "in the middle")), A)
+	}
+	return ""
+}
+
+func pick[T any](c bool, a, b T) T {
 	if c {
 		return a
 	}
@@ -417,7 +552,7 @@ func (c *clusterModel) extraPhrase(k, u, v int) string {
 		if where == "middle" {
 			return fmt.Sprintf("%s's copy lacks %s that %s has in the middle", B, what, A)
 		}
-		return fmt.Sprintf("%s's copy drops %s's %s %s", B, A, where, what)
+		return fmt.Sprintf("%s's copy drops %s's %s", B, A, wherePlace(where, what))
 	}
 	if nB > nA {
 		what := c.unitWords(v, k, nB)
@@ -426,27 +561,57 @@ func (c *clusterModel) extraPhrase(k, u, v int) string {
 	return ""
 }
 
+// wherePlace joins "first" or "last" and a count of units: "last two
+// sentences", "first word" (not "first one word").
+func wherePlace(where, what string) string {
+	if one, ok := strings.CutPrefix(what, "one "); ok {
+		return where + " " + one
+	}
+	return where + " " + what
+}
+
 // unitWords says "two sentences" when the n extra tokens at the head or
 // tail of node k's copy hold whole sentences, else "n words".
 func (c *clusterModel) unitWords(k, feature, n int) string {
 	nd := &c.nodes[k]
-	toks := c.m.info(nd.doc).toks
-	text := c.m.docs[nd.doc].Text
-	var lo, hi int
 	switch feature {
 	case efHead:
-		lo, hi = toks[nd.t0].Start, toks[nd.t0+n-1].End
+		return c.units(nd.doc, nd.t0, nd.t0+n, false)
 	case efTail:
-		lo, hi = toks[nd.t1-n].Start, toks[nd.t1-1].End
-	default:
-		return countWords(n, "word")
+		return c.units(nd.doc, nd.t1-n, nd.t1, true)
 	}
+	return countWords(n, "word")
+}
+
+// docUnits is unitWords for the n extra tokens at the head (efVHead) or
+// tail (efVTail) of a whole document.
+func (c *clusterModel) docUnits(doc, feature, n int) string {
+	switch feature {
+	case efVHead:
+		return c.units(doc, 0, n, false)
+	case efVTail:
+		toks := c.m.info(doc).toks
+		return c.units(doc, len(toks)-n, len(toks), true)
+	}
+	return countWords(n, "word")
+}
+
+// units says "two sentences" when tokens [i, j) of doc hold whole
+// sentences (one is enough at a tail), else "n words".
+func (c *clusterModel) units(doc, i, j int, tail bool) string {
+	n := j - i
+	toks := c.m.info(doc).toks
+	if n <= 0 || i < 0 || j > len(toks) {
+		return countWords(max(n, 0), "word")
+	}
+	text := c.m.docs[doc].Text
+	lo, hi := toks[i].Start, toks[j-1].End
 	s := text[lo:min(len(text), hi+1)]
 	sents := strings.Count(s, ". ") + strings.Count(s, "? ") + strings.Count(s, "! ")
 	if strings.HasSuffix(strings.TrimSpace(s), ".") {
 		sents++
 	}
-	if sents >= 1 && feature == efTail || sents >= 2 {
+	if sents >= 1 && tail || sents >= 2 {
 		return countWords(sents, "sentence")
 	}
 	return countWords(n, "word")
