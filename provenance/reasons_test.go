@@ -76,3 +76,27 @@ func TestWherePlace(t *testing.T) {
 	assert.Equal(t, "first word", wherePlace("first", "one word"))
 	assert.Equal(t, "first two words", wherePlace("first", "two words"))
 }
+
+// TestUnstatedSignalsAreNotCalledWeak: when the signals that favour an
+// edge have no words of their own, the reason says the rest decide, not
+// that the evidence is weak; with no signal at all, it is weak.
+func TestUnstatedSignalsAreNotCalledWeak(t *testing.T) {
+	reasons := func(private float64) string {
+		w := Weights{Edge: make([]float64, numEdgeFeatures), Root: make([]float64, numRootFeatures)}
+		w.Root[rfPrivate] = private // a root signal no phrase states
+		docs := []Document{
+			{Text: wireStory, Label: "A"},
+			{Text: strings.Replace(wireStory, "Ltd for", "Ltd, a maker of lace curtains and tablecloths based in Osaka, for", 1), Label: "B"},
+		}
+		clusters := []Cluster{{Copies: []Copy{{Doc: 0, End: len(wireStory)}, {Doc: 1, End: len(docs[1].Text)}}}}
+		m := newModel(docs, clusters, Options{Weights: &w}.withDefaults())
+		c := m.cluster(0)
+		var out []string
+		for _, e := range c.verdict().Edges {
+			out = append(out, e.Reasons...)
+		}
+		return strings.Join(out, "\n")
+	}
+	assert.Equal(t, "no single stated signal decides; the rest together favour this direction", reasons(-20))
+	assert.Equal(t, "weak evidence: no single signal favours this direction", reasons(0))
+}

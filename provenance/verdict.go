@@ -337,7 +337,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	switch {
 	case len(out) > 0:
 	case total >= 1:
-		out = append(out, "several weaker signals together favour this direction")
+		out = append(out, "no single stated signal decides; the rest together favour this direction")
 	default:
 		out = append(out, "weak evidence: no single signal favours this direction")
 	}
@@ -515,16 +515,24 @@ func (c *clusterModel) versionPhrase(k, u, v int) string {
 	}
 	switch {
 	case ga[i] > gb[i]:
-		what := c.docUnits(c.nodes[u].doc, k, ga[i])
-		if where == "middle" {
-			return fmt.Sprintf("%s lacks %s that %s has in the middle", B, what, A)
-		}
-		return fmt.Sprintf("%s drops %s's %s", B, A, wherePlace(where, what))
+		return gapPhrase(B, A, A, where, true, c.docUnits(c.nodes[u].doc, k, ga[i]))
 	case gb[i] > ga[i]:
-		what := c.docUnits(c.nodes[v].doc, k, gb[i])
-		return fmt.Sprintf("%s adds %s (%s) to %s", B, what, pick(where == "first", "at the head", pick(where == "last", "at the tail", "in the middle")), A)
+		return gapPhrase(B, A, A, where, false, c.docUnits(c.nodes[v].doc, k, gb[i]))
 	}
 	return ""
+}
+
+// gapPhrase says that b (the sentence's subject: "B", "B's copy") drops
+// or lacks what of a's at one place ("first", "last" or "middle"), or,
+// when !lacks, adds what to aObj ("A", "A's").
+func gapPhrase(b, a, aObj, where string, lacks bool, what string) string {
+	switch {
+	case lacks && where == "middle":
+		return fmt.Sprintf("%s lacks %s that %s has in the middle", b, what, a)
+	case lacks:
+		return fmt.Sprintf("%s drops %s's %s", b, a, wherePlace(where, what))
+	}
+	return fmt.Sprintf("%s adds %s (%s) to %s", b, what, pick(where == "first", "at the head", pick(where == "last", "at the tail", "in the middle")), aObj)
 }
 
 func pick[T any](c bool, a, b T) T {
@@ -547,16 +555,11 @@ func (c *clusterModel) extraPhrase(k, u, v int) string {
 	case efMid:
 		where, nA, nB = "middle", ma, mb
 	}
-	if nA > nB {
-		what := c.unitWords(u, k, nA)
-		if where == "middle" {
-			return fmt.Sprintf("%s's copy lacks %s that %s has in the middle", B, what, A)
-		}
-		return fmt.Sprintf("%s's copy drops %s's %s", B, A, wherePlace(where, what))
-	}
-	if nB > nA {
-		what := c.unitWords(v, k, nB)
-		return fmt.Sprintf("%s's copy adds %s (%s) to %s's", B, what, pick(where == "first", "at the head", pick(where == "last", "at the tail", "in the middle")), A)
+	switch {
+	case nA > nB:
+		return gapPhrase(B+"'s copy", A, A+"'s", where, true, c.unitWords(u, k, nA))
+	case nB > nA:
+		return gapPhrase(B+"'s copy", A, A+"'s", where, false, c.unitWords(v, k, nB))
 	}
 	return ""
 }
