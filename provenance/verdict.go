@@ -276,8 +276,9 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	c.edgeFeatures(fvu, v, u)
 	wts := c.m.opts.Weights
 	type contrib struct {
-		k int
-		x float64
+		k   int
+		x   float64 // contribution to the log-odds
+		val float64 // the feature's value for u→v, which the phrase reads
 	}
 	var cs []contrib
 	total := 0.0
@@ -285,7 +286,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 		x := wts.edge(k) * (fuv[k] - fvu[k])
 		total += x
 		if x >= minContribution {
-			cs = append(cs, contrib{k, x})
+			cs = append(cs, contrib{k, x, fuv[k]})
 		}
 	}
 	if c.parent[u] < 0 {
@@ -299,8 +300,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 			x := wts.root(k) * (ru[k] - rv[k])
 			total += x
 			if m, ok := rootMirrors[k]; ok && x >= minContribution {
-				cs = append(cs, contrib{m.edge, x})
-				fuv[m.edge] = m.sign * (ru[k] - rv[k])
+				cs = append(cs, contrib{m.edge, x, m.sign * (ru[k] - rv[k])})
 			}
 		}
 	}
@@ -314,7 +314,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 		an, ad := a.ownFit()
 		bn, bd := b.ownFit()
 		if x := wts.root(rfFitNear)*(an-bn) + wts.root(rfFitDoc)*(ad-bd); x >= minContribution {
-			cs = append(cs, contrib{fitKey, x})
+			cs = append(cs, contrib{fitKey, x, 0})
 		}
 	}
 	slices.SortStableFunc(cs, func(a, b contrib) int { return cmp.Compare(b.x, a.x) })
@@ -324,7 +324,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 			a, b := &c.nodes[u], &c.nodes[v]
 			out = append(out, fmt.Sprintf("the passage fits %s's own text better (%.0f%% of its content words recur there, %.0f%% in %s)",
 				c.label(u), 100*a.fitDoc, 100*b.fitDoc, c.label(v)))
-		} else if r := c.phrase(ct.k, u, v, fuv[ct.k]); r != "" && !slices.Contains(out, r) {
+		} else if r := c.phrase(ct.k, u, v, ct.val); r != "" && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 		if len(out) == 3 {
