@@ -31,8 +31,84 @@ const maxDiffCells = 4 << 20
 // wordDiff compares a copy with the reference copy word by word. Words are
 // split at white space and compared exactly, so a changed quotation mark
 // or comma marks its word as changed. The runs are in text order.
+//
+// A copy of a part of the reference is compared with the part it took:
+// the longest common subsequence happily matches a copy's first word, say
+// "said", with the reference's first "said", hundreds of words before the
+// copy's real start, and would show the copy as one long deletion. Where
+// islandCut finds such a chance match at either end, the copy is compared
+// again with the reference cut down to the stretch it aligns with (as many
+// words before and after as the copy has there), and the words cut off
+// are deletions, which trimmed drops.
 func wordDiff(ref, copy string) []run {
-	return diffWords(strings.Fields(ref), strings.Fields(copy))
+	a, b := strings.Fields(ref), strings.Fields(copy)
+	rs := diffWords(a, b)
+	lo, hi := 0, len(a)
+	if r, c, ok := islandCut(rs); ok {
+		lo = max(0, r-c)
+	}
+	if r, c, ok := islandCut(backwards(rs)); ok {
+		hi = min(len(a), len(a)-r+c)
+	}
+	if lo == 0 && hi == len(a) || lo >= hi {
+		return rs
+	}
+	var out runs
+	out.add(opDel, a[:lo]...)
+	for _, r := range diffWords(a[lo:hi], b) {
+		out.add(r.op, r.words...)
+	}
+	out.add(opDel, a[hi:]...)
+	return out
+}
+
+// islandFactor is how many deleted reference words each matched one must
+// be outweighed by before islandCut calls the matched ones chance.
+const islandFactor = 8
+
+// islandCut looks for a chance match at the head of a diff: when the diff
+// does not start with matched words (the copy starts inside the reference,
+// or with words of its own), the head whose reference words deleted after
+// its first match outnumber its matched ones most, and islandFactor times
+// over, while the words matched after it are at least twice as many (the
+// island is a stray, not the bulk of the alignment). It returns the
+// number of reference words and of copy words in that head. A copy that
+// starts like the reference keeps its alignment, whatever it later drops.
+func islandCut(rs []run) (refWords, copyWords int, ok bool) {
+	if len(rs) == 0 || rs[0].op == opSame {
+		return 0, 0, false
+	}
+	best, ra, ca := 0, 0, 0
+	// after counts the deletions after the first matched word, dels all
+	// of them: those before it are the part of the reference the copy
+	// did not take, which is no sign of chance.
+	total := sameWords(rs)
+	same, after, dels, ins := 0, 0, 0, 0
+	for _, r := range rs {
+		if r.op == opSame && same > 0 && 2*same <= total-same && after-islandFactor*same > best {
+			best, ra, ca, ok = after-islandFactor*same, same+dels, same+ins, true
+		}
+		switch r.op {
+		case opSame:
+			same += len(r.words)
+		case opDel:
+			if same > 0 {
+				after += len(r.words)
+			}
+			dels += len(r.words)
+		case opIns:
+			ins += len(r.words)
+		}
+	}
+	return ra, ca, ok
+}
+
+// backwards is a diff's runs in reverse order, so that islandCut, which
+// only counts their words, can look at the tail as a head.
+func backwards(rs []run) []run {
+	out := slices.Clone(rs)
+	slices.Reverse(out)
+	return out
 }
 
 func diffWords(a, b []string) []run {

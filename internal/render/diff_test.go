@@ -11,6 +11,7 @@ import (
 )
 
 func TestWordDiffMarks(t *testing.T) {
+	xs := strings.TrimSpace(strings.Repeat("x ", 20)) // 20 words no copy has
 	for _, tc := range []struct {
 		name, ref, copy, want string
 	}{
@@ -24,6 +25,15 @@ func TestWordDiffMarks(t *testing.T) {
 			"… [-“When-] {+When+} you have a close [-mate.-] {+mate+} …"},
 		{"nothing in common", "alpha beta", "gamma", "… [-beta-] {+gamma+}"},
 		{"empty copy", "alpha", "", "…"},
+		// The copy's first word would match the reference's first "said",
+		// far before the copy's real start.
+		{"chance match at the head", `The group said in a report that output rose again in March for the third month in a row, its chairman said: "The economy grew fast this year."`,
+			`said "the economy grew fast this year."`, `… [-said: "The-] {+said "the+} economy grew fast this year."`},
+		{"chance match at the tail", "alpha beta gamma delta epsilon, " + xs + " the end", "alpha beta gamma delta epsilon. the",
+			"alpha beta gamma delta [-epsilon, x-] {+epsilon. the+} …"},
+		{"a copy that starts like the reference keeps its alignment", "a b c " + xs + " d e f", "a b d e f", "a b [-c " + xs + "-] d e f"},
+		{"the bulk of the alignment is no chance match", "q1 q2 q3 one two three four five six seven eight nine ten " + xs + " " + xs + " end",
+			"one two three four five six seven eight nine ten end", "… one two three four five six seven eight nine ten [-" + xs + " " + xs + "-] end"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs, head, tail := trimmed(wordDiff(tc.ref, tc.copy))
