@@ -501,26 +501,6 @@ func readBaseline(path string) (reprint.Baseline, error) {
 	return b, nil
 }
 
-// writeFileAtomic writes a file whole, then renames it into place.
-func writeFileAtomic(path string, render func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".reprint-*.tmp")
-	if err != nil {
-		return runtimeErr(err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp); err != nil {
-		tmp.Close()
-		return runtimeErr(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return runtimeErr(err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return runtimeErr(err)
-	}
-	return nil
-}
-
 func appendFile(path string, render func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {

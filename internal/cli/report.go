@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -252,38 +250,13 @@ func logProblems(w io.Writer, problems []reprint.InputError) int {
 	return n
 }
 
-// write sends output to -o FILE (written whole, then renamed into place, so
-// that a failed run never leaves half a report) or to stdout.
+// write sends output to -o FILE (see writeFileAtomic) or to stdout.
 func (e *env) write(cfg *Config, render func(io.Writer) error) error {
 	if cfg.Output == "" || cfg.Output == "-" {
-		w := bufio.NewWriter(e.stdout)
-		if err := render(w); err != nil {
-			return runtimeErr(err)
-		}
-		if err := w.Flush(); err != nil {
+		if err := renderTo(e.stdout, render); err != nil {
 			return runtimeErr(err)
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(cfg.Output), ".reprint-*.tmp")
-	if err != nil {
-		return runtimeErr(err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	if err := render(w); err != nil {
-		tmp.Close()
-		return runtimeErr(err)
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return runtimeErr(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return runtimeErr(err)
-	}
-	if err := os.Rename(tmp.Name(), cfg.Output); err != nil {
-		return runtimeErr(err)
-	}
-	return nil
+	return writeFileAtomic(cfg.Output, render)
 }
