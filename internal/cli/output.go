@@ -63,15 +63,13 @@ func createBeside(path string, perm fs.FileMode) (*os.File, error) {
 	for range 100 {
 		name := filepath.Join(dir, ".reprint-"+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
 		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
-		var pe *fs.PathError
-		switch {
-		case err == nil:
-			return f, nil
-		case errors.As(err, &pe) && !errors.Is(err, fs.ErrExist):
-			return nil, &fs.PathError{Op: "write", Path: path, Err: pe.Err} // name the user's file, not ours
-		case err != nil && !errors.Is(err, fs.ErrExist):
-			return nil, err
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			return nil, &fs.PathError{Op: "write", Path: path, Err: pe.Err} // name the user's file, not ours
+		}
+		return f, err
 	}
 	return nil, &fs.PathError{Op: "create", Path: filepath.Join(dir, ".reprint-*.tmp"), Err: fs.ErrExist}
 }
