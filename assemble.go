@@ -1,22 +1,17 @@
 package reprint
 
 import (
-	"github.com/reprint-dev/reprint/internal/disjoint"
-
-	"cmp"
 	"fmt"
-	"slices"
+	"sort"
+
+	"github.com/reprint-dev/reprint/internal/pipeline"
 )
 
-// side is one side of an aligned segment: a token range of one document.
-type side struct {
-	doc        int
-	start, end int // tokens
-}
-
-// assemble turns aligned pairs into the report: matches, document pairs,
-// clusters and per-document summaries, all in a deterministic order.
-func (d *Detector) assemble(prep []prepared, found []pairResult) *Report {
+// assemble turns the matches into the report: matches, document pairs,
+// clusters (without provenance) and per-document summaries, all in a
+// deterministic order. It returns the clusters' passages as the pipeline
+// made them, for provenance.
+func (d *Detector) assemble(found []pipeline.Match) (*Report, [][]pipeline.Side, error) {
 	p := d.cfg.params
 	r := &Report{
 		Schema: SchemaV1,
@@ -29,222 +24,80 @@ func (d *Detector) assemble(prep []prepared, found []pairResult) *Report {
 		Matches:   []Match{},
 		Errors:    []InputError{},
 	}
-	covered := make([][]bool, len(d.docs)) // tokens in any recycled passage
-	for i := range covered {
-		covered[i] = make([]bool, len(prep[i].tokens))
-	}
-	var sides []side
-	var links [][2]int // pairs of indexes into sides
-	for _, pr := range found {
-		ca, cb := make([]bool, len(prep[pr.a].tokens)), make([]bool, len(prep[pr.b].tokens))
-		for _, s := range pr.segments {
+	covered := map[int32][]pipeline.Range{} // tokens in any recycled passage
+	for _, m := range found {
+		for _, s := range m.Segments {
 			r.Matches = append(r.Matches, Match{
-				A:          d.span(prep, pr.a, s.AStart, s.AEnd),
-				B:          d.span(prep, pr.b, s.BStart, s.BEnd),
-				Similarity: round4(s.Similarity()),
-				Words:      s.Words(),
+				A:          d.span(m.A, s.ABytes),
+				B:          d.span(m.B, s.BBytes),
+				Similarity: round4(s.Similarity),
+				Words:      s.Words,
 			})
-			for _, run := range s.Runs {
-				fill(ca, run.AStart, run.AEnd)
-				fill(cb, run.BStart, run.BEnd)
-				fill(covered[pr.a], run.AStart, run.AEnd)
-				fill(covered[pr.b], run.BStart, run.BEnd)
-			}
-			links = append(links, [2]int{len(sides), len(sides) + 1})
-			sides = append(sides, side{pr.a, s.AStart, s.AEnd}, side{pr.b, s.BStart, s.BEnd})
 		}
-		na, nb := count(ca), count(cb)
+		covered[m.A] = append(covered[m.A], m.Covered[0]...)
+		covered[m.B] = append(covered[m.B], m.Covered[1]...)
 		r.DocPairs = append(r.DocPairs, DocPair{
-			A: d.docs[pr.a].ID, B: d.docs[pr.b].ID,
-			Jaccard:      round4(pr.overlap.jaccard()),
-			ContainmentA: round4(pr.overlap.containmentA()),
-			ContainmentB: round4(pr.overlap.containmentB()),
-			SharedWords:  min(na, nb),
+			A: d.docs[m.A].ID, B: d.docs[m.B].ID,
+			Jaccard:      round4(m.Overlap.Jaccard()),
+			ContainmentA: round4(m.Overlap.ContainmentA()),
+			ContainmentB: round4(m.Overlap.ContainmentB()),
+			SharedWords:  m.SharedWords(),
 		})
 	}
 	for i, doc := range d.docs {
+		n := 0
+		for _, rg := range pipeline.MergeRanges(covered[int32(i)]) {
+			n += rg.Len()
+		}
 		r.Documents[i] = DocSummary{
 			ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source,
 			Date:           doc.Date.String(),
-			Bytes:          doc.TextOffset + len(doc.Text),
-			Words:          len(prep[i].tokens),
-			ReusedFraction: round4(ratio(count(covered[i]), len(covered[i]))),
+			Bytes:          doc.TextOffset + d.lens[i],
+			Words:          int(d.words[i]),
+			ReusedFraction: round4(ratio(n, int(d.words[i]))),
 		}
 	}
-	r.Clusters = d.clusters(prep, sides, links)
-	return r
-}
-
-// clusters groups the sides of all matches into clusters of copies of one
-// passage: two sides are linked when they are the two halves of a match, or
-// lie in one document and overlap by at least half of the shorter (so that
-// a long passage whose halves were copied to different documents does not
-// chain unrelated copies together).
-func (d *Detector) clusters(prep []prepared, sides []side, links [][2]int) []Cluster {
-	uf := disjoint.New(len(sides))
-	for _, l := range links {
-		uf.Union(l[0], l[1])
-	}
-	order := make([]int, len(sides))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		a, b := sides[x], sides[y]
-		return cmp.Or(cmp.Compare(a.doc, b.doc), cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
-	})
-	// Sides of one document sorted by start: sweep for substantial
-	// overlaps with the sides still open.
-	for i := 0; i < len(order); {
-		j := i
-		for j < len(order) && sides[order[j]].doc == sides[order[i]].doc {
-			j++
-		}
-		for x := i; x < j; x++ {
-			a := sides[order[x]]
-			for y := x + 1; y < j && sides[order[y]].start < a.end; y++ {
-				b := sides[order[y]]
-				overlap := min(a.end, b.end) - b.start
-				if 2*overlap >= min(a.end-a.start, b.end-b.start) {
-					uf.Union(order[x], order[y])
-				}
+	clusters := pipeline.Cluster(pipeline.Sides(found))
+	lines := map[int32][]int{} // '\n' offsets of the texts of clustered documents
+	for i, c := range clusters {
+		out := Cluster{ID: fmt.Sprintf("c%d", i+1), Edges: []Edge{}}
+		for _, s := range c {
+			text, err := d.texts.Get(int(s.Doc))
+			if err != nil {
+				return nil, nil, err
 			}
-		}
-		i = j
-	}
-	// Collect each cluster's sides, merge overlapping ones per document.
-	members := make(map[int][]side)
-	var roots []int
-	for _, i := range order {
-		root := uf.Find(i)
-		if _, ok := members[root]; !ok {
-			roots = append(roots, root)
-		}
-		members[root] = append(members[root], sides[i])
-	}
-	type built struct {
-		passages []side
-	}
-	var all []built
-	for _, root := range roots {
-		ss := members[root] // sorted by doc, start
-		var merged []side
-		for _, s := range ss {
-			if n := len(merged); n > 0 && merged[n-1].doc == s.doc && s.start <= merged[n-1].end {
-				merged[n-1].end = max(merged[n-1].end, s.end)
-				continue
+			nl, ok := lines[s.Doc]
+			if !ok {
+				nl = newlines(text)
+				lines[s.Doc] = nl
 			}
-			merged = append(merged, s)
-		}
-		all = append(all, built{merged})
-	}
-	// Order: most documents first, then longest, then first position.
-	spread := func(b built) int {
-		n, last := 0, -1
-		for _, s := range b.passages {
-			if s.doc != last {
-				n, last = n+1, s.doc
-			}
-		}
-		return n
-	}
-	longest := func(b built) int {
-		m := 0
-		for _, s := range b.passages {
-			m = max(m, s.end-s.start)
-		}
-		return m
-	}
-	slices.SortStableFunc(all, func(x, y built) int {
-		return cmp.Or(-cmp.Compare(spread(x), spread(y)), -cmp.Compare(longest(x), longest(y)),
-			cmp.Compare(x.passages[0].doc, y.passages[0].doc), cmp.Compare(x.passages[0].start, y.passages[0].start))
-	})
-	out := make([]Cluster, len(all))
-	for i, b := range all {
-		c := Cluster{ID: fmt.Sprintf("c%d", i+1), Edges: []Edge{}}
-		for _, s := range b.passages {
-			sp := d.span(prep, s.doc, s.start, s.end)
-			doc := d.docs[s.doc]
-			c.Passages = append(c.Passages, Passage{
-				Doc: sp.Doc, Start: sp.Start, End: sp.End,
-				Line: doc.LineOffset + lineOf(prep[s.doc].lines, sp.Start-doc.TextOffset),
-				Text: doc.Text[sp.Start-doc.TextOffset : sp.End-doc.TextOffset],
+			doc := d.docs[s.Doc]
+			out.Passages = append(out.Passages, Passage{
+				Doc: doc.ID, Start: doc.TextOffset + int(s.Bytes.Start), End: doc.TextOffset + int(s.Bytes.End),
+				Line: doc.LineOffset + sort.SearchInts(nl, int(s.Bytes.Start)) + 1,
+				Text: text[s.Bytes.Start:s.Bytes.End],
 			})
 		}
-		c.Earliest = d.earliest(b.passages)
-		out[i] = c
+		r.Clusters = append(r.Clusters, out)
 	}
-	return out
+	return r, clusters, nil
 }
 
-// earliest returns the ID of the copy with the earliest date, or nil when no
-// copy is dated or the earliest dates tie at their granularity.
-func (d *Detector) earliest(passages []side) *string {
-	if d.cfg.noDates {
-		return nil
-	}
-	best, tie := -1, false
-	for _, s := range passages {
-		date := d.docs[s.doc].Date
-		if date.IsZero() || s.doc == best {
-			continue
-		}
-		if best < 0 {
-			best = s.doc
-			continue
-		}
-		switch compareDates(date, d.docs[best].Date) {
-		case -1:
-			best, tie = s.doc, false
-		case 0:
-			tie = true
+// newlines returns the byte offsets of the line breaks of text.
+func newlines(text string) []int {
+	var nl []int
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			nl = append(nl, i)
 		}
 	}
-	if best < 0 || tie {
-		return nil
-	}
-	id := d.docs[best].ID
-	return &id
+	return nl
 }
 
-// compareDates orders two dates at the coarser of their granularities:
-// -1, 0 (same instant at that precision) or 1.
-func compareDates(a, b Date) int {
-	g := min(a.Granularity, b.Granularity)
-	ta, tb := a.Time.UTC(), b.Time.UTC()
-	switch g {
-	case GranularityDay:
-		ta, tb = a.Time, b.Time // calendar days in their own zones
-		ya, ma, da := ta.Date()
-		yb, mb, db := tb.Date()
-		return cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
-	case GranularityMinute:
-		return cmp.Compare(ta.Unix()/60, tb.Unix()/60)
-	}
-	return cmp.Compare(ta.Unix(), tb.Unix())
-}
-
-// span converts a token range of document i into file byte offsets.
-func (d *Detector) span(prep []prepared, i, start, end int) Span {
-	toks := prep[i].tokens
+// span converts a byte span of document i's text into file offsets.
+func (d *Detector) span(i int32, s pipeline.Span) Span {
 	off := d.docs[i].TextOffset
-	return Span{Doc: d.docs[i].ID, Start: off + toks[start].Start, End: off + toks[end-1].End}
-}
-
-func fill(b []bool, start, end int) {
-	for i := start; i < end; i++ {
-		b[i] = true
-	}
-}
-
-func count(b []bool) int {
-	n := 0
-	for _, v := range b {
-		if v {
-			n++
-		}
-	}
-	return n
+	return Span{Doc: d.docs[i].ID, Start: off + int(s.Start), End: off + int(s.End)}
 }
 
 func ratio(a, b int) float64 {

@@ -7,12 +7,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/pipeline"
+	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/segment"
 	"github.com/reprint-dev/reprint/internal/store"
 	"github.com/reprint-dev/reprint/minhash"
@@ -213,13 +216,14 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 	}
 
 	// Prepare the targets and gather the keys they look up.
-	targets := make([]prepared, len(docs))
+	pc := cfg.pipeline()
+	targets := make([]*pipeline.Prepared, len(docs))
 	keys := make([][]uint32, len(docs))
-	err = parallel(ctx, len(docs), cfg.workers, func() func(i int) {
+	err = pool.Run(ctx, len(docs), pool.Options{Workers: cfg.workers}, func() func(i int) {
 		h, _ := minhash.NewHasher(cfg.params)
 		return func(i int) {
-			targets[i] = prepareDoc(h, cfg, docs[i].Text)
-			keys[i] = queryKeys(targets[i].entries)
+			targets[i] = pc.Prepare(h, docs[i].Text, nil)
+			keys[i] = queryKeys(targets[i].Entries)
 		}
 	})
 	if err != nil {
@@ -270,14 +274,14 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 
 	// Decode and prepare the candidates.
 	refs := make([]Document, len(nums))
-	refPrep := make([]prepared, len(nums))
+	refPrep := make([]*pipeline.Prepared, len(nums))
 	refOf := make(map[uint32]int, len(nums))
 	for i, n := range nums {
 		refOf[n] = i
 	}
 	var mu sync.Mutex
 	var decodeErr error
-	err = parallel(ctx, len(nums), cfg.workers, func() func(i int) {
+	err = pool.Run(ctx, len(nums), pool.Options{Workers: cfg.workers}, func() func(i int) {
 		h, _ := minhash.NewHasher(cfg.params)
 		return func(i int) {
 			d, err := decodeDocument(records[nums[i]])
@@ -287,7 +291,7 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 				mu.Unlock()
 				return
 			}
-			refs[i], refPrep[i] = d, prepareDoc(h, cfg, d.Text)
+			refs[i], refPrep[i] = d, pc.Prepare(h, d.Text, nil)
 		}
 	})
 	if err == nil {
@@ -299,7 +303,7 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 
 	// Align each target with its candidates and build its findings.
 	wire := newWireSet(p.Wire)
-	err = parallel(ctx, len(docs), cfg.workers, func() func(i int) {
+	err = pool.Run(ctx, len(docs), pool.Options{Workers: cfg.workers}, func() func(i int) {
 		var al align.Aligner
 		return func(i int) {
 			var hits []hit
@@ -308,12 +312,12 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 				if !ok || refs[r].ID == docs[i].ID {
 					continue
 				}
-				segs, _ := alignDocs(&al, cfg, &targets[i], &refPrep[r])
+				segs := pc.Segments(&al, targets[i], refPrep[r])
 				for _, s := range segs {
 					hits = append(hits, hit{ref: r, seg: s})
 				}
 			}
-			rep.Articles[i] = buildArticle(docs[i], &targets[i], hits, refs, refPrep, wire)
+			rep.Articles[i] = buildArticle(docs[i], targets[i], hits, refs, refPrep, wire)
 		}
 	})
 	if err != nil {
@@ -331,12 +335,12 @@ type hit struct {
 
 // buildArticle groups an article's hits into findings: overlapping hits
 // on the article's side are one passage, credited to the best reference.
-func buildArticle(doc Document, tp *prepared, hits []hit, refs []Document, refPrep []prepared, wire wireSet) ArticleAudit {
-	a := ArticleAudit{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.tokens), Findings: []Finding{}}
+func buildArticle(doc Document, tp *pipeline.Prepared, hits []hit, refs []Document, refPrep []*pipeline.Prepared, wire wireSet) ArticleAudit {
+	a := ArticleAudit{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.Tokens), Findings: []Finding{}}
+	lines := newlines(doc.Text)
 	slices.SortFunc(hits, func(x, y hit) int {
 		return cmp.Or(cmp.Compare(x.seg.AStart, y.seg.AStart), cmp.Compare(x.seg.AEnd, y.seg.AEnd), cmp.Compare(refs[x.ref].ID, refs[y.ref].ID))
 	})
-	var bounds []segment.Kind
 	for i := 0; i < len(hits); {
 		j, end := i+1, hits[i].seg.AEnd
 		for j < len(hits) && hits[j].seg.AStart < end {
@@ -359,17 +363,17 @@ func buildArticle(doc Document, tp *prepared, hits []hit, refs []Document, refPr
 		}
 		start := hits[i].seg.AStart
 		f := Finding{tokStart: start, tokEnd: end, Words: count(covered), Similarity: round4(best.seg.Similarity())}
-		f.Start = doc.TextOffset + tp.tokens[start].Start
-		f.End = doc.TextOffset + tp.tokens[end-1].End
+		f.Start = doc.TextOffset + tp.Tokens[start].Start
+		f.End = doc.TextOffset + tp.Tokens[end-1].End
 		f.Text = doc.Text[f.Start-doc.TextOffset : f.End-doc.TextOffset]
-		f.Line, f.Column = position(doc, tp, f.Start)
-		f.EndLine, f.EndColumn = position(doc, tp, f.End)
+		f.Line, f.Column = position(doc, lines, f.Start)
+		f.EndLine, f.EndColumn = position(doc, lines, f.End)
 		f.Share = round4(ratio(f.Words, a.Words))
 		f.Fingerprint = Fingerprint(f.Text)
-		ref, rp := refs[best.ref], &refPrep[best.ref]
+		ref, rp := refs[best.ref], refPrep[best.ref]
 		f.Reference = FindingRef{
 			ID: ref.ID, Title: ref.Title, Source: ref.Source, URL: ref.URL, Date: ref.Date.String(),
-			Start: ref.TextOffset + rp.tokens[best.seg.BStart].Start, End: ref.TextOffset + rp.tokens[best.seg.BEnd-1].End,
+			Start: ref.TextOffset + rp.Tokens[best.seg.BStart].Start, End: ref.TextOffset + rp.Tokens[best.seg.BEnd-1].End,
 		}
 		f.Reference.Text = ref.Text[f.Reference.Start-ref.TextOffset : f.Reference.End-ref.TextOffset]
 		seen := map[string]bool{ref.ID: true}
@@ -381,16 +385,13 @@ func buildArticle(doc Document, tp *prepared, hits []hit, refs []Document, refPr
 		}
 		slices.Sort(f.AlsoIn)
 		f.Wire = wire.has(ref.Source)
-		if bounds == nil {
-			bounds = segment.Boundaries(doc.Text, tp.tokens)
-		}
 		var names []string
 		for _, h := range group {
 			if s := refs[h.ref].Source; s != "" && (wire.has(s) || !f.Wire) {
 				names = append(names, s)
 			}
 		}
-		f.Attribution = credit(doc.Text, tp, bounds, start, end, names)
+		f.Attribution = credit(doc.Text, tp, start, end, names)
 		f.Attributed = f.Attribution != ""
 		switch {
 		case !f.Wire:
@@ -572,9 +573,9 @@ func excerpt(s string, n int) string {
 // position returns the 1-based line and UTF-16 column of file offset off
 // in a document. Text before TextOffset on Text's first line (a seed
 // file's date prefix) counts in the column when no lines precede Text.
-func position(doc Document, tp *prepared, off int) (line, col int) {
+func position(doc Document, lines []int, off int) (line, col int) {
 	rel := off - doc.TextOffset
-	line = doc.LineOffset + lineOf(tp.lines, rel)
+	line = doc.LineOffset + sort.SearchInts(lines, rel) + 1
 	lineStart := 0
 	if i := strings.LastIndexByte(doc.Text[:rel], '\n'); i >= 0 {
 		lineStart = i + 1
@@ -690,10 +691,11 @@ func creditRe(source string) *regexp.Regexp {
 // credit returns the credit to one of sources found in the sentence of
 // tokens [start, end) of an article, or in the sentence before or after,
 // or "" when there is none.
-func credit(text string, tp *prepared, bounds []segment.Kind, start, end int, sources []string) string {
+func credit(text string, tp *pipeline.Prepared, start, end int, sources []string) string {
 	if len(sources) == 0 {
 		return ""
 	}
+	bounds := tp.Bounds
 	isStart := func(t int) bool { return t == 0 || bounds[t] >= segment.Sentence }
 	from := start
 	for from > 0 && !isStart(from) {
@@ -705,7 +707,7 @@ func credit(text string, tp *prepared, bounds []segment.Kind, start, end int, so
 			from--
 		}
 	}
-	to, n := end, len(tp.tokens)
+	to, n := end, len(tp.Tokens)
 	for to < n && !isStart(to) { // the end of the passage's sentence
 		to++
 	}
@@ -717,10 +719,10 @@ func credit(text string, tp *prepared, bounds []segment.Kind, start, end int, so
 	}
 	lo, hi := 0, len(text)
 	if from > 0 {
-		lo = tp.tokens[from-1].End
+		lo = tp.Tokens[from-1].End
 	}
 	if to < n {
-		hi = tp.tokens[to].Start
+		hi = tp.Tokens[to].Start
 	}
 	window := text[lo:hi]
 	slices.Sort(sources)
@@ -730,4 +732,20 @@ func credit(text string, tp *prepared, bounds []segment.Kind, start, end int, so
 		}
 	}
 	return ""
+}
+
+func fill(b []bool, start, end int) {
+	for i := start; i < end; i++ {
+		b[i] = true
+	}
+}
+
+func count(b []bool) int {
+	n := 0
+	for _, v := range b {
+		if v {
+			n++
+		}
+	}
+	return n
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
-	"strings"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
+	"time"
 
-	"github.com/reprint-dev/reprint/internal/align"
-	"github.com/reprint-dev/reprint/internal/segment"
+	"github.com/reprint-dev/reprint/internal/pipeline"
+	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -23,12 +22,38 @@ var (
 )
 
 // Detector finds recycled passages among the documents added to it. Add
-// documents, then call Detect. A Detector is not safe for concurrent use;
-// Detect itself uses several goroutines.
+// documents, then call Detect.
+//
+// A Detector is a short driver of the detection stages (package
+// internal/pipeline): Add sketches documents as they come, keeping of each
+// only its metadata, its text (in memory up to a share of the memory
+// budget, then in a temporary file) and what candidate generation needs;
+// Detect finds the candidate pairs band by band, verifies them, and
+// clusters and explains the matches. Its memory stays near the budget of
+// WithMaxMemory whatever the corpus size; Close frees its temporary files.
+//
+// A Detector is not safe for concurrent use; Add and Detect themselves
+// use several goroutines.
 type Detector struct {
 	cfg  config
-	docs []Document
+	pc   pipeline.Config
+	docs []Document // metadata; Text is in texts
+	lens []int      // each text's length
 	ids  map[string]int
+
+	spill  *pipeline.Spill
+	texts  *pipeline.Texts
+	units  pipeline.Units
+	words  []int32
+	seeds  []pipeline.Seeds
+	cache  map[int32]*pipeline.Prepared
+	cached int64 // bytes in cache
+
+	pending      []Document
+	pendingBytes int
+	sketchTime   time.Duration // spent by Add and Detect sketching
+	stats        Stats
+	peak         atomic.Uint64
 }
 
 // New returns a Detector configured by opts.
@@ -47,14 +72,22 @@ func New(opts ...Option) (*Detector, error) {
 	if err := cfg.params.Validate(); err != nil {
 		return nil, fmt.Errorf("reprint: %w", err)
 	}
-	return &Detector{cfg: cfg, ids: make(map[string]int)}, nil
+	d := &Detector{cfg: cfg, pc: cfg.pipeline(), ids: make(map[string]int), cache: map[int32]*pipeline.Prepared{}}
+	d.spill = &pipeline.Spill{Dir: cfg.tmpDir}
+	d.texts = pipeline.NewTexts(cfg.maxMemory/8, d.spill)
+	d.units.Bands = pipeline.NewColumns(b, cfg.maxMemory/16, d.spill)
+	return d, nil
 }
 
 // Params returns the similarity params the Detector uses.
 func (d *Detector) Params() minhash.Params { return d.cfg.params }
 
+// Len returns the number of documents added.
+func (d *Detector) Len() int { return len(d.docs) + len(d.pending) }
+
 // Add adds documents. It fails, adding none of the remaining ones, on an
-// empty or repeated ID.
+// empty or repeated ID. Documents are sketched in batches as they come,
+// so the caller need not keep them.
 func (d *Detector) Add(docs ...Document) error {
 	for _, doc := range docs {
 		if doc.ID == "" {
@@ -63,378 +96,221 @@ func (d *Detector) Add(docs ...Document) error {
 		if _, dup := d.ids[doc.ID]; dup {
 			return fmt.Errorf("%w: %q", ErrDuplicateID, doc.ID)
 		}
-		d.ids[doc.ID] = len(d.docs)
-		d.docs = append(d.docs, doc)
+		d.ids[doc.ID] = len(d.docs) + len(d.pending)
+		d.pending = append(d.pending, doc)
+		d.pendingBytes += len(doc.Text)
+		if len(d.pending) >= 1024 || d.pendingBytes >= 8<<20 {
+			if err := d.flush(context.Background()); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// prepared is one document cut up for matching.
-type prepared struct {
-	tokens  []minhash.Token
-	units   []segment.Unit
-	sigs    []minhash.Signature
-	keys    []uint64      // exact content key per unit
-	seeds   align.Doc     // signature-size shingles and numbers: alignment
-	entries []align.Entry // verify-size shingles: exact containment
-	lines   []int         // byte offsets of '\n' in Text
+// Close frees the Detector's temporary files (they are unlinked as soon
+// as they are made, so a process that ends without Close leaves nothing
+// behind either). The Detector cannot be used after Close.
+func (d *Detector) Close() error {
+	return errors.Join(d.texts.Close(), d.units.Bands.Close())
+}
+
+// flush sketches the pending documents on all cores and files them.
+func (d *Detector) flush(ctx context.Context) error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	start := time.Now()
+	defer func() { d.sketchTime += time.Since(start) }()
+	batch := d.pending
+	sketches := make([]pipeline.Sketch, len(batch))
+	prepared := make([]*pipeline.Prepared, len(batch))
+	keep := d.cached < d.cfg.maxMemory/16
+	err := pool.Run(ctx, len(batch), pool.Options{Workers: d.cfg.workers, Chunk: 4}, func() func(int) {
+		s, _ := d.pc.NewSketcher(d.cfg.backend == BackendEkzhu) // params were validated by New
+		return func(i int) { sketches[i], prepared[i] = s.Sketch(batch[i].Text, keep) }
+	})
+	if err != nil {
+		return err
+	}
+	for i, doc := range batch {
+		n := int32(len(d.docs))
+		if _, err := d.texts.Add(doc.Text); err != nil {
+			return fmt.Errorf("reprint: %w", err)
+		}
+		d.lens = append(d.lens, len(doc.Text))
+		doc.Text = ""
+		d.docs = append(d.docs, doc)
+		if err := d.units.Append(n, &sketches[i]); err != nil {
+			return fmt.Errorf("reprint: %w", err)
+		}
+		d.words = append(d.words, int32(sketches[i].Words))
+		d.seeds = append(d.seeds, sketches[i].Seeds)
+		if p := prepared[i]; p != nil && d.cached < d.cfg.maxMemory/16 {
+			d.cache[n] = p
+			d.cached += p.Size()
+		}
+	}
+	d.pending, d.pendingBytes = d.pending[:0], 0
+	d.sample()
+	if d.cfg.progress != nil {
+		d.cfg.progress("sketching", len(d.docs), 0)
+	}
+	return nil
 }
 
 // Detect finds the recycled passages among the documents added so far and
 // returns the report. It honours ctx's cancellation.
 func (d *Detector) Detect(ctx context.Context) (*Report, error) {
-	prep, err := d.prepare(ctx)
-	if err != nil {
+	stop := d.sampleWhile()
+	defer stop()
+	if err := d.flush(ctx); err != nil {
 		return nil, err
 	}
-	pairs, limits, err := d.candidatePairs(ctx, prep)
+	d.stats = Stats{Documents: len(d.docs), Units: len(d.units.Keys), Stages: []StageTime{{"sketch", d.sketchTime}}}
+	d.progress("finding candidates", 0, 0)
+	start := time.Now()
+	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
+		Ekzhu:     d.cfg.backend == BackendEkzhu,
+		PairLimit: int(d.cfg.maxMemory / 16 / 8),
+		Spill:     d.spill,
+		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
+	})
 	if err != nil {
+		return nil, wrapStageErr(err)
+	}
+	d.timeStage("candidates", start)
+	d.progress("verifying candidate pairs", 0, 0)
+	start = time.Now()
+	matches, vs, err := d.pc.VerifyPairs(ctx, cand.Pairs, pipeline.VerifyOptions{
+		Seeds:    func(doc int32) pipeline.Seeds { return d.seeds[doc] },
+		Prepare:  func(h *minhash.Hasher, doc int32) (*pipeline.Prepared, error) { return d.prepared(h, doc, cand.Mask[doc]) },
+		Progress: func(n int) { d.progress("verifying candidate pairs", n, 0) },
+	})
+	cand.Pairs.Close()
+	if err != nil {
+		return nil, wrapStageErr(err)
+	}
+	d.stats.Candidates, d.stats.Verified, d.stats.Matches = vs.Candidates, vs.Aligned, len(matches)
+	d.timeStage("verify", start)
+	start = time.Now()
+	r, clusters, err := d.assemble(matches)
+	if err != nil {
+		return nil, wrapStageErr(err)
+	}
+	if len(cand.Boilerplate) > 0 || cand.Hot > 0 {
+		r.Limits = &Limits{HotBuckets: cand.Hot}
+		for _, b := range cand.Boilerplate {
+			text, err := d.texts.Get(int(b.Doc))
+			if err != nil {
+				return nil, wrapStageErr(err)
+			}
+			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: text[b.Span.Start:b.Span.End], Documents: b.Documents})
+		}
+	}
+	d.timeStage("clusters", start)
+	d.progress("inferring provenance", 0, 0)
+	start = time.Now()
+	if err := d.applyProvenance(r, clusters); err != nil {
 		return nil, err
 	}
-	found, err := d.alignPairs(ctx, prep, pairs)
-	if err != nil {
-		return nil, err
-	}
-	r := d.assemble(prep, found)
-	if len(limits.Boilerplate) > 0 || limits.HotBuckets > 0 {
-		r.Limits = limits
-	}
-	tokens := make([][]minhash.Token, len(prep))
-	for i := range prep {
-		tokens[i] = prep[i].tokens
-	}
-	applyProvenance(d.docs, tokens, r, d.cfg.provenanceOptions())
+	d.timeStage("provenance", start)
+	d.stats.SpillBytes, d.stats.SpillFiles = d.spill.Bytes(), d.spill.Files()
+	d.sample()
+	d.stats.PeakHeap = d.peak.Load()
 	return r, nil
 }
 
-func (d *Detector) prepare(ctx context.Context) ([]prepared, error) {
-	prep := make([]prepared, len(d.docs))
-	err := parallel(ctx, len(d.docs), d.cfg.workers, func() func(i int) {
-		h, _ := minhash.NewHasher(d.cfg.params) // params were validated by New
-		return func(i int) { prep[i] = prepareDoc(h, d.cfg, d.docs[i].Text) }
-	})
-	return prep, err
-}
-
-// prepareDoc tokenizes a document's text, cuts it into units and signs
-// them, and sorts its shingles for alignment and verification.
-func prepareDoc(h *minhash.Hasher, cfg config, text string) prepared {
-	p := cfg.params
-	var pd prepared
-	// Sized ahead (news text runs five to six bytes a word): grown from
-	// nil, the tokens were copied and cleared a few times over.
-	pd.tokens = h.Tokens(make([]minhash.Token, 0, len(text)/5+16), text)
-	bounds := segment.Boundaries(text, pd.tokens)
-	pd.units = segment.Units(bounds, segment.Options{})
-	pd.sigs = make([]minhash.Signature, len(pd.units))
-	pd.keys = make([]uint64, len(pd.units))
-	flat := make(minhash.Signature, len(pd.units)*p.NumHash)
-	for u, unit := range pd.units {
-		toks := pd.tokens[unit.Start:unit.End]
-		pd.sigs[u], _ = h.SignTokens(flat[u*p.NumHash:(u+1)*p.NumHash:(u+1)*p.NumHash], toks)
-		pd.keys[u] = contentKey(toks)
+// prepared returns document doc's alignment form: the one kept from
+// sketching, or made again from its text.
+func (d *Detector) prepared(h *minhash.Hasher, doc int32, mask []pipeline.Span) (*pipeline.Prepared, error) {
+	if p, ok := d.cache[doc]; ok && len(mask) == 0 {
+		return p, nil
 	}
-	shingles := make([]uint64, 0, len(pd.tokens)) // at most one a token; scratch, as Sorted copies them
-	if len(pd.tokens) >= p.Shingle {
-		pd.seeds.Shingles = align.Sorted(minhash.Shingles(shingles, pd.tokens, p.Shingle, p.Seed))
-		pd.seeds.Numbers = make([]bool, len(pd.tokens))
-		pd.seeds.Tokens = make([]uint64, len(pd.tokens))
-		pd.seeds.Stops = make([]bool, len(pd.tokens))
-		for t, tok := range pd.tokens {
-			pd.seeds.Numbers[t] = minhash.IsNumber(text[tok.Start:tok.End])
-			pd.seeds.Tokens[t] = tok.Hash
-			pd.seeds.Stops[t] = t+1 < len(bounds) && bounds[t+1] != segment.None
-		}
-	}
-	if len(pd.tokens) >= cfg.verifyK {
-		pd.entries = align.Sorted(minhash.Shingles(shingles, pd.tokens, cfg.verifyK, p.Seed))
-	}
-	for j := 0; ; {
-		k := strings.IndexByte(text[j:], '\n')
-		if k < 0 {
-			break
-		}
-		pd.lines = append(pd.lines, j+k)
-		j += k + 1
-	}
-	return pd
-}
-
-// contentKey identifies a unit's exact token sequence, so that identical
-// units (templates, boilerplate) are indexed once.
-func contentKey(toks []minhash.Token) uint64 {
-	h := uint64(len(toks))
-	for _, t := range toks {
-		h = (h ^ t.Hash) * 0x9e3779b97f4a7c15
-		h ^= h >> 32
-	}
-	return h
-}
-
-// unitRef names one unit: document and unit index.
-type unitRef struct{ doc, unit int32 }
-
-// candidatePairs returns the sorted pairs of documents (a < b, packed as
-// a<<32|b) that share a unit group or an LSH band. Groups of identical
-// units found in more documents than the bucket cap are boilerplate: they
-// are left out, and listed in the returned limits.
-func (d *Detector) candidatePairs(ctx context.Context, prep []prepared) ([]uint64, *Limits, error) {
-	// Group identical units; the group's first unit represents it.
-	groupOf := make(map[uint64]int32)
-	var groups [][]unitRef
-	var reps []minhash.Signature
-	for di := range prep {
-		for u, key := range prep[di].keys {
-			g, ok := groupOf[key]
-			if !ok {
-				g = int32(len(groups))
-				groupOf[key] = g
-				groups = append(groups, nil)
-				reps = append(reps, prep[di].sigs[u])
-			}
-			groups[g] = append(groups[g], unitRef{int32(di), int32(u)})
-		}
-	}
-
-	limits := &Limits{}
-	boiler := make([]bool, len(groups))
-	for g, members := range groups {
-		if n := distinctDocs(members); d.cfg.bucketCap > 0 && n > d.cfg.bucketCap {
-			boiler[g] = true
-			r := members[0]
-			unit := prep[r.doc].units[r.unit]
-			toks := prep[r.doc].tokens
-			text := d.docs[r.doc].Text[toks[unit.Start].Start:toks[unit.End-1].End]
-			limits.Boilerplate = append(limits.Boilerplate, Boilerplate{Text: text, Documents: n})
-		}
-	}
-	// Candidate groups: pairs of groups whose representatives share an
-	// LSH band. The reprint backend joins the bands in one batch; the
-	// ekzhu backend builds its index and queries it with every group.
-	var groupPairs []uint64
-	var err error
-	if d.cfg.backend == BackendEkzhu {
-		groupPairs, limits.HotBuckets, err = d.queryPairs(ctx, reps)
-	} else {
-		groupPairs, limits.HotBuckets, err = minhash.SelfJoin(reps, d.cfg.params, d.cfg.bucketCap, d.cfg.workers)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-
-	// Document pairs: within each group (identical units), and across
-	// candidate groups; boilerplate groups take no part.
-	docsOf := make([][]int32, len(groups)) // each group's documents, once
-	for g, members := range groups {
-		docsOf[g] = make([]int32, len(members))
-		for i, r := range members {
-			docsOf[g][i] = r.doc
-		}
-	}
-	var all []uint64
-	for g := range groups {
-		if !boiler[g] && len(groups[g]) > 1 {
-			all = appendPairs(all, docsOf[g], docsOf[g])
-		}
-	}
-	for _, gp := range groupPairs {
-		ga, gb := int(gp>>32), int(uint32(gp))
-		if boiler[ga] || boiler[gb] {
-			continue
-		}
-		all = appendPairs(all, docsOf[ga], docsOf[gb])
-	}
-	slices.Sort(all)
-	return slices.Compact(all), limits, nil
-}
-
-// queryPairs builds ekzhu's index over the group representatives and
-// queries it with each of them: the pairs SelfJoin computes in batch.
-func (d *Detector) queryPairs(ctx context.Context, reps []minhash.Signature) ([]uint64, int, error) {
-	idx, err := minhash.NewEkzhuLSH(d.cfg.params, len(reps))
-	if err != nil {
-		return nil, 0, err
-	}
-	for _, s := range reps {
-		if _, err := idx.Add(s); err != nil {
-			return nil, 0, err
-		}
-	}
-	perGroup := make([][]uint64, len(reps))
-	var hot atomic.Int64
-	err = parallel(ctx, len(reps), d.cfg.workers, func() func(i int) {
-		var c minhash.Candidates
-		return func(g int) {
-			if err := idx.Query(reps[g], &c); err != nil {
-				return
-			}
-			hot.Add(int64(c.HotBands))
-			for _, id := range c.IDs {
-				if int(id) > g {
-					perGroup[g] = append(perGroup[g], uint64(g)<<32|uint64(id))
-				}
-			}
-		}
-	})
-	var all []uint64
-	for _, p := range perGroup {
-		all = append(all, p...)
-	}
-	return all, int(hot.Load()), err
-}
-
-// distinctDocs counts the documents a group of units lies in (a document
-// may repeat a unit).
-func distinctDocs(members []unitRef) int {
-	n, last := 0, int32(-1)
-	for _, m := range members { // members are in document order
-		if m.doc != last {
-			n, last = n+1, m.doc
-		}
-	}
-	return n
-}
-
-func appendPairs(out []uint64, as, bs []int32) []uint64 {
-	for _, a := range as {
-		for _, b := range bs {
-			switch {
-			case a < b:
-				out = append(out, uint64(a)<<32|uint64(b))
-			case b < a:
-				out = append(out, uint64(b)<<32|uint64(a))
-			}
-		}
-	}
-	return out
-}
-
-// minSimilarity is the share of a segment's tokens that must lie in exactly
-// matching runs: below it, the "copy" is a shared template with other
-// names and numbers filled in. Measured on the dev corpus (README).
-const minSimilarity = 0.6
-
-// pairResult is the alignment of one candidate pair.
-type pairResult struct {
-	a, b     int
-	segments []align.Segment
-	overlap  overlap
-}
-
-// overlap counts two documents' distinct shingles and those they share.
-type overlap struct{ a, b, shared int }
-
-func (o overlap) jaccard() float64      { return ratio(o.shared, o.a+o.b-o.shared) }
-func (o overlap) containmentA() float64 { return ratio(o.shared, o.a) }
-func (o overlap) containmentB() float64 { return ratio(o.shared, o.b) }
-
-func (d *Detector) alignPairs(ctx context.Context, prep []prepared, pairs []uint64) ([]pairResult, error) {
-	res := make([]pairResult, len(pairs))
-	err := parallel(ctx, len(pairs), d.cfg.workers, func() func(i int) {
-		var al align.Aligner
-		return func(i int) {
-			a, b := int(pairs[i]>>32), int(uint32(pairs[i]))
-			res[i] = pairResult{a: a, b: b}
-			res[i].segments, res[i].overlap = alignDocs(&al, d.cfg, &prep[a], &prep[b])
-		}
-	})
+	text, err := d.texts.Get(int(doc))
 	if err != nil {
 		return nil, err
 	}
-	out := res[:0]
-	for _, r := range res {
-		if len(r.segments) > 0 {
-			out = append(out, r)
+	return d.pc.Prepare(h, text, mask), nil
+}
+
+func wrapStageErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("reprint: %w", err)
+}
+
+// Stats describes the work of the last Detect.
+type Stats struct {
+	// Documents and Units count what was sketched; Candidates the
+	// candidate document pairs, Verified those the seed filter let
+	// through to alignment, Matches those that share a passage.
+	Documents, Units              int
+	Candidates, Verified, Matches int
+	// PeakHeap is the largest Go heap seen (bytes of live and not yet
+	// collected objects).
+	PeakHeap uint64
+	// SpillBytes and SpillFiles count what went to temporary files.
+	SpillBytes, SpillFiles int64
+	// Stages are the stages' wall times, in order.
+	Stages []StageTime
+}
+
+// StageTime is one stage's wall time.
+type StageTime struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Stats returns the statistics of the last Detect.
+func (d *Detector) Stats() Stats { return d.stats }
+
+func (d *Detector) timeStage(name string, start time.Time) {
+	d.stats.Stages = append(d.stats.Stages, StageTime{name, time.Since(start)})
+}
+
+func (d *Detector) progress(stage string, done, total int) {
+	if d.cfg.progress != nil {
+		d.cfg.progress(stage, done, total)
+	}
+}
+
+// heapMetric is the Go heap's bytes in objects, live or not yet swept.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// sample records the heap's size if it is the largest seen.
+func (d *Detector) sample() {
+	s := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	v := s[0].Value.Uint64()
+	for {
+		old := d.peak.Load()
+		if v <= old || d.peak.CompareAndSwap(old, v) {
+			return
 		}
 	}
-	return out, nil
 }
 
-// alignDocs finds the recycled passages two prepared documents share and,
-// when there are any, counts their shingle overlap exactly.
-func alignDocs(al *align.Aligner, cfg config, a, b *prepared) ([]align.Segment, overlap) {
-	k := cfg.params.Shingle
-	opt := align.Options{K: k, Gap: 4, MinRun: max(k, 5), MinWords: max(cfg.minWords, k), MaxRepeat: 16, MinSimilarity: minSimilarity}
-	segs := al.Align(a.seeds, b.seeds, opt)
-	if len(segs) == 0 {
-		return nil, overlap{}
-	}
-	return slices.Clone(segs), overlapOf(a.entries, b.entries)
-}
-
-// overlapOf counts exactly the distinct shingles of two documents and those
-// they share.
-func overlapOf(a, b []align.Entry) overlap {
-	inter, na, nb := 0, 0, 0
-	x, y := 0, 0
-	for x < len(a) || y < len(b) {
-		switch {
-		case y == len(b) || (x < len(a) && a[x].Hash < b[y].Hash):
-			na++
-			x = skipHash(a, x)
-		case x == len(a) || b[y].Hash < a[x].Hash:
-			nb++
-			y = skipHash(b, y)
-		default:
-			inter++
-			na++
-			nb++
-			x, y = skipHash(a, x), skipHash(b, y)
-		}
-	}
-	return overlap{a: na, b: nb, shared: inter}
-}
-
-func skipHash(e []align.Entry, i int) int {
-	h := e[i].Hash
-	for i < len(e) && e[i].Hash == h {
-		i++
-	}
-	return i
-}
-
-// parallel runs body(i) for i in [0, n) on workers goroutines, each with its
-// own body made by mk, and stops early when ctx is cancelled.
-func parallel(ctx context.Context, n, workers int, mk func() func(i int)) error {
-	return parallelChunks(ctx, n, workers, func() (func(int), func()) { return mk(), func() {} })
-}
-
-// parallelChunks is parallel with a done function per worker, called after
-// its last item.
-func parallelChunks(ctx context.Context, n, workers int, mk func() (func(i int), func())) error {
-	const chunk = 64
-	workers = max(1, min(workers, (n+chunk-1)/chunk))
-	var next int64
-	var mu sync.Mutex
+// sampleWhile samples the heap every few milliseconds until stop is
+// called.
+func (d *Detector) sampleWhile() (stop func()) {
+	done := make(chan struct{})
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body, done := mk()
-			defer done()
-			for ctx.Err() == nil {
-				mu.Lock()
-				start := int(next)
-				next += chunk
-				mu.Unlock()
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+chunk, n); i++ {
-					body(i)
-				}
+	wg.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				d.sample()
 			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
-}
-
-// lineOf returns the 1-based line of byte offset off in a document.
-func lineOf(lines []int, off int) int {
-	return sort.SearchInts(lines, off) + 1
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }

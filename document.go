@@ -1,6 +1,9 @@
 package reprint
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Granularity says how precise a document's date is. Two dates of day
 // granularity on the same day tie: neither is known to be earlier.
@@ -80,4 +83,21 @@ type Document struct {
 	Source     string // the outlet or agency, for example "Reuters"
 	URL        string
 	Date       Date
+}
+
+// compareDates orders two dates at the coarser of their granularities:
+// -1, 0 (same instant at that precision) or 1.
+func compareDates(a, b Date) int {
+	g := min(a.Granularity, b.Granularity)
+	ta, tb := a.Time.UTC(), b.Time.UTC()
+	switch g {
+	case GranularityDay:
+		ta, tb = a.Time, b.Time // calendar days in their own zones
+		ya, ma, da := ta.Date()
+		yb, mb, db := tb.Date()
+		return cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
+	case GranularityMinute:
+		return cmp.Compare(ta.Unix()/60, tb.Unix()/60)
+	}
+	return cmp.Compare(ta.Unix(), tb.Unix())
 }

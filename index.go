@@ -13,6 +13,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/pipeline"
+	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/store"
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -243,7 +245,7 @@ func (ix *Index) Add(ctx context.Context, docs ...Document) error {
 	for start := 0; start < len(docs); start += ix.opts.BatchSize {
 		batch := docs[start:min(start+ix.opts.BatchSize, len(docs))]
 		recs := make([]store.Doc, len(batch))
-		err := parallel(ctx, len(batch), ix.cfg.workers, func() func(i int) {
+		err := pool.Run(ctx, len(batch), pool.Options{Workers: ix.cfg.workers}, func() func(i int) {
 			h, _ := minhash.NewHasher(ix.cfg.params) // validated by load
 			return func(i int) { recs[i] = ix.storeDoc(h, batch[i]) }
 		})
@@ -266,10 +268,11 @@ func (ix *Index) Add(ctx context.Context, docs ...Document) error {
 
 // storeDoc prepares one document for the store.
 func (ix *Index) storeDoc(h *minhash.Hasher, d Document) store.Doc {
-	pd := prepareDoc(h, ix.cfg, d.Text)
+	pc := ix.cfg.pipeline()
+	pd := pc.Prepare(h, d.Text, nil)
 	sd := store.Doc{
-		ID: d.ID, Record: encodeDocument(d), Keys: anchors(pd.entries, ix.ip.AnchorWindow),
-		Units: len(pd.units), Words: len(pd.tokens), Bytes: len(d.Text),
+		ID: d.ID, Record: encodeDocument(d), Keys: anchors(pd.Entries, ix.ip.AnchorWindow),
+		Units: pipeline.CountUnits(pd), Words: len(pd.Tokens), Bytes: len(d.Text),
 	}
 	if !d.Date.IsZero() {
 		sd.Date, sd.HasDate = d.Date.Time.Unix(), true

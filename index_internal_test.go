@@ -72,10 +72,11 @@ func TestAnchorsShareEveryLongEnoughRun(t *testing.T) {
 	minRun := cfg.verifyK + DefaultAnchorWindow - 1
 	for i := range 300 {
 		shared := words(minRun + rng.IntN(3))
-		a := prepareDoc(h, cfg, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)))
-		b := prepareDoc(h, cfg, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)))
-		ka := anchors(a.entries, DefaultAnchorWindow)
-		kb := anchors(b.entries, DefaultAnchorWindow)
+		pc := cfg.pipeline()
+		a := pc.Prepare(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
+		b := pc.Prepare(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
+		ka := anchors(a.Entries, DefaultAnchorWindow)
+		kb := anchors(b.Entries, DefaultAnchorWindow)
 		common := false
 		for _, k := range ka {
 			if _, ok := slicesIndex(kb, k); ok {

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -27,6 +28,9 @@ const (
 // such as "no reason to be alarmed he" have 6.
 const DefaultMinWords = 8
 
+// DefaultMaxMemory is the default memory budget of a Detector (2 GiB).
+const DefaultMaxMemory = 2 << 30
+
 // DefaultVerifyShingle is the default shingle size, in words, of exact
 // verification and alignment, and of the containment reported for document
 // pairs: five-word shingles are the usual measure of containment, and they
@@ -48,6 +52,14 @@ type config struct {
 	noDates   bool
 	hardDates time.Duration // 0: dates are soft evidence
 	verifyK   int
+	maxMemory int64
+	tmpDir    string
+	progress  func(stage string, done, total int)
+}
+
+// pipeline is the configuration of the detection stages.
+func (c *config) pipeline() pipeline.Config {
+	return pipeline.Config{Params: c.params, VerifyShingle: c.verifyK, MinWords: c.minWords, BucketCap: c.bucketCap, Workers: c.workers}
 }
 
 func defaultConfig() config {
@@ -59,6 +71,7 @@ func defaultConfig() config {
 		backend:   BackendReprint,
 		bucketCap: minhash.DefaultBucketCap,
 		verifyK:   DefaultVerifyShingle,
+		maxMemory: DefaultMaxMemory,
 	}
 }
 
@@ -155,4 +168,33 @@ func WithVerifyShingle(k int) Option {
 		c.verifyK = k
 		return nil
 	}
+}
+
+// WithMaxMemory sets the Detector's soft memory budget in bytes (default
+// DefaultMaxMemory). Past shares of it, texts, band fingerprints and
+// candidate pairs go to temporary files (see WithTmpDir), so that memory
+// stays near the budget whatever the corpus size; the report does not
+// depend on it. The Go runtime's own limit is the caller's to set
+// (runtime/debug.SetMemoryLimit); the command line sets it to the budget.
+func WithMaxMemory(bytes int64) Option {
+	return func(c *config) error {
+		if bytes < 64<<20 {
+			return fmt.Errorf("reprint: max memory %d bytes is below the least useful budget of 64 MiB", bytes)
+		}
+		c.maxMemory = bytes
+		return nil
+	}
+}
+
+// WithTmpDir sets the directory of the Detector's temporary files (default
+// the system's). The files are unlinked as soon as they are made.
+func WithTmpDir(dir string) Option {
+	return func(c *config) error { c.tmpDir = dir; return nil }
+}
+
+// WithProgress sets a function the Detector calls, from the goroutine
+// that called Add or Detect, as it works: the stage's name and how much of
+// it is done (total 0 when unknown).
+func WithProgress(f func(stage string, done, total int)) Option {
+	return func(c *config) error { c.progress = f; return nil }
 }

@@ -49,7 +49,7 @@ func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint6
 		for i, fp := range fps[b*n : (b+1)*n] {
 			keys[i] = uint64(fp)<<32 | uint64(i)
 		}
-		keys = sortByFingerprint(keys, make([]uint64, len(keys)))
+		keys = SortByFingerprint(keys, make([]uint64, len(keys)))
 		var out []uint64
 		h := 0
 		for i := 0; i < len(keys); {
@@ -81,12 +81,12 @@ func SelfJoin(sigs []Signature, p Params, bucketCap, workers int) (pairs []uint6
 	return slices.Compact(all), hot, nil
 }
 
-// sortByFingerprint sorts keys (fingerprint<<32 | id, ids ascending) by
+// SortByFingerprint sorts keys (fingerprint<<32 | id, ids ascending) by
 // fingerprint with a stable two-pass radix sort on 16-bit digits, using tmp
 // as scratch: ids stay ascending within a fingerprint, so the result is
 // what sorting the whole keys gives, in linear time. It returns the sorted
 // slice (keys or tmp).
-func sortByFingerprint(keys, tmp []uint64) []uint64 {
+func SortByFingerprint(keys, tmp []uint64) []uint64 {
 	var count [1 << 16]int
 	for _, shift := range []uint{32, 48} {
 		clear(count[:])

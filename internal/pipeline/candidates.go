@@ -1,0 +1,502 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"math/bits"
+	"slices"
+	"sync"
+
+	"github.com/reprint-dev/reprint/internal/pool"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// Units is the unit table of a corpus, in document order: what Sketch
+// kept of every unit.
+type Units struct {
+	// Doc is each unit's document.
+	Doc []int32
+	// Keys are the units' content keys, Spans their bytes in their
+	// documents' texts.
+	Keys  []uint64
+	Spans []Span
+	// Bands holds each unit's band fingerprints, a row a unit.
+	Bands *Columns
+	// Sigs are the units' signatures, for the ekzhu backend only.
+	Sigs []minhash.Signature
+}
+
+// Append adds the units of document doc, sketched as s.
+func (u *Units) Append(doc int32, s *Sketch) error {
+	for range s.Keys {
+		u.Doc = append(u.Doc, doc)
+	}
+	u.Keys = append(u.Keys, s.Keys...)
+	u.Spans = append(u.Spans, s.Spans...)
+	u.Sigs = append(u.Sigs, s.Sigs...)
+	return u.Bands.Append(s.Bands)
+}
+
+// CandidateOptions configure Candidates.
+type CandidateOptions struct {
+	// Ekzhu finds the pairs of units through github.com/ekzhu/minhash-lsh
+	// (Units.Sigs must be filled) instead of the band join.
+	Ekzhu bool
+	// PairLimit is the number of pairs the pair sorters hold in memory
+	// before spilling (≤ 0: no limit).
+	PairLimit int
+	// Spill makes the spill files.
+	Spill *Spill
+	// Text returns a document's text, for the near-duplicate check of
+	// buckets over the cap.
+	Text func(doc int32) (string, error)
+}
+
+// Boilerplate is a passage found in more documents than the bucket cap,
+// identical or near-identical (a word or a date changed): it is reported
+// once and pairs no documents.
+type Boilerplate struct {
+	// Doc and Span locate the passage in the first document that has it.
+	Doc  int32
+	Span Span
+	// Documents counts the documents that have it.
+	Documents int
+}
+
+// Candidates is the result of the candidate stage.
+type Candidates struct {
+	// Pairs are the candidate document pairs, a<<32 | b with a < b, in
+	// order, each once.
+	Pairs *SortedValues
+	// Boilerplate lists the boilerplate passages by first appearance.
+	Boilerplate []Boilerplate
+	// Mask holds, per document with boilerplate, its boilerplate's byte
+	// spans: verification does not seed alignments inside them.
+	Mask map[int32][]Span
+	// Hot counts the units in band buckets over the cap that are not
+	// boilerplate: the pairs only such a bucket would give are missing.
+	Hot int
+	// Groups is the number of distinct units.
+	Groups int
+}
+
+// groups are the distinct units of a corpus: units with equal content
+// keys, numbered by first appearance.
+type groups struct {
+	of   []uint32 // each unit's group
+	rep  []uint32 // each group's first unit
+	off  []uint32 // group g's documents are docs[off[g]:off[g+1]], ascending
+	docs []int32
+}
+
+func (g *groups) docsOf(i uint32) []int32 { return g.docs[g.off[i]:g.off[i+1]] }
+
+// groupUnits numbers the distinct units of u.
+func groupUnits(u *Units) *groups {
+	n := len(u.Keys)
+	type keyed struct {
+		key  uint64
+		unit uint32
+	}
+	e := make([]keyed, n)
+	for i, k := range u.Keys {
+		e[i] = keyed{k, uint32(i)}
+	}
+	sortByKey(e, func(x keyed) uint64 { return x.key }, func(x, y keyed) int {
+		return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.unit, y.unit))
+	})
+	g := &groups{of: make([]uint32, n)}
+	// First the first unit of each key's run, then group numbers in unit
+	// order: a unit that is its run's first opens a group.
+	for i := 0; i < n; {
+		j := i
+		for j < n && e[j].key == e[i].key {
+			g.of[e[j].unit] = e[i].unit
+			j++
+		}
+		i = j
+	}
+	e = nil
+	for i := range n {
+		if first := g.of[i]; first == uint32(i) {
+			g.of[i] = uint32(len(g.rep))
+			g.rep = append(g.rep, uint32(i))
+		} else {
+			g.of[i] = g.of[first]
+		}
+	}
+	count := make([]uint32, len(g.rep)+1)
+	last := make([]int32, len(g.rep))
+	for i := range last {
+		last[i] = -1
+	}
+	for i, gi := range g.of {
+		if d := u.Doc[i]; d != last[gi] {
+			count[gi+1]++
+			last[gi] = d
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	g.off = count
+	g.docs = make([]int32, count[len(count)-1])
+	next := slices.Clone(count[:len(count)-1])
+	clear(last)
+	for i := range last {
+		last[i] = -1
+	}
+	for i, gi := range g.of {
+		if d := u.Doc[i]; d != last[gi] {
+			g.docs[next[gi]] = d
+			next[gi]++
+			last[gi] = d
+		}
+	}
+	return g
+}
+
+// sortByKey sorts e by a uniformly distributed 64-bit key: a counting
+// sort on its top bits, then each small bucket by full comparison.
+func sortByKey[T any](e []T, key func(T) uint64, compare func(T, T) int) {
+	if len(e) < 1024 {
+		slices.SortFunc(e, compare)
+		return
+	}
+	b := bits.Len(uint(len(e)))
+	shift := 64 - b
+	start := make([]int, 1<<b+1)
+	for _, x := range e {
+		start[key(x)>>shift+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	out := make([]T, len(e))
+	next := slices.Clone(start[:len(start)-1])
+	for _, x := range e {
+		k := key(x) >> shift
+		out[next[k]] = x
+		next[k]++
+	}
+	for k := 0; k+1 < len(start); k++ {
+		if bucket := out[start[k]:start[k+1]]; len(bucket) > 1 {
+			slices.SortFunc(bucket, compare)
+		}
+	}
+	copy(e, out)
+}
+
+// Candidates finds the candidate document pairs of the units u of docs
+// documents: pairs that share an identical unit, and pairs whose units
+// share an LSH band. A unit found in more than BucketCap documents is
+// boilerplate; so is a family of near-identical units (each sharing at
+// least 60% of its shingles with the family's most common unit) that
+// fills a band bucket over the cap: boilerplate is grouped once, reported
+// once, and pairs no documents, so that its cost is linear in the number
+// of its copies. Other band buckets over the cap are left out (Hot).
+func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o CandidateOptions) (*Candidates, error) {
+	g := groupUnits(u)
+	res := &Candidates{Groups: len(g.rep)}
+	capDocs := c.BucketCap
+	boiler := make([]bool, len(g.rep))
+	anyBoiler := false
+	for i := range g.rep {
+		if n := len(g.docsOf(uint32(i))); capDocs > 0 && n > capDocs {
+			boiler[i], anyBoiler = true, true
+		}
+	}
+	groupPairs := NewSorter(o.PairLimit, o.Spill)
+	var special []bucket
+	var err error
+	if o.Ekzhu {
+		res.Hot, err = c.ekzhuPairs(ctx, u, g, groupPairs)
+	} else {
+		special, err = c.bandPairs(ctx, u, g, boiler, groupPairs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(special) > 0 {
+		var fam *families
+		fam, err = c.nearDuplicates(ctx, u, g, special, o.Text)
+		if err != nil {
+			return nil, err
+		}
+		for i := range g.rep {
+			if fam.boiler(uint32(i), capDocs) {
+				boiler[i], anyBoiler = true, true
+			}
+		}
+		res.Hot, err = c.specialPairs(g, special, boiler, docs, groupPairs)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if anyBoiler {
+		res.Boilerplate, res.Mask = boilerplate(u, g, boiler)
+	}
+	docPairs := NewSorter(o.PairLimit, o.Spill)
+	gp, err := groupPairs.Sorted()
+	if err != nil {
+		return nil, err
+	}
+	defer gp.Close()
+	var buf []uint64
+	flush := func() error {
+		err := docPairs.Add(buf...)
+		buf = buf[:0]
+		return err
+	}
+	for i := range g.rep {
+		if ds := g.docsOf(uint32(i)); !boiler[i] && len(ds) > 1 {
+			buf = appendPairs(buf, ds, ds)
+			if len(buf) > 1<<16 {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for n := 0; ; n++ {
+		p, ok := gp.Next()
+		if !ok {
+			break
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		ga, gb := uint32(p>>32), uint32(p)
+		if boiler[ga] || boiler[gb] {
+			continue
+		}
+		buf = appendPairs(buf, g.docsOf(ga), g.docsOf(gb))
+		if len(buf) > 1<<16 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := gp.Err(); err != nil {
+		return nil, err
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	res.Pairs, err = docPairs.Sorted()
+	return res, err
+}
+
+// bucket is a band bucket over the cap, or holding boilerplate: its
+// groups, ascending.
+type bucket struct {
+	band    int
+	members []uint32
+}
+
+// bandPairs joins the groups band by band: groups whose representatives
+// share a band's fingerprint are candidate pairs (packed ga<<32 | gb,
+// ga < gb), added to out. Buckets that span more than the cap of
+// documents, or hold boilerplate, are returned for the near-duplicate
+// check instead.
+func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bool, out *Sorter) ([]bucket, error) {
+	p := c.Params
+	var (
+		mu      sync.Mutex
+		special []bucket
+		firstEr error
+	)
+	err := pool.RunDone(ctx, p.Bands, pool.Options{Workers: c.Workers, Chunk: 1}, func() (func(int), func()) {
+		var col []uint32
+		keys := make([]uint64, len(g.rep))
+		tmp := make([]uint64, len(g.rep))
+		var pairs []uint64
+		seen := newStamps(0)
+		return func(b int) {
+			var err error
+			col, err = u.Bands.Column(b, col)
+			if err != nil {
+				mu.Lock()
+				firstEr = cmp.Or(firstEr, err)
+				mu.Unlock()
+				return
+			}
+			for gi, r := range g.rep {
+				keys[gi] = uint64(col[r])<<32 | uint64(gi)
+			}
+			sorted := minhash.SortByFingerprint(keys, tmp)
+			pairs = pairs[:0]
+			var mine []bucket
+			for i := 0; i < len(sorted); {
+				j := i + 1
+				for j < len(sorted) && sorted[j]>>32 == sorted[i]>>32 {
+					j++
+				}
+				if j-i >= 2 {
+					members := sorted[i:j]
+					if c.isSpecial(members, g, boiler, &seen) {
+						m := make([]uint32, len(members))
+						for x, k := range members {
+							m[x] = uint32(k)
+						}
+						mine = append(mine, bucket{b, m})
+					} else {
+						for x := range members {
+							for y := x + 1; y < len(members); y++ {
+								pairs = append(pairs, members[x]<<32|members[y]&0xffffffff)
+							}
+						}
+					}
+				}
+				i = j
+			}
+			slices.Sort(pairs)
+			pairs = slices.Compact(pairs)
+			mu.Lock()
+			firstEr = cmp.Or(firstEr, out.Add(pairs...))
+			special = append(special, mine...)
+			mu.Unlock()
+		}, func() {}
+	})
+	if err = cmp.Or(err, firstEr); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(special, func(x, y bucket) int {
+		return cmp.Or(cmp.Compare(x.band, y.band), cmp.Compare(x.members[0], y.members[0]))
+	})
+	return special, nil
+}
+
+// isSpecial reports whether a bucket (keys fp<<32 | group) holds
+// boilerplate or spans more documents than the cap.
+func (c *Config) isSpecial(members []uint64, g *groups, boiler []bool, seen *stamps) bool {
+	span := 0
+	for _, k := range members {
+		gi := uint32(k)
+		if boiler[gi] {
+			return true
+		}
+		span += len(g.docsOf(gi))
+	}
+	if c.BucketCap <= 0 || span <= c.BucketCap {
+		return false
+	}
+	gs := make([]uint32, len(members))
+	for i, k := range members {
+		gs[i] = uint32(k)
+	}
+	return distinctDocs(g, gs, seen) > c.BucketCap
+}
+
+// specialPairs pairs the groups of each special bucket that are not
+// boilerplate, unless they still span more than the cap of documents:
+// those are counted as hot, as LSH counts the members of a bucket it
+// leaves out.
+func (c *Config) specialPairs(g *groups, special []bucket, boiler []bool, docs int, out *Sorter) (int, error) {
+	hot := 0
+	seen := newStamps(docs)
+	var pairs []uint64
+	for _, b := range special {
+		rest := slices.DeleteFunc(slices.Clone(b.members), func(gi uint32) bool { return boiler[gi] })
+		if len(rest) < 2 {
+			continue
+		}
+		if c.BucketCap > 0 && distinctDocs(g, rest, &seen) > c.BucketCap {
+			hot += len(rest)
+			continue
+		}
+		for x := range rest {
+			for y := x + 1; y < len(rest); y++ {
+				pairs = append(pairs, uint64(rest[x])<<32|uint64(rest[y]))
+			}
+		}
+		if len(pairs) > 1<<16 {
+			if err := out.Add(pairs...); err != nil {
+				return 0, err
+			}
+			pairs = pairs[:0]
+		}
+	}
+	return hot, out.Add(pairs...)
+}
+
+// stamps marks documents seen, cleared in O(1) by a new stamp.
+type stamps struct {
+	mark []uint32
+	now  uint32
+}
+
+func newStamps(n int) stamps { return stamps{mark: make([]uint32, n)} }
+
+func distinctDocs(g *groups, gs []uint32, s *stamps) int {
+	s.now++
+	n := 0
+	for _, gi := range gs {
+		for _, d := range g.docsOf(gi) {
+			if int(d) >= len(s.mark) {
+				s.mark = append(s.mark, make([]uint32, int(d)+1-len(s.mark))...)
+			}
+			if s.mark[d] != s.now {
+				s.mark[d] = s.now
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func appendPairs(out []uint64, as, bs []int32) []uint64 {
+	for _, a := range as {
+		for _, b := range bs {
+			switch {
+			case a < b:
+				out = append(out, uint64(a)<<32|uint64(b))
+			case b < a:
+				out = append(out, uint64(b)<<32|uint64(a))
+			}
+		}
+	}
+	return out
+}
+
+// ekzhuPairs builds ekzhu's index over the groups' representatives and
+// queries it with each of them: the pairs the band join computes.
+func (c *Config) ekzhuPairs(ctx context.Context, u *Units, g *groups, out *Sorter) (int, error) {
+	reps := make([]minhash.Signature, len(g.rep))
+	for i, r := range g.rep {
+		reps[i] = u.Sigs[r]
+	}
+	idx, err := minhash.NewEkzhuLSH(c.Params, len(reps))
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range reps {
+		if _, err := idx.Add(s); err != nil {
+			return 0, err
+		}
+	}
+	perGroup := make([][]uint64, len(reps))
+	hot := make([]int, len(reps))
+	err = pool.Run(ctx, len(reps), pool.Options{Workers: c.Workers}, func() func(int) {
+		var cd minhash.Candidates
+		return func(gi int) {
+			if err := idx.Query(reps[gi], &cd); err != nil {
+				return
+			}
+			hot[gi] = cd.HotBands
+			for _, id := range cd.IDs {
+				if int(id) > gi {
+					perGroup[gi] = append(perGroup[gi], uint64(gi)<<32|uint64(id))
+				}
+			}
+		}
+	})
+	total := 0
+	for gi, p := range perGroup {
+		total += hot[gi]
+		if err := out.Add(p...); err != nil {
+			return 0, err
+		}
+	}
+	return total, err
+}

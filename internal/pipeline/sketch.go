@@ -1,0 +1,147 @@
+package pipeline
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/reprint-dev/reprint/internal/segment"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// Sketch is what candidate generation keeps of one document: for each
+// unit its exact content key, its byte span and its LSH band
+// fingerprints, and for the document its word count and seed keys.
+type Sketch struct {
+	// Words is the number of tokens.
+	Words int
+	// Keys identify each unit's exact token sequence.
+	Keys []uint64
+	// Spans are the units' byte spans in the text.
+	Spans []Span
+	// Bands holds the units' band fingerprints, unit after unit:
+	// Bands[u*bands+b].
+	Bands []uint32
+	// Seeds are the packed seed keys (see Seeds).
+	Seeds Seeds
+	// Sigs are the units' signatures, kept only when the Sketcher was
+	// asked to (for an index backend that needs them).
+	Sigs []minhash.Signature
+}
+
+// Size is an estimate of the memory s holds, in bytes.
+func (s *Sketch) Size() int64 {
+	return int64(len(s.Keys)*8+len(s.Spans)*8+len(s.Bands)*4+len(s.Seeds.Keys)*4) + int64(len(s.Sigs))*(24+4*int64(len(s.Sigs)))
+}
+
+// Sketcher sketches documents. It holds scratch space: make one per
+// goroutine.
+type Sketcher struct {
+	cfg      *Config
+	h        *minhash.Hasher
+	toks     []minhash.Token
+	sig      minhash.Signature
+	shingles []uint64
+	keepSigs bool
+}
+
+// NewSketcher returns a Sketcher for c; keepSigs keeps the units'
+// signatures in each Sketch.
+func (c *Config) NewSketcher(keepSigs bool) (*Sketcher, error) {
+	h, err := minhash.NewHasher(c.Params)
+	if err != nil {
+		return nil, err
+	}
+	return &Sketcher{cfg: c, h: h, keepSigs: keepSigs}, nil
+}
+
+// Hasher returns the Sketcher's hasher (for Prepare on the same goroutine).
+func (s *Sketcher) Hasher() *minhash.Hasher { return s.h }
+
+// Sketch sketches text. With prepare set it also returns the document's
+// Prepared form, made from the same tokens (else nil).
+func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
+	p := s.cfg.Params
+	var toks []minhash.Token
+	if prepare {
+		toks = s.h.Tokens(make([]minhash.Token, 0, len(text)/5+16), text)
+	} else {
+		s.toks = s.h.Tokens(s.toks[:0], text)
+		toks = s.toks
+	}
+	bounds := segment.Boundaries(text, toks)
+	units := segment.Units(bounds, segmentOptions)
+	sk := Sketch{
+		Words: len(toks),
+		Keys:  make([]uint64, len(units)),
+		Spans: make([]Span, len(units)),
+		Bands: make([]uint32, len(units)*p.Bands),
+	}
+	if s.keepSigs {
+		sk.Sigs = make([]minhash.Signature, len(units))
+	}
+	for u, unit := range units {
+		ut := toks[unit.Start:unit.End]
+		s.sig, _ = s.h.SignTokens(s.sig[:0], ut) // a unit has tokens: never empty
+		for b := range p.Bands {
+			sk.Bands[u*p.Bands+b] = minhash.BandFingerprint(s.sig, b, p.Rows)
+		}
+		sk.Keys[u] = ContentKey(ut)
+		sk.Spans[u] = Span{uint32(ut[0].Start), uint32(ut[len(ut)-1].End)}
+		if s.keepSigs {
+			sk.Sigs[u] = append(minhash.Signature(nil), s.sig...)
+		}
+	}
+	if len(toks) >= p.Shingle {
+		s.shingles = minhash.Shingles(s.shingles[:0], toks, p.Shingle, p.Seed)
+		sk.Seeds = packSeeds(s.shingles)
+	}
+	if !prepare {
+		return sk, nil
+	}
+	return sk, s.cfg.prepareTokens(text, toks, bounds, nil, s.shingles)
+}
+
+// ContentKey identifies a unit's exact token sequence, so that identical
+// units (templates, boilerplate) are indexed once.
+func ContentKey(toks []minhash.Token) uint64 {
+	h := uint64(len(toks))
+	for _, t := range toks {
+		h = (h ^ t.Hash) * 0x9e3779b97f4a7c15
+		h ^= h >> 32
+	}
+	return h
+}
+
+// Seeds are a document's signature-size shingles, each packed with its
+// position into one 32-bit key: the top HashBits() bits of the shingle's
+// hash, then PosBits bits of position. Sorted, they are what [MayAlign]
+// needs to tell whether two documents can align at all, at 4 bytes a
+// word (a Prepared document takes about 70).
+type Seeds struct {
+	Keys    []uint32
+	PosBits uint8
+	// Wild marks a document too long to pack (2^24 shingles or more):
+	// MayAlign lets every pair with it through.
+	Wild bool
+}
+
+// HashBits is the number of hash bits in each key.
+func (s Seeds) HashBits() int { return 32 - int(s.PosBits) }
+
+func packSeeds(shingles []uint64) Seeds {
+	if len(shingles) > 1<<maxPosBits {
+		return Seeds{Wild: true}
+	}
+	s := Seeds{PosBits: uint8(bits.Len(uint(len(shingles) - 1)))}
+	hb := s.HashBits()
+	s.Keys = make([]uint32, len(shingles))
+	for i, h := range shingles {
+		s.Keys[i] = uint32(h>>(64-hb))<<s.PosBits | uint32(i)
+	}
+	slices.Sort(s.Keys)
+	return s
+}
+
+// maxPosBits bounds the position bits of a key, so that at least 8 bits
+// of hash remain.
+const maxPosBits = 24
