@@ -183,8 +183,10 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	d.progress("verifying candidate pairs", 0, 0)
 	start = time.Now()
 	matches, vs, err := d.pc.VerifyPairs(ctx, cand.Pairs, pipeline.VerifyOptions{
-		Seeds:    func(doc int32) pipeline.Seeds { return d.seeds[doc] },
-		Prepare:  func(h *minhash.Hasher, doc int32) (*pipeline.Prepared, error) { return d.prepared(h, doc, cand.Mask[doc]) },
+		Seeds: func(doc int32) pipeline.Seeds { return d.seeds[doc] },
+		Prepare: func(h *minhash.Hasher, doc int32) (*pipeline.Prepared, error) {
+			return d.prepared(h, doc, cand.Mask[doc])
+		},
 		Progress: func(n int) { d.progress("verifying candidate pairs", n, 0) },
 	})
 	cand.Pairs.Close()
