@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 )
 
 // ErrEmpty is returned when a text or shingle set is empty: it has no
@@ -42,13 +43,20 @@ type Sketcher struct {
 	seed   uint64
 	filled []uint64 // bitmap of bins that received a shingle
 	probes []uint16 // the first probeDepth densification targets of each bin
-	key    uint64   // the seed's mixing key
+	// inverse lists, for each bin j, the (bin, attempt) pairs whose probe
+	// is j among the first probeDepth, by attempt: invStart[j] to
+	// invStart[j+1] in inv, each packed attempt<<16 | bin.
+	invStart []int32
+	inv      []uint32
+	best     []uint32 // sparse densification scratch: attempt<<16 | source bin
+	key      uint64   // the seed's mixing key
 }
 
 // probeDepth is how many densification probes per bin are precomputed:
 // enough that a passage filling a tenth of the bins almost never needs to
 // compute one.
-const probeDepth = 48 // a multiple of 4: fill checks four at a time
+const probeDepth = 128 // a multiple of 4: fill checks four at a time
+
 
 // NewSketcher returns a Sketcher for signatures of numHash values.
 func NewSketcher(numHash int, seed uint64) (*Sketcher, error) {
@@ -57,11 +65,27 @@ func NewSketcher(numHash int, seed uint64) (*Sketcher, error) {
 	}
 	s := &Sketcher{n: numHash, seed: seed, filled: make([]uint64, (numHash+63)/64)}
 	s.probes = make([]uint16, numHash*probeDepth)
+	s.invStart = make([]int32, numHash+1)
 	for i := 0; i < numHash; i++ {
 		for a := 0; a < probeDepth; a++ {
-			s.probes[i*probeDepth+a] = uint16(s.probe(uint64(i), uint64(a+1)))
+			j := uint16(s.probe(uint64(i), uint64(a+1)))
+			s.probes[i*probeDepth+a] = j
+			s.invStart[j+1]++
 		}
 	}
+	for j := 1; j <= numHash; j++ {
+		s.invStart[j] += s.invStart[j-1]
+	}
+	s.inv = make([]uint32, numHash*probeDepth)
+	next := slices.Clone(s.invStart[:numHash])
+	for a := 0; a < probeDepth; a++ {
+		for i := 0; i < numHash; i++ {
+			j := s.probes[i*probeDepth+a]
+			s.inv[next[j]] = uint32(a)<<16 | uint32(i)
+			next[j]++
+		}
+	}
+	s.best = make([]uint32, numHash)
 	return s, nil
 }
 
@@ -127,6 +151,10 @@ func (s *Sketcher) densify(dst Signature) {
 	if full == s.n {
 		return
 	}
+	if full*sparseRatio < s.n {
+		s.densifySparse(dst)
+		return
+	}
 	n := uint64(s.n)
 	for w, word := range s.filled {
 		empty := ^word
@@ -136,6 +164,61 @@ func (s *Sketcher) densify(dst Signature) {
 		for ; empty != 0; empty &= empty - 1 {
 			i := uint64(w)*64 + uint64(bits.TrailingZeros64(empty))
 			s.fill(dst, i)
+		}
+	}
+}
+
+// sparseRatio: a signature with fewer than one bin in sparseRatio filled
+// (a sentence's few shingles) is densified from its filled bins.
+const sparseRatio = 4
+
+// densifySparse is densify for a signature with few filled bins: instead
+// of walking every empty bin's probe sequence until it meets a filled bin,
+// it walks the inverse lists of the filled bins and keeps, for each empty
+// bin, the earliest attempt that reaches one, which is the same bin its
+// own walk would meet first. Bins no filled bin reaches within probeDepth
+// attempts walk on as in fill.
+func (s *Sketcher) densifySparse(dst Signature) {
+	const none = ^uint32(0)
+	best := s.best
+	for i := range best {
+		best[i] = none
+	}
+	f := s.filled
+	full := 0
+	for _, w := range f {
+		full += bits.OnesCount64(w)
+	}
+	// Read each list up to the attempt by which an empty bin has met a
+	// filled one but for about one chance in fifty (e^-4): the work is
+	// about 4·n list entries, whatever the number of filled bins.
+	depth := uint32(min(probeDepth, 4*s.n/full+1))
+	for w, word := range f {
+		for ; word != 0; word &= word - 1 {
+			j := w*64 + bits.TrailingZeros64(word)
+			limit, src := depth<<16, uint32(j)
+			for _, e := range s.inv[s.invStart[j]:s.invStart[j+1]] {
+				if e >= limit {
+					break
+				}
+				// Branch-free: which attempt wins is unpredictable.
+				i := e & 0xffff
+				best[i] = min(best[i], e&^0xffff|src)
+			}
+		}
+	}
+	for w, word := range f {
+		empty := ^word
+		if rest := s.n - w*64; rest < 64 {
+			empty &= 1<<rest - 1
+		}
+		for ; empty != 0; empty &= empty - 1 {
+			i := w*64 + bits.TrailingZeros64(empty)
+			if b := best[i]; b != none {
+				dst[i] = dst[b&0xffff]
+			} else {
+				s.fillFrom(dst, uint64(i), uint64(depth)+1)
+			}
 		}
 	}
 }
@@ -156,8 +239,20 @@ func (s *Sketcher) fill(dst Signature, i uint64) {
 			return
 		}
 	}
+	s.fillFrom(dst, i, probeDepth+1)
+}
+
+// fillFrom gives empty bin i the value of the first filled bin on its
+// probe sequence from the given attempt on.
+func (s *Sketcher) fillFrom(dst Signature, i, attempt uint64) {
+	for ; attempt <= probeDepth; attempt++ {
+		if j := s.probes[i*probeDepth+attempt-1]; s.filled[j>>6]&(1<<(j&63)) != 0 {
+			dst[i] = dst[j]
+			return
+		}
+	}
 	// densify only runs with at least one filled bin, so this ends.
-	for attempt := uint64(probeDepth + 1); ; attempt++ {
+	for ; ; attempt++ {
 		if j := s.probe(i, attempt); s.filled[j>>6]&(1<<(j&63)) != 0 {
 			dst[i] = dst[j]
 			return

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strconv"
 	"io"
 	"os"
 	"path/filepath"
@@ -39,10 +41,14 @@ type Config struct {
 	HardDateGap   time.Duration    `yaml:"hard_date_gap"`
 	Backend       string           `yaml:"backend"`
 	Workers       int              `yaml:"workers"`
+	MaxMemory     string           `yaml:"max_memory"`
+	TmpDir        string           `yaml:"tmp_dir"`
+	Stats         bool             `yaml:"stats"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
 	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
 	path          string           // the file it came from, if any
+	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
 	extra         []reprint.Option // derived
 }
@@ -53,6 +59,7 @@ func defaults() *Config {
 		Format: "text", MinWords: reprint.DefaultMinWords, Threshold: minhash.DefaultThreshold,
 		Shingle: p.Shingle, VerifyShingle: reprint.DefaultVerifyShingle, NumHash: p.NumHash,
 		Seed: p.Seed, Backend: string(reprint.BackendReprint), HardDateGap: provenance.DefaultHardDateGap,
+		MaxMemory: "2GiB",
 	}
 }
 
@@ -79,6 +86,9 @@ func (f *commonFlags) register(cmd *cobra.Command, formats string) {
 	fl.DurationVar(&f.c.HardDateGap, "hard-date-gap", d.HardDateGap, "smallest gap between minute or second timestamps that --hard-dates trusts")
 	fl.StringVar(&f.c.Backend, "backend", d.Backend, "LSH index implementation: reprint|ekzhu")
 	fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
+	fl.StringVar(&f.c.MaxMemory, "max-memory", d.MaxMemory, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir")
+	fl.StringVar(&f.c.TmpDir, "tmp-dir", "", "directory for temporary files (default: the system's; they are deleted as soon as made)")
+	fl.BoolVar(&f.c.Stats, "stats", false, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage")
 	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
 	fl.StringVar(&f.c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
 	fl.StringVar(&f.c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
@@ -121,6 +131,9 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	set("hard-date-gap", func() { cfg.HardDateGap = f.c.HardDateGap })
 	set("backend", func() { cfg.Backend = f.c.Backend })
 	set("workers", func() { cfg.Workers = f.c.Workers })
+	set("max-memory", func() { cfg.MaxMemory = f.c.MaxMemory })
+	set("tmp-dir", func() { cfg.TmpDir = f.c.TmpDir })
+	set("stats", func() { cfg.Stats = f.c.Stats })
 	set("stdin-format", func() { cfg.StdinFormat = f.c.StdinFormat })
 	set("jsonl-id", func() { cfg.JSONL.ID = f.c.JSONL.ID })
 	set("jsonl-text", func() { cfg.JSONL.Text = f.c.JSONL.Text })
@@ -153,6 +166,14 @@ func (c *Config) validate() error {
 		}
 		c.extra = append(c.extra, o)
 	}
+	mm, err := parseSize(c.MaxMemory)
+	if err == nil {
+		_, err = reprint.New(reprint.WithMaxMemory(mm))
+	}
+	if err != nil {
+		return usageErr("--max-memory %q: %v (%s)", c.MaxMemory, err, where)
+	}
+	c.maxMemory = mm
 	if c.Workers < 0 {
 		return usageErr("workers %d must not be negative (%s)", c.Workers, where)
 	}
@@ -174,7 +195,33 @@ func (c *Config) options() []reprint.Option {
 	if c.HardDates {
 		opts = append(opts, reprint.WithHardDates(c.HardDateGap))
 	}
-	return opts
+	return append(opts, reprint.WithMaxMemory(c.maxMemory), reprint.WithTmpDir(c.TmpDir))
+}
+
+// parseSize reads a size in bytes: a number with an optional unit, B, k,
+// KB, KiB, M, MB, MiB, G, GB, GiB, T, TB or TiB (k, M, G and T are powers
+// of 1024, as in sort -S).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = t[:i], strings.TrimSpace(t[i:])
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, errors.New("want a size such as 512MiB or 2GiB")
+	}
+	mult := map[string]float64{"": 1, "b": 1,
+		"k": 1 << 10, "kib": 1 << 10, "kb": 1e3, "m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+		"g": 1 << 30, "gib": 1 << 30, "gb": 1e9, "t": 1 << 40, "tib": 1 << 40, "tb": 1e12}[strings.ToLower(unit)]
+	if mult == 0 {
+		return 0, fmt.Errorf("unknown unit %q (want B, KiB, MiB, GiB or TiB)", unit)
+	}
+	if v*mult > 1<<62 {
+		return 0, errors.New("too large")
+	}
+	return int64(v * mult), nil
 }
 
 // findConfig walks up from dir to the filesystem root looking for

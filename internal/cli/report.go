@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -216,10 +217,12 @@ func (e *env) readerOptions(cfg *Config) reader.Options {
 
 // detectOn runs the detector over docs.
 func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document) (*reprint.Report, error) {
+	limitMemory(cfg.maxMemory, e.getenv)
 	det, err := reprint.New(cfg.options()...)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	defer det.Close()
 	if err := det.Add(docs...); err != nil {
 		return nil, runtimeErr(err)
 	}
@@ -227,7 +230,30 @@ func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document
 	if err != nil {
 		return nil, runtimeErr(err)
 	}
+	if cfg.Stats {
+		writeDetectStats(e.stderr, det.Stats())
+	}
 	return rep, nil
+}
+
+// limitMemory sets the Go runtime's soft memory limit to three quarters
+// of the budget (the rest is for what the runtime does not count as heap:
+// stacks, fragmentation, the spill files' buffers), unless the user set
+// GOMEMLIMIT.
+func limitMemory(budget int64, getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" && budget > 0 {
+		debug.SetMemoryLimit(budget / 4 * 3)
+	}
+}
+
+// writeDetectStats prints a Detector's statistics as logfmt lines: one for the
+// totals, one a stage.
+func writeDetectStats(w io.Writer, s reprint.Stats) {
+	fmt.Fprintf(w, "reprint: stats: documents=%d units=%d candidates=%d verified=%d matches=%d peak_heap_bytes=%d peak_rss_bytes=%d spill_bytes=%d spill_files=%d\n",
+		s.Documents, s.Units, s.Candidates, s.Verified, s.Matches, s.PeakHeap, peakRSS(), s.SpillBytes, s.SpillFiles)
+	for _, st := range s.Stages {
+		fmt.Fprintf(w, "reprint: stats: stage=%s seconds=%.3f\n", st.Name, st.Duration.Seconds())
+	}
 }
 
 // logProblems writes the input problems to w (standard error), one a
