@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/reprint-dev/reprint/internal/arborescence"
 )
 
 // Weights are the model's parameters: one weight per edge feature and per
@@ -200,12 +202,11 @@ func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
 		}
 		n := len(ex.Docs)
 		se, sr := instanceScores(&ex.Instance, &w, 1)
-		ew, rw := weightsOf(n, se, sr)
-		st, ok := stats(n, ew, rw)
+		ew, rw, shift := arborescence.Weights(n, se, sr)
+		st, ok := arborescence.Marginals(n, ew, rw)
 		if !ok {
 			continue
 		}
-		shift := maxScore(se, sr)
 		// Observed part: the true tree, or the sum over trees consistent
 		// with the time order.
 		obs := 0.0
@@ -250,13 +251,13 @@ func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
 			}
 		}
 		// logZ from stats is of the shifted weights.
-		logZ := st.logZ + float64(n)*shift
+		logZ := st.LogZ + float64(n)*shift
 		ll += wt * (obs - logZ)
 		for v := 0; v < n; v++ {
-			addScaled(grad[nE:], ex.Root[v], -wt*st.root[v])
+			addScaled(grad[nE:], ex.Root[v], -wt*st.Root[v])
 			for u := 0; u < n; u++ {
-				if u != v && st.edge[u*n+v] > 0 {
-					addScaled(grad[:nE], ex.Edge[u*n+v], -wt*st.edge[u*n+v])
+				if u != v && st.Edge[u*n+v] > 0 {
+					addScaled(grad[:nE], ex.Edge[u*n+v], -wt*st.Edge[u*n+v])
 				}
 			}
 		}
@@ -269,20 +270,6 @@ func scoreOf(se, sr []float64, n, u, v int) float64 {
 		return sr[v]
 	}
 	return se[u*n+v]
-}
-
-func maxScore(se, sr []float64) float64 {
-	hi := math.Inf(-1)
-	for _, s := range se {
-		hi = max(hi, s)
-	}
-	for _, s := range sr {
-		hi = max(hi, s)
-	}
-	if math.IsInf(hi, 0) {
-		return 0
-	}
-	return hi
 }
 
 func addScaled(dst, src []float64, k float64) {
@@ -323,12 +310,12 @@ func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
 	}
 	n := len(ex.Docs)
 	se, sr := instanceScores(&ex.Instance, w, w.temperature(ex.Case))
-	ew, rw := weightsOf(n, se, sr)
-	st, ok := stats(n, ew, rw)
+	ew, rw, _ := arborescence.Weights(n, se, sr)
+	st, ok := arborescence.Marginals(n, ew, rw)
 	if !ok {
 		return nil, nil
 	}
-	rel := ancestors(n, ew, rw, st, uint64(n), true)
+	rel := arborescence.Ancestors(n, ew, rw, st, uint64(n), true)
 	var truthAnc []bool
 	var top []int
 	if ex.Parent != nil {
@@ -379,7 +366,7 @@ func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
 			if len(ex.Before) == n*n {
 				before = int(ex.Before[i*n+j])
 			}
-			a, b := firstProbs(rel, n, i, j, before)
+			a, b := rel.First(n, i, j, before)
 			probs = append(probs, [3]float64{a, b, math.Max(0, 1-a-b)})
 			truth = append(truth, t)
 		}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/reprint-dev/reprint/internal/arborescence"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -260,9 +261,9 @@ type clusterModel struct {
 
 	se, sr []float64 // edge and root scores
 	w, r   []float64 // their weights, exp(score - max)
-	st     treeStats
+	st     arborescence.Stats
 	ok     bool
-	rel    relations
+	rel    arborescence.Relations
 	parent []int
 }
 
@@ -524,18 +525,18 @@ func dot(w, f []float64) float64 {
 // probabilities and the most likely tree.
 func (c *clusterModel) infer() {
 	n := len(c.nodes)
-	c.w, c.r = weightsOf(n, c.se, c.sr)
-	c.st, c.ok = stats(n, c.w, c.r)
+	c.w, c.r, _ = arborescence.Weights(n, c.se, c.sr)
+	c.st, c.ok = arborescence.Marginals(n, c.w, c.r)
 	if !c.ok {
 		// A degenerate cluster (should not happen: root edges always
 		// have weight): every copy from outside, nothing known.
-		c.st = treeStats{edge: make([]float64, n*n), root: make([]float64, n), origin: make([]float64, n), ext: 1}
-		c.rel = relations{anc: make([]float64, n*n), same: make([]float64, n*n)}
+		c.st = arborescence.Stats{Edge: make([]float64, n*n), Root: make([]float64, n), Origin: make([]float64, n), External: 1}
+		c.rel = arborescence.Relations{Anc: make([]float64, n*n), Same: make([]float64, n*n)}
 	} else {
-		c.rel = ancestors(n, c.w, c.r, c.st, c.seed(), !c.twins())
+		c.rel = arborescence.Ancestors(n, c.w, c.r, c.st, c.seed(), !c.twins())
 		c.symmetrise()
 	}
-	c.parent = maxTree(n, c.se, c.sr)
+	c.parent = arborescence.Max(n, c.se, c.sr)
 }
 
 // agreeWith makes the tree shown agree with the most likely origin (a
@@ -633,7 +634,7 @@ func (c *clusterModel) symmetrise() {
 			if c.nodes[u].key != c.nodes[v].key {
 				continue
 			}
-			for _, m := range [][]float64{c.rel.anc, c.rel.same} {
+			for _, m := range [][]float64{c.rel.Anc, c.rel.Same} {
 				x := (m[u*n+v] + m[v*n+u]) / 2
 				m[u*n+v], m[v*n+u] = x, x
 				for k := 0; k < n; k++ {
@@ -648,54 +649,4 @@ func (c *clusterModel) symmetrise() {
 			}
 		}
 	}
-}
-
-// firstProbs returns P(u's text came first) and P(v's text came first):
-// u is an ancestor of v; or, when both descend from a common source in
-// the corpus (neither from the other), u is the earlier by date (a fact;
-// without a date order that share stays with "neither").
-func firstProbs(rel relations, n, u, v, before int) (pu, pv float64) {
-	pu, pv = rel.anc[u*n+v], rel.anc[v*n+u]
-	s := pu + pv // commutative: the same whichever copy comes first
-	if s > 1 {
-		pu, pv, s = pu/s, pv/s, 1
-	}
-	sib := clamp01(rel.same[u*n+v] - s)
-	switch {
-	case before > 0:
-		pu += sib
-	case before < 0:
-		pv += sib
-	}
-	return clamp01(pu), clamp01(pv)
-}
-
-// weightsOf exponentiates the scores, shifted so the largest is 1.
-func weightsOf(n int, se, sr []float64) (w, r []float64) {
-	hi := math.Inf(-1)
-	for _, s := range se {
-		hi = max(hi, s)
-	}
-	for _, s := range sr {
-		hi = max(hi, s)
-	}
-	if math.IsInf(hi, 0) || math.IsNaN(hi) {
-		hi = 0
-	}
-	w = make([]float64, n*n)
-	r = make([]float64, n)
-	for i, s := range se {
-		w[i] = expSafe(s - hi)
-	}
-	for i, s := range sr {
-		r[i] = expSafe(s - hi)
-	}
-	return w, r
-}
-
-func expSafe(x float64) float64 {
-	if math.IsNaN(x) || x < -700 {
-		return 0
-	}
-	return math.Exp(x)
 }

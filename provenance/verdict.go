@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/reprint-dev/reprint/internal/arborescence"
 )
 
 // label names a node's document in reasons.
@@ -40,13 +42,13 @@ func (c *clusterModel) verdict() Verdict {
 		}
 	}
 	floor := c.m.opts.Floor
-	best, bestP := -1, c.st.ext
-	for k, p := range c.st.origin {
+	best, bestP := -1, c.st.External
+	for k, p := range c.st.Origin {
 		if p > bestP {
 			best, bestP = k, p
 		}
 	}
-	v.ExternalProbability = round4(c.st.ext)
+	v.ExternalProbability = round4(c.st.External)
 	c.agreeWith(best)
 	v.MostLikely = -1
 	if best >= 0 {
@@ -61,7 +63,7 @@ func (c *clusterModel) verdict() Verdict {
 		v.OriginProbability = round4(bestP)
 		if best >= 0 {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely %s, %.2f; outside the corpus %.2f)",
-				100*floor, c.label(best), bestP, c.st.ext))
+				100*floor, c.label(best), bestP, c.st.External))
 		} else {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely outside the corpus, %.2f)",
 				100*floor, bestP))
@@ -75,7 +77,7 @@ func (c *clusterModel) verdict() Verdict {
 		v.Origin = c.nodes[best].doc
 		v.OriginProbability = round4(bestP)
 		v.Reasons = append(v.Reasons, fmt.Sprintf("%s is the most likely origin (probability %.2f; outside the corpus %.2f)",
-			c.label(best), bestP, c.st.ext))
+			c.label(best), bestP, c.st.External))
 		v.Reasons = append(v.Reasons, c.originReasons(best)...)
 	}
 	if c.earliest >= 0 {
@@ -203,7 +205,7 @@ func (c *clusterModel) edges() []Edge {
 		}
 		out = append(out, Edge{
 			From: c.nodes[p].doc, To: c.nodes[v].doc,
-			Probability: round4(c.st.edge[p*n+v]),
+			Probability: round4(c.st.Edge[p*n+v]),
 			Kind:        c.kind(p, v),
 			Reasons:     c.edgeReasons(p, v),
 		})
@@ -213,7 +215,7 @@ func (c *clusterModel) edges() []Edge {
 			a, b := rootKids[i-1], rootKids[i]
 			p := 0.0
 			if c.ok {
-				p = bothFromRoot(n, c.w, c.r, a, b, c.st.logZ)
+				p = arborescence.BothFromRoot(n, c.w, c.r, a, b, c.st.LogZ)
 			}
 			reasons := c.outsideReasons()
 			if len(reasons) == 0 {
@@ -688,7 +690,7 @@ func (c *clusterModel) addPairs(pa *pairAcc) {
 				pa.acc[key] = s
 			}
 			w := float64(max(1, min(c.nodes[i].words, c.nodes[j].words)))
-			pij, pji := firstProbs(c.rel, n, i, j, c.before(i, j))
+			pij, pji := c.rel.First(n, i, j, c.before(i, j))
 			s.first[0] += w * pij
 			s.first[1] += w * pji
 			s.weight += w
