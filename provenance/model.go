@@ -28,12 +28,12 @@ type model struct {
 	vextras map[[2]int][4]int // versionExtras: head, tail and mid differences, and the scale
 }
 
-// VersionShare is the share of a document that must be shared with
+// versionShare is the share of a document that must be shared with
 // another for the two to count as versions of one story.
-const VersionShare = 0.5
+const versionShare = 0.5
 
 // versions reports whether documents a and b are versions of one story:
-// the passages they share cover at least VersionShare of either.
+// the passages they share cover at least versionShare of either.
 func (m *model) versions(a, b int) bool {
 	k := [2]int{min(a, b), max(a, b)}
 	m.mu.Lock()
@@ -42,7 +42,7 @@ func (m *model) versions(a, b int) bool {
 	if ok {
 		return v
 	}
-	v = m.coverBy(a, b) >= VersionShare || m.coverBy(b, a) >= VersionShare
+	v = m.coverBy(a, b) >= versionShare || m.coverBy(b, a) >= versionShare
 	m.mu.Lock()
 	m.version[k] = v
 	m.mu.Unlock()
@@ -258,6 +258,9 @@ type clusterModel struct {
 	version   []int8 // per ordered pair of nodes: 0 unknown, 1 versions, -1 not
 
 	scratchA, scratchB, scratchC scratch // pair's working space
+	ec                           edgeCtx // edgeFeatures' working space
+	rc                           rootCtx // rootFeatures'
+	wc                           words   // phrase's
 
 	se, sr []float64 // edge and root scores
 	w, r   []float64 // their weights, exp(score - max)

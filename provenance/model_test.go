@@ -10,17 +10,6 @@ import (
 	"github.com/reprint-dev/reprint/internal/arborescence"
 )
 
-func TestFittedWeightsMatchFeatures(t *testing.T) {
-	w := Fitted()
-	require.Len(t, w.Edge, numEdgeFeatures)
-	require.Len(t, w.Root, numRootFeatures)
-	require.Len(t, EdgeFeatureNames, numEdgeFeatures)
-	require.Len(t, RootFeatureNames, numRootFeatures)
-	for c := Case(0); c < numCases; c++ {
-		assert.Greater(t, w.temperature(c), 0.0)
-	}
-}
-
 // TestAgreeWith: the tree shown follows the origin verdict. Scores: copy
 // 0 is a strong root and the best parent of 1 and 2; 1 is a fair root.
 func TestAgreeWith(t *testing.T) {

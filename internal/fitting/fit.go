@@ -1,4 +1,4 @@
-package provenance
+package fitting
 
 import (
 	"errors"
@@ -6,96 +6,12 @@ import (
 	"math"
 
 	"github.com/reprint-dev/reprint/internal/arborescence"
+	"github.com/reprint-dev/reprint/provenance"
 )
-
-// Weights are the model's parameters: one weight per edge feature and per
-// root feature (see EdgeFeatureNames and RootFeatureNames), and one
-// temperature per date case (indexed by Case; zero means 1) that divides
-// every score so that probabilities are calibrated.
-type Weights struct {
-	Edge        []float64
-	Root        []float64
-	Temperature [3]float64
-}
-
-// Fitted returns a copy of the weights fitted by bench/cmd/provenance-eval
-// (see weights.go).
-func Fitted() Weights {
-	w := fitted
-	w.Edge = append([]float64(nil), fitted.Edge...)
-	w.Root = append([]float64(nil), fitted.Root...)
-	return w
-}
-
-func (w *Weights) temperature(c Case) float64 {
-	if int(c) < len(w.Temperature) && w.Temperature[c] > 0 {
-		return w.Temperature[c]
-	}
-	return 1
-}
-
-func (w *Weights) edge(k int) float64 {
-	if k < len(w.Edge) {
-		return w.Edge[k]
-	}
-	return 0
-}
-
-// root is the weight of root feature k, 0 beyond the weights given.
-func (w *Weights) root(k int) float64 {
-	if k < len(w.Root) {
-		return w.Root[k]
-	}
-	return 0
-}
-
-// Instance is one cluster's features, for fitting and calibrating weights.
-type Instance struct {
-	// Docs are the cluster's documents, in the content order nodes use.
-	Docs []int
-	// Case is the cluster's date case.
-	Case Case
-	// Edge[u*n+v] holds the features of the edge u→v (nil when u == v);
-	// Root[v] those of the root edge to v.
-	Edge [][]float64
-	Root [][]float64
-	// Before[u*n+v] is 1 when u's date is strictly before v's, -1 after,
-	// 0 unknown (it orders copies that share a source in the corpus).
-	Before []int8
-}
-
-// Extract computes every cluster's features, as Infer would with opts.
-func Extract(docs []Document, clusters []Cluster, opts Options) ([]Instance, error) {
-	if err := validate(docs, clusters); err != nil {
-		return nil, err
-	}
-	opts = opts.withDefaults()
-	m := newModel(docs, clusters, opts)
-	out := make([]Instance, len(clusters))
-	for i := range clusters {
-		c := m.prepare(i)
-		in := Instance{Case: c.cse}
-		for _, nd := range c.nodes {
-			in.Docs = append(in.Docs, nd.doc)
-		}
-		in.Edge, in.Root = c.features()
-		n := len(c.nodes)
-		in.Before = make([]int8, n*n)
-		for u := 0; u < n; u++ {
-			for v := 0; v < n; v++ {
-				if u != v {
-					in.Before[u*n+v] = int8(c.before(u, v))
-				}
-			}
-		}
-		out[i] = in
-	}
-	return out, nil
-}
 
 // Example is a cluster with what is known of its derivation.
 type Example struct {
-	Instance
+	provenance.Instance
 	// Parent, when known, gives each node's parent: an index into Docs,
 	// or -1 for a copy taken from outside the corpus.
 	Parent []int
@@ -107,29 +23,30 @@ type Example struct {
 	Weight float64
 }
 
-// FitOptions tune Fit.
-type FitOptions struct {
+// Options tune Fit.
+type Options struct {
 	// L2 is the strength of the Gaussian prior on the weights.
 	L2 float64
 	// Iterations caps the optimiser's steps.
 	Iterations int
 	// Start is the starting point (zero weights when nil).
-	Start *Weights
+	Start *provenance.Weights
 	// Log, when set, receives progress lines.
 	Log func(string)
 }
 
 // ErrNoExamples is returned by Fit and Calibrate when given nothing usable.
-var ErrNoExamples = errors.New("provenance: no usable examples")
+var ErrNoExamples = errors.New("fitting: no usable examples")
 
 // Fit fits the edge and root weights by maximum likelihood over the
 // examples' derivation trees (conditional on the cluster, with a Gaussian
 // prior), by full-batch Adam. Temperatures are left at 1: see Calibrate.
-func Fit(examples []Example, opt FitOptions) (Weights, error) {
+func Fit(examples []Example, opt Options) (provenance.Weights, error) {
 	if opt.Iterations <= 0 {
 		opt.Iterations = 400
 	}
-	nE, nR := numEdgeFeatures, numRootFeatures
+	edge, root := provenance.FeatureNames()
+	nE, nR := len(edge), len(root)
 	theta := make([]float64, nE+nR)
 	if opt.Start != nil {
 		copy(theta, opt.Start.Edge)
@@ -142,14 +59,14 @@ func Fit(examples []Example, opt FitOptions) (Weights, error) {
 		}
 	}
 	if usable == 0 {
-		return Weights{}, ErrNoExamples
+		return provenance.Weights{}, ErrNoExamples
 	}
 	m1 := make([]float64, len(theta))
 	m2 := make([]float64, len(theta))
 	const lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
 	prev := math.Inf(-1)
 	for it := 1; it <= opt.Iterations; it++ {
-		ll, grad := logLikelihood(examples, theta)
+		ll, grad := logLikelihood(examples, theta, nE)
 		for i := range theta {
 			ll -= 0.5 * opt.L2 * theta[i] * theta[i]
 			grad[i] -= opt.L2 * theta[i]
@@ -170,7 +87,7 @@ func Fit(examples []Example, opt FitOptions) (Weights, error) {
 		}
 		prev = ll
 	}
-	return Weights{Edge: theta[:nE:nE], Root: theta[nE:]}, nil
+	return provenance.Weights{Edge: theta[:nE:nE], Root: theta[nE:]}, nil
 }
 
 func (ex *Example) usable() bool {
@@ -185,12 +102,11 @@ func (ex *Example) usable() bool {
 }
 
 // logLikelihood returns the weighted log-likelihood of the examples and its
-// gradient with respect to theta (edge weights, then root weights).
-func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
-	nE := numEdgeFeatures
+// gradient with respect to theta (nE edge weights, then root weights).
+func logLikelihood(examples []Example, theta []float64, nE int) (float64, []float64) {
 	grad := make([]float64, len(theta))
 	ll := 0.0
-	w := Weights{Edge: theta[:nE], Root: theta[nE:]}
+	w := provenance.Weights{Edge: theta[:nE], Root: theta[nE:]}
 	for i := range examples {
 		ex := &examples[i]
 		if !ex.usable() {
@@ -201,7 +117,7 @@ func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
 			wt = 1
 		}
 		n := len(ex.Docs)
-		se, sr := instanceScores(&ex.Instance, &w, 1)
+		se, sr := ex.Scores(&w) // at temperature 1: w has none
 		ew, rw, shift := arborescence.Weights(n, se, sr)
 		st, ok := arborescence.Marginals(n, ew, rw)
 		if !ok {
@@ -278,24 +194,6 @@ func addScaled(dst, src []float64, k float64) {
 	}
 }
 
-// instanceScores scores an instance's edges with weights w at temperature t.
-func instanceScores(in *Instance, w *Weights, t float64) (se, sr []float64) {
-	n := len(in.Docs)
-	se = make([]float64, n*n)
-	sr = make([]float64, n)
-	for v := 0; v < n; v++ {
-		sr[v] = dot(w.Root, in.Root[v]) / t
-		for u := 0; u < n; u++ {
-			if u == v {
-				se[u*n+v] = math.Inf(-1)
-			} else {
-				se[u*n+v] = dot(w.Edge, in.Edge[u*n+v]) / t
-			}
-		}
-	}
-	return se, sr
-}
-
 // PairOutcomes returns, for every pair of an example's nodes whose relation
 // is known, the model's probabilities (first, second, neither) and the
 // index of the true outcome: 0 when node i's text came first, 1 when j's
@@ -304,12 +202,12 @@ func instanceScores(in *Instance, w *Weights, t float64) (se, sr []float64) {
 // their dates differ and i has the lower Rank (the true time order, when
 // given); other copies of a common source give 2. With Rank alone, the
 // lower rank came first. It is what Calibrate fits and the harness scores.
-func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
+func PairOutcomes(ex *Example, w *provenance.Weights) (probs [][3]float64, truth []int) {
 	if !ex.usable() {
 		return nil, nil
 	}
 	n := len(ex.Docs)
-	se, sr := instanceScores(&ex.Instance, w, w.temperature(ex.Case))
+	se, sr := ex.Scores(w)
 	ew, rw, _ := arborescence.Weights(n, se, sr)
 	st, ok := arborescence.Marginals(n, ew, rw)
 	if !ok {
@@ -378,10 +276,11 @@ func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
 // negative log-likelihood of the pairwise outcomes of held-out examples
 // (see PairOutcomes), by a search over a log-spaced grid from 0.25 to 8.
 // Cases without examples keep their temperature.
-func Calibrate(examples []Example, w Weights) (Weights, error) {
+func Calibrate(examples []Example, w provenance.Weights) (provenance.Weights, error) {
 	out := w
 	found := false
-	for cse := Case(0); cse < numCases; cse++ {
+	for k := range len(w.Temperature) {
+		cse := provenance.Case(k)
 		var sub []Example
 		for _, ex := range examples {
 			if ex.Case == cse && ex.usable() {
