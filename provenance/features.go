@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -194,12 +195,12 @@ var edgeTable = [numEdgeFeatures]edgeFeature{
 		docs := e.c.m.docs
 		x := 0.0
 		for _, cr := range e.b.credits {
-			if sameOutlet(cr, docs[e.a.doc].Source) && !sameOutlet(cr, docs[e.b.doc].Source) {
+			if credit.Same(cr, docs[e.a.doc].Source) && !credit.Same(cr, docs[e.b.doc].Source) {
 				x = 1
 			}
 		}
 		for _, cr := range e.a.credits {
-			if sameOutlet(cr, docs[e.b.doc].Source) && !sameOutlet(cr, docs[e.a.doc].Source) {
+			if credit.Same(cr, docs[e.b.doc].Source) && !credit.Same(cr, docs[e.a.doc].Source) {
 				x--
 			}
 		}
@@ -652,7 +653,7 @@ func (m *model) newNode(doc, start, end int) node {
 	n.quote = quotedShare(text, start, end, di.toks[n.t0:n.t1])
 	n.speech = introducedAsSpeech(text, start, end)
 	n.cue = outsideCueNear(text, start, end)
-	n.credits = credits(text, start, end, m.sources)
+	n.credits = credits(text, start, end, m.credits)
 	n.fragHead, n.fragTail = fragment(text, start, end)
 	if len(di.toks) > 0 {
 		n.pos = float64(n.t0) / float64(len(di.toks))

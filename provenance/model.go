@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reprint-dev/reprint/internal/arborescence"
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -20,7 +21,7 @@ type model struct {
 	opts     Options
 	tok      minhash.Tokenizer
 	infos    []*docInfo
-	sources  []string // the distinct document sources, for attribution cues
+	credits  *credit.Matcher // credits to the known outlets and the documents' sources
 	byDoc    map[int][]int
 
 	mu      sync.Mutex // guards version, vextras and late infos
@@ -127,13 +128,15 @@ func newModel(docs []Document, clusters []Cluster, opts Options) *model {
 		}
 	}
 	seen := make(map[string]bool)
+	var sources []string
 	for _, d := range docs {
 		if d.Source != "" && !seen[d.Source] {
 			seen[d.Source] = true
-			m.sources = append(m.sources, d.Source)
+			sources = append(sources, d.Source)
 		}
 	}
-	slices.Sort(m.sources)
+	slices.Sort(sources)
+	m.credits = credit.New(sources, true)
 	// Every clustered document's signals, on all cores, so that clusters
 	// can then be scored in parallel without writing to the model.
 	var clustered []int
@@ -439,7 +442,7 @@ func (s *scratch) bools(n int) []bool {
 // cluster's documents.
 func (c *clusterModel) isClusterSource(name string) bool {
 	for _, nd := range c.nodes {
-		if sameOutlet(name, c.m.docs[nd.doc].Source) {
+		if credit.Same(name, c.m.docs[nd.doc].Source) {
 			return true
 		}
 	}
