@@ -572,6 +572,38 @@ var rootTable = [numRootFeatures]rootFeature{
 	}},
 }
 
+// tablesErr says what is wrong with the feature tables: a row without a
+// name or a way to read it (a constant added without its row), or a name
+// twice. Infer and Extract return it; the tests see that it is nil.
+var tablesErr = checkTables()
+
+func checkTables() error {
+	var problems []string
+	seen := map[string]bool{}
+	check := func(kind string, k int, name string, readable bool) {
+		switch {
+		case name == "" || !readable:
+			problems = append(problems, fmt.Sprintf("%s feature %d has no row", kind, k))
+		case seen[kind+name]:
+			problems = append(problems, fmt.Sprintf("%s feature %q twice", kind, name))
+		}
+		seen[kind+name] = true
+	}
+	for k, f := range edgeTable {
+		check("edge", k, f.name, f.value != nil)
+	}
+	for k, f := range rootTable {
+		check("root", k, f.name, f.value != nil)
+		if m := f.states; m.sign != 0 && edgeTable[m.edge].phrase == nil {
+			problems = append(problems, fmt.Sprintf("root feature %q is stated by edge feature %q, which has no phrase", f.name, edgeTable[m.edge].name))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("provenance: feature tables: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
 // FeatureNames returns the names of the edge and root features, in the
 // order of Weights.Edge and Weights.Root.
 func FeatureNames() (edge, root []string) {

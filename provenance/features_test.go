@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,26 +20,31 @@ func withDefaults(o Options) Options {
 }
 
 func TestFeatureTables(t *testing.T) {
+	require.NoError(t, checkTables())
 	edge, root := FeatureNames()
 	require.Len(t, edge, numEdgeFeatures)
 	require.Len(t, root, numRootFeatures)
-	for _, names := range [][]string{edge, root} {
-		seen := map[string]bool{}
-		for _, n := range names {
-			assert.NotEmpty(t, n, "a row without a name")
-			assert.False(t, seen[n], "%q twice", n)
-			seen[n] = true
-		}
-	}
-	for k, f := range edgeTable {
-		assert.NotNil(t, f.value, "edge feature %d (%s) reads nothing", k, f.name)
-	}
-	for k, f := range rootTable {
-		assert.NotNil(t, f.value, "root feature %d (%s) reads nothing", k, f.name)
-		if m := f.states; m.sign != 0 {
-			assert.NotNil(t, edgeTable[m.edge].phrase, "root feature %s is stated by %s, which has no phrase", f.name, edgeTable[m.edge].name)
-		}
-	}
+
+	// A constant added without its row, and a name given twice.
+	saved := edgeTable
+	t.Cleanup(func() { edgeTable = saved })
+	edgeTable[efCurly] = edgeFeature{}
+	edgeTable[efComma].name = "mid"
+	err := checkTables()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("edge feature %d has no row", efCurly))
+	assert.Contains(t, err.Error(), `edge feature "mid" twice`)
+
+	// Infer and Extract refuse to run on such tables, rather than panic.
+	savedErr := tablesErr
+	t.Cleanup(func() { tablesErr = savedErr })
+	tablesErr = err
+	docs := []Document{{Text: wireStory}, {Text: wireStory}}
+	clusters := []Cluster{{Copies: []Copy{{Doc: 0, End: len(wireStory)}, {Doc: 1, End: len(wireStory)}}}}
+	_, err = Infer(docs, clusters, Options{})
+	assert.ErrorIs(t, err, tablesErr)
+	_, err = Extract(docs, clusters, Options{})
+	assert.ErrorIs(t, err, tablesErr)
 }
 
 // weights.go must give every feature of the tables its weight, and no

@@ -277,6 +277,9 @@ func (o Options) withDefaults() (Options, error) {
 }
 
 func validate(docs []Document, clusters []Cluster) error {
+	if tablesErr != nil {
+		return tablesErr
+	}
 	for i, c := range clusters {
 		for _, cp := range c.Copies {
 			if cp.Doc < 0 || cp.Doc >= len(docs) {
