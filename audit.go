@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/segment"
@@ -391,7 +391,7 @@ func buildArticle(doc Document, tp *pipeline.Prepared, hits []hit, refs []Docume
 				names = append(names, s)
 			}
 		}
-		f.Attribution = credit(doc.Text, tp, start, end, names)
+		f.Attribution = attribution(doc.Text, tp, start, end, names)
 		f.Attributed = f.Attribution != ""
 		switch {
 		case !f.Wire:
@@ -592,7 +592,7 @@ func position(doc Document, lines []int, off int) (line, col int) {
 }
 
 // wireSet matches sources against the policy's wire list.
-type wireSet map[string]bool // canonical names; nil means "everything"
+type wireSet map[string]bool // credit.Key of the names; nil means "everything"
 
 func newWireSet(names []string) wireSet {
 	if len(names) == 0 {
@@ -600,98 +600,19 @@ func newWireSet(names []string) wireSet {
 	}
 	w := wireSet{}
 	for _, n := range names {
-		w[canonicalAgency(n)] = true
+		w[credit.Key(n)] = true
 	}
 	return w
 }
 
 func (w wireSet) has(source string) bool {
-	return w == nil || w[canonicalAgency(source)]
+	return w == nil || w[credit.Key(source)]
 }
 
-// agencies lists the spellings of well-known news agencies; the first is
-// the canonical name.
-var agencies = [][]string{
-	{"reuters", "thomson reuters"},
-	{"ap", "associated press", "the associated press"},
-	{"afp", "agence france-presse", "agence france presse"},
-	{"upi", "united press international"},
-	{"dpa", "deutsche presse-agentur"},
-	{"bloomberg", "bloomberg news"},
-	{"xinhua", "xinhua news agency"},
-	{"efe", "agencia efe"},
-	{"ansa"},
-	{"pa", "press association", "pa media"},
-	{"kyodo", "kyodo news"},
-	{"tass"},
-}
-
-func canonicalAgency(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	for _, names := range agencies {
-		if slices.Contains(names, s) {
-			return names[0]
-		}
-	}
-	return s
-}
-
-// spellings returns the ways an article may name a source.
-func spellings(source string) []string {
-	c := canonicalAgency(source)
-	for _, names := range agencies {
-		if names[0] == c {
-			out := []string{source}
-			for _, n := range names {
-				if len(n) <= 3 {
-					n = strings.ToUpper(n)
-				}
-				out = append(out, n)
-			}
-			return out
-		}
-	}
-	return []string{source}
-}
-
-var (
-	creditMu  sync.Mutex
-	creditRes = map[string]*regexp.Regexp{}
-)
-
-// creditRe returns the pattern of a credit to source: "(Reuters)",
-// "Reuters reported", "according to Reuters", "told Reuters", "- AP" and
-// the like. Short names (AP, AFP) must keep their capitals.
-func creditRe(source string) *regexp.Regexp {
-	creditMu.Lock()
-	defer creditMu.Unlock()
-	if re, ok := creditRes[source]; ok {
-		return re
-	}
-	var alts []string
-	for _, s := range spellings(source) {
-		q := regexp.QuoteMeta(s)
-		if len(s) > 3 {
-			q = "(?i:" + q + ")"
-		}
-		alts = append(alts, q)
-	}
-	name := `(?:` + strings.Join(alts, "|") + `)`
-	verbs := `(?i:reported|reports|reporting|said|says|wrote|writes|contributed|news agency|newswire|wire service|quoted|cited)`
-	preps := `(?i:according to|told|to|via|from|by|courtesy of|credit:|source:|cited by|quoted by|reported by|reporting by|reports from|report by|told the)`
-	re := regexp.MustCompile(`\(\s*` + name + `\s*\)` +
-		`|\b` + name + `(?:'s)?\s+(?:(?i:news agency|agency)\s+)?` + verbs + `\b` +
-		`|\b` + preps + `\s+(?:(?i:the)\s+)?` + name + `\b` +
-		`|[—–-]\s*` + name + `\b` +
-		`|\b` + name + `/`)
-	creditRes[source] = re
-	return re
-}
-
-// credit returns the credit to one of sources found in the sentence of
-// tokens [start, end) of an article, or in the sentence before or after,
-// or "" when there is none.
-func credit(text string, tp *pipeline.Prepared, start, end int, sources []string) string {
+// attribution returns the credit to one of sources found in the sentence
+// of tokens [start, end) of an article, or in the sentence before or
+// after, or "" when there is none.
+func attribution(text string, tp *pipeline.Prepared, start, end int, sources []string) string {
 	if len(sources) == 0 {
 		return ""
 	}
@@ -727,8 +648,8 @@ func credit(text string, tp *pipeline.Prepared, start, end int, sources []string
 	window := text[lo:hi]
 	slices.Sort(sources)
 	for _, s := range slices.Compact(sources) {
-		if m := creditRe(s).FindString(window); m != "" {
-			return strings.TrimSpace(m)
+		if cs := credit.New([]string{s}, false).Find(window); len(cs) > 0 {
+			return strings.TrimSpace(window[cs[0].Start:cs[0].End])
 		}
 	}
 	return ""

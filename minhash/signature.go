@@ -57,7 +57,6 @@ type Sketcher struct {
 // compute one.
 const probeDepth = 128 // a multiple of 4: fill checks four at a time
 
-
 // NewSketcher returns a Sketcher for signatures of numHash values.
 func NewSketcher(numHash int, seed uint64) (*Sketcher, error) {
 	if numHash < 1 || numHash > MaxNumHash {

@@ -55,34 +55,3 @@ func ExampleResult_pairs() {
 	// A/C source: -1
 	// B/C source: -1
 }
-
-// Fit learns weights from clusters whose derivation is known; Calibrate
-// then sets the temperatures on held-out clusters. The command
-// bench/cmd/provenance-eval does this on synthetic forests and re-issued
-// Reuters stories and writes weights.go.
-func ExampleFit() {
-	docs, clusters := copyCorpus()
-	inst, err := provenance.Extract(docs, clusters, provenance.Options{})
-	if err != nil {
-		panic(err)
-	}
-	// The truth: A (document 0) is the origin, B copied it.
-	parent := make([]int, len(inst[0].Docs))
-	for k, d := range inst[0].Docs {
-		parent[k] = -1
-		if d == 1 {
-			for j, e := range inst[0].Docs {
-				if e == 0 {
-					parent[k] = j
-				}
-			}
-		}
-	}
-	w, err := provenance.Fit([]provenance.Example{{Instance: inst[0], Parent: parent}}, provenance.FitOptions{L2: 1, Iterations: 50})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(w.Edge) == len(provenance.EdgeFeatureNames), len(w.Root) == len(provenance.RootFeatureNames))
-	// Output:
-	// true true
-}

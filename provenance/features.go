@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"cmp"
+	"fmt"
 	"hash/fnv"
 	"io"
 	"math"
@@ -9,118 +10,611 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
-// The features of a candidate edge u→v (u the parent): most are
-// differences "u minus v" of a per-copy signal, so that the edge v→u sees
-// the opposite value; a few are symmetric (they say which copies are close
-// relatives, not which came first). The fitted weights decide every sign.
+// A feature is one signal of the model: its name (the key of its weight
+// in weights.go), how it is read from the copies, and how a reason states
+// it. The tables below hold every feature, one row each; the fitted
+// weights follow them by name, and Weights.Edge and Weights.Root by
+// position. A new signal is a constant, a row and a refit.
+
+// The features of a candidate edge u→v (u the parent), in the order of
+// Weights.Edge: most are differences "u minus v" of a per-copy signal, so
+// that the edge v→u sees the opposite value; a few are symmetric (they say
+// which copies are close relatives, not which came first). The fitted
+// weights decide every sign.
 const (
-	efDateFineSign = iota // +1 when u's minute/second timestamp is earlier, -1 later
-	efDateFineLog         // the same, times log(1 + gap in hours, at most 48)
-	efDateDaySign         // +1 when u's day is earlier (day granularity), -1 later
-	efDateDayLog          // the same, times log(1 + gap in days, at most 7)
-	efDateFineNear        // symmetric: log(1 + gap in hours) between minute/second timestamps (a parent tends to be close in time)
-	efDateDayNear         // symmetric: log(1 + gap in days) between day-level dates
-	efContext             // host has text besides the passage: u - v
-	efFragment            // copy starts or ends inside a host sentence: u - v
-	efCover               // share of the host that the copy covers: u - v
-	efLenCopy             // log ratio of the copies' word counts, u over v
-	efLenDoc              // log ratio of the hosts' word counts, u over v
-	efHead                // words u has before the text it shares with v, minus the reverse (share)
-	efTail                // the same after it
-	efMid                 // the same in between (dropped or inserted sentences)
-	efSubstFit            // how well the words only u has fit u's host, minus the reverse
-	efCreditMatch         // +1 when v credits u's source, -1 the reverse
-	efCredit              // v credits an outlet, minus u does
-	efQuote               // share of v's copy inside quotation marks, minus u's
-	efSpeech              // v introduces the copy as someone's words, minus u
-	efCue                 // tweet/statement/briefing near v, minus near u
-	efCurly               // u uses curly quotes, minus v
-	efComma               // commas per word, u - v
-	efMention             // +1 when v mentions a later calendar day than u, -1 the reverse
-	efMarkup              // u's host has <angle-bracket> markup, minus v's
-	efParas               // log paragraph count, u - v
-	efCompiled            // v's host is a compilation of passages, minus u's
-	efPosition            // relative position of the copy in its host, u - v
-	efSim                 // symmetric: Jaccard similarity of the copies' word trigrams
-	efVariant             // symmetric: share of the cluster's variant readings u and v share
-	efIdentical           // symmetric: the copies are identical word for word
-	efPrivate             // share of v's word trigrams no other copy has, minus u's (a copy adds readings of its own)
-	// Whole-document reuse: when one document holds at least half of the
-	// other (a re-issued or corrected story), the passage features above
-	// are switched off and these compare the documents as versions.
-	efVersion  // symmetric: 1 for a version pair
-	efVLen     // log ratio of word counts, u over v
-	efVHead    // words u has before the text the versions share, minus the reverse (share)
-	efVTail    // the same after it
-	efVMid     // the same in between
-	efVQuotes  // log ratio of quotation marks
-	efVSaid    // log ratio of "said"
-	efVCommas  // commas per word, u - v
-	efVDigits  // share of words with digits, u - v
-	efVMarkup  // log ratio of <angle-bracket> markup
-	efVParas   // log ratio of paragraphs
-	efVMention // +1 when v mentions a later calendar day than u, -1 the reverse
-	efVNote    // v carries a revision note ("corrects", "adds"), minus u
-	efVParens  // log ratio of parenthesised acronyms "(OECD)"
+	efDateFineSign = iota
+	efDateFineLog
+	efDateDaySign
+	efDateDayLog
+	efDateFineNear
+	efDateDayNear
+	efContext
+	efFragment
+	efCover
+	efLenCopy
+	efLenDoc
+	efHead
+	efTail
+	efMid
+	efSubstFit
+	efCreditMatch
+	efCredit
+	efQuote
+	efSpeech
+	efCue
+	efCurly
+	efComma
+	efMention
+	efMarkup
+	efParas
+	efCompiled
+	efPosition
+	efSim
+	efVariant
+	efIdentical
+	efPrivate
+	efVersion
+	efVLen
+	efVHead
+	efVTail
+	efVMid
+	efVQuotes
+	efVSaid
+	efVCommas
+	efVDigits
+	efVMarkup
+	efVParas
+	efVMention
+	efVNote
+	efVParens
 	numEdgeFeatures
 )
 
-// passageFeatures are switched off for version pairs.
-var passageFeatures = []int{efContext, efFragment, efCover, efLenCopy, efLenDoc, efHead, efTail,
-	efMid, efSubstFit, efCredit, efQuote, efSpeech, efCue, efCurly, efComma, efMention, efMarkup, efParas,
-	efCompiled, efPosition, efPrivate}
+// edgeFeature is one row of the edge table.
+type edgeFeature struct {
+	name string
+	// scope says for which pairs of documents the feature is read.
+	scope scope
+	// value reads the feature of an edge.
+	value func(e *edgeCtx) float64
+	// phrase states the fact behind the feature in words ("" or nil:
+	// it has none).
+	phrase func(w *words) string
+}
 
-// The features of a root edge R→v: v's copy came from outside the corpus.
+// scope says which pairs of documents an edge feature reads. When one
+// document holds at least half of the other (a re-issued or corrected
+// story), the passage features are switched off and the version features
+// compare the documents as versions.
+type scope uint8
+
 const (
-	rfBias          = iota // 1
-	rfQuoteAll             // the least quoted copy's quoted share
-	rfQuote                // v's quoted share
-	rfSpeechAll            // share of copies introduced as someone's words
-	rfSpeech               // v is introduced as someone's words
-	rfCue                  // tweet/statement/briefing near v
-	rfCreditOutside        // v credits an outlet that is no copy's source
-	rfFitNear              // v's fit with its neighbouring text, times its unquoted share (ownFit)
-	rfFitDoc               // v's fit with its whole host, the same
-	rfNoContext            // v's host has no text besides the passage
-	rfFragment             // v's copy starts or ends inside a host sentence
-	rfCover                // share of v's host the copy covers
-	rfLogN                 // log of the number of copies
-	rfEarliestFine         // v's timestamp is strictly the earliest (minute/second)
-	rfLaterFine            // share of other copies with an earlier timestamp
-	rfLaterDay             // share of other copies on an earlier day
-	rfUndated              // dates are in use but v has none
-	rfCompiled             // v's host is a compilation
-	rfMeanSim              // v's mean similarity to the other copies
-	rfLenRel               // log of v's word count over the mean
-	rfVersion              // share of the other copies that are versions of v's document
-	rfNote                 // v's document carries a revision note
-	rfPrivate              // share of v's word trigrams no other copy has
-	rfMaxFit               // the best whole-host ownFit of any copy (cluster-wide: no copy at home suggests an outside origin)
-	rfFitMargin            // v's whole-host ownFit minus the best of the others
+	always   scope = iota // every pair
+	passages              // not versions of one story
+	versions              // versions of one story
+)
+
+// edgeCtx is what an edge's features read: the two nodes, their
+// documents' signals, the pair's signals and how their dates compare.
+type edgeCtx struct {
+	c      *clusterModel
+	u, v   int
+	a, b   *node
+	da, db *docInfo
+	p      pairSignals
+	// dated says both dates are known; then sign is +1 when u's is
+	// earlier, -1 when later, 0 on a tie, at granularity g, hours apart.
+	dated bool
+	sign  float64
+	hours float64
+	g     Granularity
+}
+
+// fine and day report whether the dates compare as timestamps (minute or
+// second) or as days.
+func (e *edgeCtx) fine() bool { return e.dated && e.g >= GranularityMinute }
+func (e *edgeCtx) day() bool  { return e.dated && e.g < GranularityMinute }
+
+// Gaps saturate (two days for timestamps, a week for days): the fitted
+// data holds no longer gaps, and a longer one is no less reliable.
+func (e *edgeCtx) fineGap() float64 { return math.Log1p(min(e.hours, 48)) }
+func (e *edgeCtx) dayGap() float64  { return math.Log1p(min(e.hours/24, 7)) }
+
+// edgeTable holds the edge features, indexed by their constants.
+var edgeTable = [numEdgeFeatures]edgeFeature{
+	// +1 when u's minute/second timestamp is earlier, -1 later.
+	efDateFineSign: {name: "date_fine_sign", phrase: datePhrase, value: func(e *edgeCtx) float64 {
+		return pick(e.fine(), e.sign, 0)
+	}},
+	// The same, times log(1 + gap in hours, at most 48).
+	efDateFineLog: {name: "date_fine_log", phrase: datePhrase, value: func(e *edgeCtx) float64 {
+		return pick(e.fine(), e.sign*e.fineGap(), 0)
+	}},
+	// +1 when u's day is earlier (day granularity), -1 later.
+	efDateDaySign: {name: "date_day_sign", phrase: datePhrase, value: func(e *edgeCtx) float64 {
+		return pick(e.day(), e.sign, 0)
+	}},
+	// The same, times log(1 + gap in days, at most 7).
+	efDateDayLog: {name: "date_day_log", phrase: datePhrase, value: func(e *edgeCtx) float64 {
+		return pick(e.day(), e.sign*e.dayGap(), 0)
+	}},
+	// Symmetric: log(1 + gap in hours) between minute/second timestamps
+	// (a parent tends to be close in time).
+	efDateFineNear: {name: "date_fine_near", value: func(e *edgeCtx) float64 {
+		return pick(e.fine(), e.fineGap(), 0)
+	}},
+	// Symmetric: log(1 + gap in days) between day-level dates.
+	efDateDayNear: {name: "date_day_near", value: func(e *edgeCtx) float64 {
+		return pick(e.day(), e.dayGap(), 0)
+	}},
+	// The host has text besides the passage: u - v.
+	efContext: {name: "context", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.a.ctx) - b2f(e.b.ctx)
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s's copy stands alone; %s's sits in text of its own", w.second, w.first)
+	}},
+	// The copy starts or ends inside a host sentence: u - v.
+	efFragment: {name: "fragment", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.a.fragHead) + b2f(e.a.fragTail) - b2f(e.b.fragHead) - b2f(e.b.fragTail)
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s's copy starts or ends inside a sentence; %s's does not", w.first, w.second)
+	}},
+	// The share of the host that the copy covers: u - v.
+	efCover: {name: "cover", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.a.cover - e.b.cover
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("the passage is a larger share of %s than of %s", w.first, w.second)
+	}},
+	// The log ratio of the copies' word counts, u over v.
+	efLenCopy: {name: "len_copy", scope: passages, value: func(e *edgeCtx) float64 {
+		return math.Log(float64(e.a.words+1) / float64(e.b.words+1))
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s's copy is longer (%d vs %d words)", w.first, max(w.a.words, w.b.words), min(w.a.words, w.b.words))
+	}},
+	// The log ratio of the hosts' word counts, u over v.
+	efLenDoc: docLength("len_doc", passages, "document"),
+	// The words u has before the text it shares with v, minus the
+	// reverse (a share of the longer copy).
+	efHead: {name: "head", scope: passages, phrase: copyGapPhrase, value: func(e *edgeCtx) float64 { return e.p.head }},
+	// The same after it.
+	efTail: {name: "tail", scope: passages, phrase: copyGapPhrase, value: func(e *edgeCtx) float64 { return e.p.tail }},
+	// The same in between (dropped or inserted sentences).
+	efMid: {name: "mid", scope: passages, phrase: copyGapPhrase, value: func(e *edgeCtx) float64 { return e.p.mid }},
+	// How well the words only u has fit u's host, minus the reverse.
+	efSubstFit: {name: "subst_fit", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.p.substFit
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("where the copies differ, %s's words fit its own story and %s's do not", w.first, w.second)
+	}},
+	// +1 when v credits u's source, -1 the reverse.
+	efCreditMatch: {name: "credit_match", value: func(e *edgeCtx) float64 {
+		docs := e.c.m.docs
+		x := 0.0
+		for _, cr := range e.b.credits {
+			if credit.Same(cr, docs[e.a.doc].Source) && !credit.Same(cr, docs[e.b.doc].Source) {
+				x = 1
+			}
+		}
+		for _, cr := range e.a.credits {
+			if credit.Same(cr, docs[e.b.doc].Source) && !credit.Same(cr, docs[e.a.doc].Source) {
+				x--
+			}
+		}
+		return x
+	}, phrase: func(w *words) string {
+		docs := w.c.m.docs
+		if w.x > 0 {
+			return fmt.Sprintf("%s credits %s", w.B, docs[w.a.doc].Source)
+		}
+		return fmt.Sprintf("%s credits %s", w.A, docs[w.b.doc].Source)
+	}},
+	// v credits an outlet, minus u does.
+	efCredit: {name: "credit", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(len(e.b.credits) > 0) - b2f(len(e.a.credits) > 0)
+	}, phrase: func(w *words) string {
+		who, nd := w.B, w.b
+		if w.x < 0 {
+			who, nd = w.A, w.a
+		}
+		if len(nd.credits) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%s credits %s", who, strings.Join(nd.credits, " and "))
+	}},
+	// The share of v's copy inside quotation marks, minus u's.
+	efQuote: {name: "quote", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.b.quote - e.a.quote
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s presents the passage in quotation marks; %s does not", pick(w.x > 0, w.B, w.A), pick(w.x > 0, w.A, w.B))
+	}},
+	// v introduces the copy as someone's words, minus u.
+	efSpeech: {name: "speech", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.b.speech) - b2f(e.a.speech)
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s introduces the passage as someone's words; %s does not", pick(w.x > 0, w.B, w.A), pick(w.x > 0, w.A, w.B))
+	}},
+	// A tweet, statement or briefing is named near v, minus near u.
+	efCue: {name: "cue", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.b.cue != "") - b2f(e.a.cue != "")
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s names an outside source nearby (%s)", pick(w.x > 0, w.B, w.A), pick(w.x > 0, w.b.cue, w.a.cue))
+	}},
+	// u uses curly quotes, minus v.
+	efCurly: {name: "curly", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.a.curly) - b2f(e.b.curly)
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s uses curly quotes, %s straight ones", w.first, w.second)
+	}},
+	// Commas per word, u - v.
+	efComma: {name: "comma", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.a.commas - e.b.commas
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s's copy has more commas", w.first)
+	}},
+	// +1 when v mentions a later calendar day than u, -1 the reverse.
+	efMention: mention("mention", passages),
+	// u's host has <angle-bracket> markup, minus v's.
+	efMarkup: {name: "markup", scope: passages, value: func(e *edgeCtx) float64 {
+		return b2f(e.da.markup) - b2f(e.db.markup)
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s keeps <angle-bracket> markup; %s does not", w.first, w.second)
+	}},
+	// The log paragraph count, u - v.
+	efParas: {name: "paras", scope: passages, value: func(e *edgeCtx) float64 {
+		return math.Log(float64(e.da.paras)) - math.Log(float64(e.db.paras))
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s has more paragraphs", w.first)
+	}},
+	// v's host is a compilation of passages, minus u's.
+	efCompiled: {name: "compiled", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.db.comp - e.da.comp
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s compiles passages from several documents", pick(w.x > 0, w.B, w.A))
+	}},
+	// The relative position of the copy in its host, u - v.
+	efPosition: {name: "position", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.a.pos - e.b.pos
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("the passage comes later in %s than in %s", w.first, w.second)
+	}},
+	// Symmetric: the Jaccard similarity of the copies' word trigrams.
+	efSim: {name: "sim", value: func(e *edgeCtx) float64 { return e.p.sim }},
+	// Symmetric: the share of the cluster's variant readings u and v
+	// share.
+	efVariant: {name: "variant", value: func(e *edgeCtx) float64 { return e.p.variant }},
+	// Symmetric: the copies are identical word for word.
+	efIdentical: {name: "identical", value: func(e *edgeCtx) float64 { return b2f(e.p.identical) }},
+	// The share of v's word trigrams no other copy has, minus u's (a copy
+	// adds readings of its own).
+	efPrivate: {name: "private", scope: passages, value: func(e *edgeCtx) float64 {
+		return e.c.private[e.v] - e.c.private[e.u]
+	}},
+	// Symmetric: 1 for a version pair.
+	efVersion: {name: "version", scope: versions, value: func(*edgeCtx) float64 { return 1 }},
+	// The log ratio of the versions' word counts, u over v.
+	efVLen: docLength("v_len", versions, "version"),
+	// The words u has before the text the versions share, minus the
+	// reverse (a share of the longer version).
+	efVHead: {name: "v_head", scope: versions, phrase: versionGapPhrase, value: func(e *edgeCtx) float64 { return e.p.vHead }},
+	// The same after it.
+	efVTail: {name: "v_tail", scope: versions, phrase: versionGapPhrase, value: func(e *edgeCtx) float64 { return e.p.vTail }},
+	// The same in between.
+	efVMid: {name: "v_mid", scope: versions, phrase: versionGapPhrase, value: func(e *edgeCtx) float64 { return e.p.vMid }},
+	// The log ratio of quotation marks.
+	efVQuotes: versionCount("v_quotes", "quotation marks", func(d *docInfo) int { return d.quotes }),
+	// The log ratio of "said".
+	efVSaid: versionCount("v_said", `uses of "said"`, func(d *docInfo) int { return d.said }),
+	// Commas per word, u - v.
+	efVCommas: {name: "v_commas", scope: versions, value: func(e *edgeCtx) float64 {
+		return e.da.commas - e.db.commas
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s has more commas per word", w.first)
+	}},
+	// The share of words with digits, u - v.
+	efVDigits: {name: "v_digits", scope: versions, value: func(e *edgeCtx) float64 {
+		return e.da.digits - e.db.digits
+	}, phrase: func(w *words) string {
+		da, db := w.c.m.info(w.a.doc), w.c.m.info(w.b.doc)
+		return fmt.Sprintf("%s has more figures (%.0f%% of its words hold a digit, %.0f%% in %s)",
+			w.first, 100*pick(w.x > 0, da.digits, db.digits), 100*pick(w.x > 0, db.digits, da.digits), w.second)
+	}},
+	// The log ratio of <angle-bracket> markup.
+	efVMarkup: versionCount("v_markup", "<angle-bracket> markup", func(d *docInfo) int { return d.marks }),
+	// The log ratio of paragraphs.
+	efVParas: versionCount("v_paras", "paragraphs", func(d *docInfo) int { return d.paras }),
+	// +1 when v mentions a later calendar day than u, -1 the reverse.
+	efVMention: mention("v_mention", versions),
+	// v carries a revision note ("corrects", "adds"), minus u.
+	efVNote: {name: "v_note", scope: versions, value: func(e *edgeCtx) float64 {
+		return b2f(e.db.note) - b2f(e.da.note)
+	}, phrase: func(w *words) string {
+		who, d := w.B, w.b.doc
+		if w.x < 0 {
+			who, d = w.A, w.a.doc
+		}
+		if note := revisionNoteIn(w.c.m.docs[d].Text); note != "" {
+			return fmt.Sprintf("%s carries a revision note (%q)", who, note)
+		}
+		return ""
+	}},
+	// The log ratio of parenthesised acronyms "(OECD)".
+	efVParens: versionCount("v_parens", `acronyms spelled out in parentheses ("(OECD)")`, func(d *docInfo) int { return d.parens }),
+}
+
+// docLength is the feature of the hosts' word counts, u over v, which
+// the phrase calls documents or versions (noun).
+func docLength(name string, s scope, noun string) edgeFeature {
+	return edgeFeature{name: name, scope: s, value: func(e *edgeCtx) float64 {
+		return math.Log(float64(len(e.da.toks)+1) / float64(len(e.db.toks)+1))
+	}, phrase: func(w *words) string {
+		la, lb := len(w.c.m.info(w.a.doc).toks), len(w.c.m.info(w.b.doc).toks)
+		return fmt.Sprintf("%s is the longer %s (%d vs %d words)", w.first, noun, max(la, lb), min(la, lb))
+	}}
+}
+
+// mention is the feature of the latest calendar days the documents
+// mention: +1 when v's is later, -1 when u's is.
+func mention(name string, s scope) edgeFeature {
+	return edgeFeature{name: name, scope: s, value: func(e *edgeCtx) float64 {
+		if e.da.mention > 0 && e.db.mention > 0 {
+			return float64(cmp.Compare(e.db.mention, e.da.mention))
+		}
+		return 0
+	}, phrase: func(w *words) string {
+		return fmt.Sprintf("%s mentions a later calendar day than %s", pick(w.x > 0, w.B, w.A), pick(w.x > 0, w.A, w.B))
+	}}
+}
+
+// versionCount is the feature of a count in each version (count reads
+// it), the log ratio u over v, and the phrase names what it counts.
+func versionCount(name, what string, count func(*docInfo) int) edgeFeature {
+	return edgeFeature{name: name, scope: versions, value: func(e *edgeCtx) float64 {
+		return logRatio(count(e.da), count(e.db))
+	}, phrase: func(w *words) string {
+		na, nb := count(w.c.m.info(w.a.doc)), count(w.c.m.info(w.b.doc))
+		if na == nb {
+			return ""
+		}
+		return fmt.Sprintf("%s has more %s (%d vs %d)", pick(na > nb, w.A, w.B), what, max(na, nb), min(na, nb))
+	}}
+}
+
+// datePhrase states how much earlier one copy's date is.
+func datePhrase(w *words) string {
+	m := w.c.m
+	_, hours, g, _ := compareDates(m.dateOf(w.a.doc), m.dateOf(w.b.doc))
+	unit := "minute timestamps"
+	if g == GranularityDay {
+		unit = "day dates"
+	} else if g == GranularitySecond {
+		unit = "second timestamps"
+	}
+	return fmt.Sprintf("%s is %s earlier (%s)", w.first, gapWords(hours), unit)
+}
+
+func copyGapPhrase(w *words) string    { return w.c.extraPhrase(w.k, w.u, w.v) }
+func versionGapPhrase(w *words) string { return w.c.versionPhrase(w.k, w.u, w.v) }
+
+// The features of a root edge R→v: v's copy came from outside the corpus,
+// in the order of Weights.Root.
+const (
+	rfBias = iota
+	rfQuoteAll
+	rfQuote
+	rfSpeechAll
+	rfSpeech
+	rfCue
+	rfCreditOutside
+	rfFitNear
+	rfFitDoc
+	rfNoContext
+	rfFragment
+	rfCover
+	rfLogN
+	rfEarliestFine
+	rfLaterFine
+	rfLaterDay
+	rfUndated
+	rfCompiled
+	rfMeanSim
+	rfLenRel
+	rfVersion
+	rfNote
+	rfPrivate
+	rfMaxFit
+	rfFitMargin
 	numRootFeatures
 )
 
-// EdgeFeatureNames and RootFeatureNames name the features, in the order
-// of Weights.Edge and Weights.Root.
-var (
-	EdgeFeatureNames = []string{
-		"date_fine_sign", "date_fine_log", "date_day_sign", "date_day_log", "date_fine_near", "date_day_near",
-		"context", "fragment", "cover", "len_copy", "len_doc", "head", "tail", "mid", "subst_fit",
-		"credit_match", "credit", "quote", "speech", "cue", "curly", "comma", "mention", "markup",
-		"paras", "compiled", "position", "sim", "variant", "identical", "private", "version", "v_len", "v_head",
-		"v_tail", "v_mid", "v_quotes", "v_said", "v_commas", "v_digits", "v_markup", "v_paras",
-		"v_mention", "v_note", "v_parens",
+// rootFeature is one row of the root table.
+type rootFeature struct {
+	name string
+	// value reads the feature of the root edge to a node.
+	value func(r *rootCtx) float64
+	// states, when its sign is not 0, is the edge feature whose phrase
+	// states the same fact, and the sign that turns "u's value minus
+	// v's" into that edge feature's value for u→v.
+	states mirror
+}
+
+// mirror names an edge feature and a sign.
+type mirror struct {
+	edge int
+	sign float64
+}
+
+// rootCtx is what a root edge's features read: the node, and what the
+// other copies' dates and fits say of it.
+type rootCtx struct {
+	c    *clusterModel
+	v    int
+	a    *node
+	date Date
+	// earlierFine and earlierDay count the other copies dated earlier,
+	// by timestamp or by day.
+	earlierFine, earlierDay int
+	// bestFit is the best whole-host ownFit of any copy, otherFit the
+	// best of the other copies'.
+	bestFit, otherFit float64
+}
+
+// others is the share of the other copies that k of them make.
+func (r *rootCtx) others(k int) float64 {
+	if n := len(r.c.nodes) - 1; n > 0 {
+		return float64(k) / float64(n)
 	}
-	RootFeatureNames = []string{
-		"bias", "quote_all", "quote", "speech_all", "speech", "cue", "credit_outside", "fit_near",
-		"fit_doc", "no_context", "fragment", "cover", "log_n", "earliest_fine", "later_fine",
-		"later_day", "undated", "compiled", "mean_sim", "len_rel", "version", "note",
-		"private", "max_fit", "fit_margin",
+	return 0
+}
+
+// rootTable holds the root features, indexed by their constants.
+var rootTable = [numRootFeatures]rootFeature{
+	// 1.
+	rfBias: {name: "bias", value: func(*rootCtx) float64 { return 1 }},
+	// The least quoted copy's quoted share.
+	rfQuoteAll: {name: "quote_all", value: func(r *rootCtx) float64 { return r.c.quoteAll }},
+	// v's quoted share.
+	rfQuote: {name: "quote", states: mirror{efQuote, -1}, value: func(r *rootCtx) float64 { return r.a.quote }},
+	// The share of copies introduced as someone's words.
+	rfSpeechAll: {name: "speech_all", value: func(r *rootCtx) float64 { return r.c.speechAll }},
+	// v is introduced as someone's words.
+	rfSpeech: {name: "speech", states: mirror{efSpeech, -1}, value: func(r *rootCtx) float64 { return b2f(r.a.speech) }},
+	// A tweet, statement or briefing is named near v.
+	rfCue: {name: "cue", states: mirror{efCue, -1}, value: func(r *rootCtx) float64 { return b2f(r.a.cue != "") }},
+	// v credits an outlet that is no copy's source.
+	rfCreditOutside: {name: "credit_outside", value: func(r *rootCtx) float64 {
+		x := 0.0
+		for _, cr := range r.a.credits {
+			if !r.c.isClusterSource(cr) {
+				x = 1
+			}
+		}
+		return x
+	}},
+	// v's fit with its neighbouring text, times its unquoted share
+	// (ownFit).
+	rfFitNear: {name: "fit_near", value: func(r *rootCtx) float64 {
+		near, _ := r.a.ownFit()
+		return near
+	}},
+	// v's fit with its whole host, the same.
+	rfFitDoc: {name: "fit_doc", value: func(r *rootCtx) float64 {
+		_, doc := r.a.ownFit()
+		return doc
+	}},
+	// v's host has no text besides the passage.
+	rfNoContext: {name: "no_context", states: mirror{efContext, -1}, value: func(r *rootCtx) float64 { return b2f(!r.a.ctx) }},
+	// v's copy starts or ends inside a host sentence.
+	rfFragment: {name: "fragment", states: mirror{efFragment, 1}, value: func(r *rootCtx) float64 {
+		return b2f(r.a.fragHead) + b2f(r.a.fragTail)
+	}},
+	// The share of v's host the copy covers.
+	rfCover: {name: "cover", states: mirror{efCover, 1}, value: func(r *rootCtx) float64 { return r.a.cover }},
+	// The log of the number of copies.
+	rfLogN: {name: "log_n", value: func(r *rootCtx) float64 { return math.Log(float64(len(r.c.nodes))) }},
+	// v's timestamp is strictly the earliest (minute/second).
+	rfEarliestFine: {name: "earliest_fine", value: func(r *rootCtx) float64 {
+		return b2f(r.c.earliest == r.v && r.date.Granularity >= GranularityMinute)
+	}},
+	// The share of other copies with an earlier timestamp.
+	rfLaterFine: {name: "later_fine", value: func(r *rootCtx) float64 { return r.others(r.earlierFine) }},
+	// The share of other copies on an earlier day.
+	rfLaterDay: {name: "later_day", value: func(r *rootCtx) float64 { return r.others(r.earlierDay) }},
+	// Dates are in use but v has none.
+	rfUndated: {name: "undated", value: func(r *rootCtx) float64 {
+		return b2f(!r.c.m.opts.IgnoreDates && r.date.IsZero() && r.c.anyDated)
+	}},
+	// v's host is a compilation.
+	rfCompiled: {name: "compiled", states: mirror{efCompiled, -1}, value: func(r *rootCtx) float64 {
+		return r.c.m.info(r.a.doc).comp
+	}},
+	// v's mean similarity to the other copies.
+	rfMeanSim: {name: "mean_sim", value: func(r *rootCtx) float64 {
+		if len(r.c.nodes) < 2 {
+			return 0
+		}
+		s := 0.0
+		for w := range r.c.nodes {
+			if w != r.v {
+				s += r.c.pair(r.v, w).sim
+			}
+		}
+		return s / float64(len(r.c.nodes)-1)
+	}},
+	// The log of v's word count over the mean.
+	rfLenRel: {name: "len_rel", states: mirror{efLenCopy, 1}, value: func(r *rootCtx) float64 {
+		return math.Log(float64(r.a.words+1) / r.c.meanWords)
+	}},
+	// The share of the other copies that are versions of v's document.
+	rfVersion: {name: "version", value: func(r *rootCtx) float64 {
+		k := 0
+		for w := range r.c.nodes {
+			if w != r.v && r.c.versions(r.v, w) {
+				k++
+			}
+		}
+		return r.others(k)
+	}},
+	// v's document carries a revision note.
+	rfNote: {name: "note", states: mirror{efVNote, -1}, value: func(r *rootCtx) float64 { return b2f(r.c.m.info(r.a.doc).note) }},
+	// The share of v's word trigrams no other copy has.
+	rfPrivate: {name: "private", value: func(r *rootCtx) float64 { return r.c.private[r.v] }},
+	// The best whole-host ownFit of any copy (cluster-wide: no copy at
+	// home suggests an outside origin).
+	rfMaxFit: {name: "max_fit", value: func(r *rootCtx) float64 { return r.bestFit }},
+	// v's whole-host ownFit minus the best of the others.
+	rfFitMargin: {name: "fit_margin", value: func(r *rootCtx) float64 {
+		_, doc := r.a.ownFit()
+		return doc - r.otherFit
+	}},
+}
+
+// tablesErr says what is wrong with the feature tables: a row without a
+// name or a way to read it (a constant added without its row), or a name
+// twice. Infer and Extract return it; the tests see that it is nil.
+var tablesErr = checkTables()
+
+func checkTables() error {
+	var problems []string
+	seen := map[string]bool{}
+	check := func(kind string, k int, name string, readable bool) {
+		switch {
+		case name == "" || !readable:
+			problems = append(problems, fmt.Sprintf("%s feature %d has no row", kind, k))
+		case seen[kind+name]:
+			problems = append(problems, fmt.Sprintf("%s feature %q twice", kind, name))
+		}
+		seen[kind+name] = true
 	}
-)
+	for k, f := range edgeTable {
+		check("edge", k, f.name, f.value != nil)
+	}
+	for k, f := range rootTable {
+		check("root", k, f.name, f.value != nil)
+		if m := f.states; m.sign != 0 && edgeTable[m.edge].phrase == nil {
+			problems = append(problems, fmt.Sprintf("root feature %q is stated by edge feature %q, which has no phrase", f.name, edgeTable[m.edge].name))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("provenance: feature tables: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// FeatureNames returns the names of the edge and root features, in the
+// order of Weights.Edge and Weights.Root.
+func FeatureNames() (edge, root []string) {
+	for _, f := range edgeTable {
+		edge = append(edge, f.name)
+	}
+	for _, f := range rootTable {
+		root = append(root, f.name)
+	}
+	return edge, root
+}
 
 // docInfo is what provenance reads of one document, computed once.
 type docInfo struct {
@@ -191,7 +685,7 @@ func (m *model) newNode(doc, start, end int) node {
 	n.quote = quotedShare(text, start, end, di.toks[n.t0:n.t1])
 	n.speech = introducedAsSpeech(text, start, end)
 	n.cue = outsideCueNear(text, start, end)
-	n.credits = credits(text, start, end, m.sources)
+	n.credits = credits(text, start, end, m.credits)
 	n.fragHead, n.fragTail = fragment(text, start, end)
 	if len(di.toks) > 0 {
 		n.pos = float64(n.t0) / float64(len(di.toks))
@@ -310,168 +804,52 @@ func civilDay(y, m, d int) int {
 
 // edgeFeatures fills f with the features of the edge from node u to node v.
 func (c *clusterModel) edgeFeatures(f []float64, u, v int) {
-	clear(f)
 	a, b := &c.nodes[u], &c.nodes[v]
 	m := c.m
+	// The context lives in the cluster model: passed to the rows'
+	// functions, one on the stack would move to the heap at every edge.
+	e := &c.ec
+	*e = edgeCtx{c: c, u: u, v: v, a: a, b: b, da: m.info(a.doc), db: m.info(b.doc), p: c.pair(u, v)}
 	if sign, hours, g, ok := compareDates(m.dateOf(a.doc), m.dateOf(b.doc)); ok {
-		s := float64(-sign) // +1 when u is earlier
-		// Gaps saturate (two days for timestamps, a week for days): the
-		// fitted data holds no longer gaps, and a longer one is no less
-		// reliable.
-		if g >= GranularityMinute {
-			f[efDateFineSign] = s
-			f[efDateFineLog] = s * math.Log1p(min(hours, 48))
-			f[efDateFineNear] = math.Log1p(min(hours, 48))
-		} else {
-			f[efDateDaySign] = s
-			f[efDateDayLog] = s * math.Log1p(min(hours/24, 7))
-			f[efDateDayNear] = math.Log1p(min(hours/24, 7))
+		e.dated, e.sign, e.hours, e.g = true, float64(-sign), hours, g
+	}
+	vers := c.versions(u, v)
+	for k := range edgeTable {
+		switch row := &edgeTable[k]; {
+		case row.scope == passages && vers, row.scope == versions && !vers:
+			f[k] = 0
+		default:
+			f[k] = row.value(e)
 		}
 	}
-	f[efContext] = b2f(a.ctx) - b2f(b.ctx)
-	f[efFragment] = b2f(a.fragHead) + b2f(a.fragTail) - b2f(b.fragHead) - b2f(b.fragTail)
-	f[efCover] = a.cover - b.cover
-	f[efLenCopy] = math.Log(float64(a.words+1) / float64(b.words+1))
-	da, db := m.info(a.doc), m.info(b.doc)
-	f[efLenDoc] = math.Log(float64(len(da.toks)+1) / float64(len(db.toks)+1))
-	p := c.pair(u, v)
-	f[efHead] = p.head
-	f[efTail] = p.tail
-	f[efMid] = p.mid
-	f[efSubstFit] = p.substFit
-	for _, cr := range b.credits {
-		if sameOutlet(cr, m.docs[a.doc].Source) && !sameOutlet(cr, m.docs[b.doc].Source) {
-			f[efCreditMatch] = 1
-		}
-	}
-	for _, cr := range a.credits {
-		if sameOutlet(cr, m.docs[b.doc].Source) && !sameOutlet(cr, m.docs[a.doc].Source) {
-			f[efCreditMatch]--
-		}
-	}
-	f[efCredit] = b2f(len(b.credits) > 0) - b2f(len(a.credits) > 0)
-	f[efQuote] = b.quote - a.quote
-	f[efSpeech] = b2f(b.speech) - b2f(a.speech)
-	f[efCue] = b2f(b.cue != "") - b2f(a.cue != "")
-	f[efCurly] = b2f(a.curly) - b2f(b.curly)
-	f[efComma] = a.commas - b.commas
-	if da.mention > 0 && db.mention > 0 {
-		f[efMention] = float64(cmp.Compare(db.mention, da.mention))
-	}
-	f[efMarkup] = b2f(da.markup) - b2f(db.markup)
-	f[efParas] = math.Log(float64(da.paras)) - math.Log(float64(db.paras))
-	f[efCompiled] = db.comp - da.comp
-	f[efPosition] = a.pos - b.pos
-	f[efSim] = p.sim
-	f[efVariant] = p.variant
-	f[efIdentical] = b2f(p.identical)
-	f[efPrivate] = c.private[v] - c.private[u]
-	if !c.versions(u, v) {
-		return
-	}
-	for _, k := range passageFeatures {
-		f[k] = 0
-	}
-	f[efVersion] = 1
-	f[efVLen] = math.Log(float64(len(da.toks)+1) / float64(len(db.toks)+1))
-	f[efVHead], f[efVTail], f[efVMid] = p.vHead, p.vTail, p.vMid
-	f[efVQuotes] = logRatio(da.quotes, db.quotes)
-	f[efVSaid] = logRatio(da.said, db.said)
-	f[efVCommas] = da.commas - db.commas
-	f[efVDigits] = da.digits - db.digits
-	f[efVMarkup] = logRatio(da.marks, db.marks)
-	f[efVParas] = logRatio(da.paras, db.paras)
-	if da.mention > 0 && db.mention > 0 {
-		f[efVMention] = float64(cmp.Compare(db.mention, da.mention))
-	}
-	f[efVNote] = b2f(db.note) - b2f(da.note)
-	f[efVParens] = logRatio(da.parens, db.parens)
 }
 
 func logRatio(a, b int) float64 { return math.Log(float64(a+1) / float64(b+1)) }
 
 // rootFeatures fills f with the features of the root edge to node v.
 func (c *clusterModel) rootFeatures(f []float64, v int) {
-	clear(f)
-	a := &c.nodes[v]
 	m := c.m
-	f[rfBias] = 1
-	f[rfQuoteAll] = c.quoteAll
-	f[rfQuote] = a.quote
-	f[rfSpeechAll] = c.speechAll
-	f[rfSpeech] = b2f(a.speech)
-	f[rfCue] = b2f(a.cue != "")
-	for _, cr := range a.credits {
-		if !c.isClusterSource(cr) {
-			f[rfCreditOutside] = 1
-		}
-	}
-	f[rfFitNear], f[rfFitDoc] = a.ownFit()
-	f[rfNoContext] = b2f(!a.ctx)
-	f[rfFragment] = b2f(a.fragHead) + b2f(a.fragTail)
-	f[rfCover] = a.cover
-	f[rfLogN] = math.Log(float64(len(c.nodes)))
-	earlierFine, earlierDay, dated := 0, 0, 0
-	da := m.dateOf(a.doc)
+	r := &c.rc // as in edgeFeatures
+	*r = rootCtx{c: c, v: v, a: &c.nodes[v], date: m.dateOf(c.nodes[v].doc)}
 	for w := range c.nodes {
-		if w == v {
-			continue
-		}
-		sign, _, g, ok := compareDates(m.dateOf(c.nodes[w].doc), da)
-		if !ok {
-			continue
-		}
-		dated++
-		if sign < 0 {
-			if g >= GranularityMinute {
-				earlierFine++
-			} else {
-				earlierDay++
-			}
-		}
-	}
-	if others := len(c.nodes) - 1; others > 0 {
-		f[rfLaterFine] = float64(earlierFine) / float64(others)
-		f[rfLaterDay] = float64(earlierDay) / float64(others)
-	}
-	if c.earliest == v && da.Granularity >= GranularityMinute {
-		f[rfEarliestFine] = 1
-	}
-	if !m.opts.IgnoreDates && da.IsZero() && c.anyDated {
-		f[rfUndated] = 1
-	}
-	f[rfCompiled] = m.info(a.doc).comp
-	if len(c.nodes) > 1 {
-		s := 0.0
-		for w := range c.nodes {
-			if w != v {
-				s += c.pair(v, w).sim
-			}
-		}
-		f[rfMeanSim] = s / float64(len(c.nodes)-1)
-	}
-	f[rfLenRel] = math.Log(float64(a.words+1) / c.meanWords)
-	if len(c.nodes) > 1 {
-		k := 0
-		for w := range c.nodes {
-			if w != v && c.versions(v, w) {
-				k++
-			}
-		}
-		f[rfVersion] = float64(k) / float64(len(c.nodes)-1)
-	}
-	f[rfNote] = b2f(m.info(a.doc).note)
-	f[rfPrivate] = c.private[v]
-	best, other := 0.0, 0.0
-	for w := range c.nodes {
-		_, fw := c.nodes[w].ownFit()
-		best = max(best, fw)
 		if w != v {
-			other = max(other, fw)
+			if sign, _, g, ok := compareDates(m.dateOf(c.nodes[w].doc), r.date); ok && sign < 0 {
+				if g >= GranularityMinute {
+					r.earlierFine++
+				} else {
+					r.earlierDay++
+				}
+			}
+		}
+		_, fw := c.nodes[w].ownFit()
+		r.bestFit = max(r.bestFit, fw)
+		if w != v {
+			r.otherFit = max(r.otherFit, fw)
 		}
 	}
-	f[rfMaxFit] = best
-	f[rfFitMargin] = f[rfFitDoc] - other
+	for k := range rootTable {
+		f[k] = rootTable[k].value(r)
+	}
 }
 
 // ownFit is the fit of the copy with its host (near, whole) as evidence

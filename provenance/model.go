@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/reprint-dev/reprint/internal/arborescence"
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -19,7 +21,7 @@ type model struct {
 	opts     Options
 	tok      minhash.Tokenizer
 	infos    []*docInfo
-	sources  []string // the distinct document sources, for attribution cues
+	credits  *credit.Matcher // credits to the known outlets and the documents' sources
 	byDoc    map[int][]int
 
 	mu      sync.Mutex // guards version, vextras and late infos
@@ -27,12 +29,12 @@ type model struct {
 	vextras map[[2]int][4]int // versionExtras: head, tail and mid differences, and the scale
 }
 
-// VersionShare is the share of a document that must be shared with
+// versionShare is the share of a document that must be shared with
 // another for the two to count as versions of one story.
-const VersionShare = 0.5
+const versionShare = 0.5
 
 // versions reports whether documents a and b are versions of one story:
-// the passages they share cover at least VersionShare of either.
+// the passages they share cover at least versionShare of either.
 func (m *model) versions(a, b int) bool {
 	k := [2]int{min(a, b), max(a, b)}
 	m.mu.Lock()
@@ -41,7 +43,7 @@ func (m *model) versions(a, b int) bool {
 	if ok {
 		return v
 	}
-	v = m.coverBy(a, b) >= VersionShare || m.coverBy(b, a) >= VersionShare
+	v = m.coverBy(a, b) >= versionShare || m.coverBy(b, a) >= versionShare
 	m.mu.Lock()
 	m.version[k] = v
 	m.mu.Unlock()
@@ -126,13 +128,15 @@ func newModel(docs []Document, clusters []Cluster, opts Options) *model {
 		}
 	}
 	seen := make(map[string]bool)
+	var sources []string
 	for _, d := range docs {
 		if d.Source != "" && !seen[d.Source] {
 			seen[d.Source] = true
-			m.sources = append(m.sources, d.Source)
+			sources = append(sources, d.Source)
 		}
 	}
-	slices.Sort(m.sources)
+	slices.Sort(sources)
+	m.credits = credit.New(sources, true)
 	// Every clustered document's signals, on all cores, so that clusters
 	// can then be scored in parallel without writing to the model.
 	var clustered []int
@@ -257,12 +261,15 @@ type clusterModel struct {
 	version   []int8 // per ordered pair of nodes: 0 unknown, 1 versions, -1 not
 
 	scratchA, scratchB, scratchC scratch // pair's working space
+	ec                           edgeCtx // edgeFeatures' working space
+	rc                           rootCtx // rootFeatures'
+	wc                           words   // phrase's
 
 	se, sr []float64 // edge and root scores
 	w, r   []float64 // their weights, exp(score - max)
-	st     treeStats
+	st     arborescence.Stats
 	ok     bool
-	rel    relations
+	rel    arborescence.Relations
 	parent []int
 }
 
@@ -435,7 +442,7 @@ func (s *scratch) bools(n int) []bool {
 // cluster's documents.
 func (c *clusterModel) isClusterSource(name string) bool {
 	for _, nd := range c.nodes {
-		if sameOutlet(name, c.m.docs[nd.doc].Source) {
+		if credit.Same(name, c.m.docs[nd.doc].Source) {
 			return true
 		}
 	}
@@ -524,18 +531,18 @@ func dot(w, f []float64) float64 {
 // probabilities and the most likely tree.
 func (c *clusterModel) infer() {
 	n := len(c.nodes)
-	c.w, c.r = weightsOf(n, c.se, c.sr)
-	c.st, c.ok = stats(n, c.w, c.r)
+	c.w, c.r, _ = arborescence.Weights(n, c.se, c.sr)
+	c.st, c.ok = arborescence.Marginals(n, c.w, c.r)
 	if !c.ok {
 		// A degenerate cluster (should not happen: root edges always
 		// have weight): every copy from outside, nothing known.
-		c.st = treeStats{edge: make([]float64, n*n), root: make([]float64, n), origin: make([]float64, n), ext: 1}
-		c.rel = relations{anc: make([]float64, n*n), same: make([]float64, n*n)}
+		c.st = arborescence.Stats{Edge: make([]float64, n*n), Root: make([]float64, n), Origin: make([]float64, n), External: 1}
+		c.rel = arborescence.Relations{Anc: make([]float64, n*n), Same: make([]float64, n*n)}
 	} else {
-		c.rel = ancestors(n, c.w, c.r, c.st, c.seed(), !c.twins())
+		c.rel = arborescence.Ancestors(n, c.w, c.r, c.st, c.seed(), !c.twins())
 		c.symmetrise()
 	}
-	c.parent = maxTree(n, c.se, c.sr)
+	c.parent = arborescence.Max(n, c.se, c.sr)
 }
 
 // agreeWith makes the tree shown agree with the most likely origin (a
@@ -633,7 +640,7 @@ func (c *clusterModel) symmetrise() {
 			if c.nodes[u].key != c.nodes[v].key {
 				continue
 			}
-			for _, m := range [][]float64{c.rel.anc, c.rel.same} {
+			for _, m := range [][]float64{c.rel.Anc, c.rel.Same} {
 				x := (m[u*n+v] + m[v*n+u]) / 2
 				m[u*n+v], m[v*n+u] = x, x
 				for k := 0; k < n; k++ {
@@ -648,54 +655,4 @@ func (c *clusterModel) symmetrise() {
 			}
 		}
 	}
-}
-
-// firstProbs returns P(u's text came first) and P(v's text came first):
-// u is an ancestor of v; or, when both descend from a common source in
-// the corpus (neither from the other), u is the earlier by date (a fact;
-// without a date order that share stays with "neither").
-func firstProbs(rel relations, n, u, v, before int) (pu, pv float64) {
-	pu, pv = rel.anc[u*n+v], rel.anc[v*n+u]
-	s := pu + pv // commutative: the same whichever copy comes first
-	if s > 1 {
-		pu, pv, s = pu/s, pv/s, 1
-	}
-	sib := clamp01(rel.same[u*n+v] - s)
-	switch {
-	case before > 0:
-		pu += sib
-	case before < 0:
-		pv += sib
-	}
-	return clamp01(pu), clamp01(pv)
-}
-
-// weightsOf exponentiates the scores, shifted so the largest is 1.
-func weightsOf(n int, se, sr []float64) (w, r []float64) {
-	hi := math.Inf(-1)
-	for _, s := range se {
-		hi = max(hi, s)
-	}
-	for _, s := range sr {
-		hi = max(hi, s)
-	}
-	if math.IsInf(hi, 0) || math.IsNaN(hi) {
-		hi = 0
-	}
-	w = make([]float64, n*n)
-	r = make([]float64, n)
-	for i, s := range se {
-		w[i] = expSafe(s - hi)
-	}
-	for i, s := range sr {
-		r[i] = expSafe(s - hi)
-	}
-	return w, r
-}
-
-func expSafe(x float64) float64 {
-	if math.IsNaN(x) || x < -700 {
-		return 0
-	}
-	return math.Exp(x)
 }

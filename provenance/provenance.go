@@ -219,7 +219,10 @@ func Infer(docs []Document, clusters []Cluster, opts Options) (*Result, error) {
 	if err := validate(docs, clusters); err != nil {
 		return nil, err
 	}
-	opts = opts.withDefaults()
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
 	m := newModel(docs, clusters, opts)
 	res := &Result{Clusters: make([]Verdict, len(clusters))}
 	models := make([]*clusterModel, len(clusters))
@@ -253,7 +256,10 @@ func Infer(docs []Document, clusters []Cluster, opts Options) (*Result, error) {
 	return res, nil
 }
 
-func (o Options) withDefaults() Options {
+// withDefaults fills in the floor, the gap and the fitted weights; the
+// error is Fitted's, when the weights are needed and do not match the
+// feature tables.
+func (o Options) withDefaults() (Options, error) {
 	if o.Floor <= 0 || o.Floor > 1 {
 		o.Floor = DefaultFloor
 	}
@@ -261,13 +267,19 @@ func (o Options) withDefaults() Options {
 		o.HardDateGap = DefaultHardDateGap
 	}
 	if o.Weights == nil {
-		w := Fitted()
+		w, err := Fitted()
+		if err != nil {
+			return o, err
+		}
 		o.Weights = &w
 	}
-	return o
+	return o, nil
 }
 
 func validate(docs []Document, clusters []Cluster) error {
+	if tablesErr != nil {
+		return tablesErr
+	}
 	for i, c := range clusters {
 		for _, cp := range c.Copies {
 			if cp.Doc < 0 || cp.Doc >= len(docs) {

@@ -297,7 +297,8 @@ func TestInferHostileWeights(t *testing.T) {
 	docs[1].Date = at("2017-06-09T10:00")
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e308, -1e308} {
 		for _, root := range []bool{false, true} {
-			w := provenance.Fitted()
+			w, err := provenance.Fitted()
+			require.NoError(t, err)
 			if root {
 				for k := range w.Root {
 					w.Root[k] = bad

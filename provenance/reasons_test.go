@@ -19,7 +19,7 @@ const wireStory = "Lifetime Corp said it agreed to buy five mln shares, or 16 pc
 func versionPair(extra string) (c *clusterModel, a, b int) {
 	docs := []Document{{Text: wireStory, Label: "A"}, {Text: wireStory + extra, Label: "B"}}
 	clusters := []Cluster{{Copies: []Copy{{Doc: 0, End: len(wireStory)}, {Doc: 1, End: len(wireStory)}}}}
-	m := newModel(docs, clusters, Options{}.withDefaults())
+	m := newModel(docs, clusters, withDefaults(Options{}))
 	c = m.cluster(0)
 	if c.nodes[0].doc == 1 {
 		return c, 1, 0
@@ -89,7 +89,7 @@ func TestUnstatedSignalsAreNotCalledWeak(t *testing.T) {
 			{Text: strings.Replace(wireStory, "Ltd for", "Ltd, a maker of lace curtains and tablecloths based in Osaka, for", 1), Label: "B"},
 		}
 		clusters := []Cluster{{Copies: []Copy{{Doc: 0, End: len(wireStory)}, {Doc: 1, End: len(docs[1].Text)}}}}
-		m := newModel(docs, clusters, Options{Weights: &w}.withDefaults())
+		m := newModel(docs, clusters, withDefaults(Options{Weights: &w}))
 		c := m.cluster(0)
 		var out []string
 		for _, e := range c.verdict().Edges {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/reprint-dev/reprint/internal/credit"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -198,7 +199,7 @@ func findCue(s string, last bool) string {
 					continue
 				}
 			}
-			if wordBoundary(s, k, e) {
+			if credit.IsWord(s, k, e) {
 				if !last && k < at || last && k > at {
 					best, at = c, k
 				}
@@ -222,116 +223,21 @@ func findCue(s string, last bool) string {
 	return best
 }
 
-// Outlets are the news organisations that attribution cues recognise, on
-// top of the sources of the documents themselves.
-var outlets = []string{
-	"Reuters", "Reuter", "Associated Press", "AP", "AFP", "Agence France-Presse", "Bloomberg",
-	"BBC", "CNN", "Fox News", "ITV", "Sky News", "Channel 4 News", "Channel 4", "NBC", "CBS",
-	"ABC News", "New York Times", "Washington Post", "Wall Street Journal", "Guardian",
-	"Daily Mail", "Telegraph", "Independent", "Breitbart", "Politico", "Axios", "Al Jazeera",
-	"Xinhua", "Kyodo", "TASS", "Dow Jones", "UPI", "dpa", "London Standard", "Evening Standard",
-	"Financial Times", "USA Today", "NPR", "Press Association",
-}
-
-// creditBefore and creditAfter match the words around an outlet's name
-// that credit it as the source of the text: "according to Reuters",
-// "Reuters reported", "(Reuters) -", "told the BBC".
-var (
-	creditBefore = regexp.MustCompile(`(?i)(according to|reported by|told|tells|speaking to|speaking with|speaking on|interview with|interview on|comments on|comments to|appearing on|said on|said to|via|courtesy of|cited by|quoted by|citing)\s+(the\s+)?$`)
-	creditAfter  = regexp.MustCompile(`(?i)^(\)\s*[-–—]|\s+[-–—]\s|\s+(news agency\s+)?(reported|reports|said|says|wrote|quoted|cited|learned)\b|'s\s+(report|reporting|story))`)
-)
-
-// credits returns the outlets that the text near the copy (its paragraph,
-// up to 200 bytes before and 100 after) credits as its source. extra names
-// more outlets to look for (the documents' own sources).
-func credits(text string, start, end int, extra []string) []string {
+// credits returns the outlets that the text near the copy (its
+// paragraph, up to 200 bytes before and 100 after) credits as its source,
+// named as the credits name them (credit.Credit.Name), each once, in the
+// order of the credits; cr knows the outlets (the table's and the
+// documents' own sources).
+func credits(text string, start, end int, cr *credit.Matcher) []string {
 	ps, pe := paragraphAround(text, start, end)
 	lo, hi := max(ps, start-200), min(pe, end+100)
-	window := text[lo:hi]
 	var found []string
-	add := func(name string) {
-		for _, f := range found {
-			if strings.EqualFold(f, name) {
-				return
-			}
-		}
-		found = append(found, name)
-	}
-	check := func(a, b int) {
-		if creditBefore.MatchString(window[:a]) || creditAfter.MatchString(window[b:]) {
-			add(canonicalOutlet(window[a:b]))
-		}
-	}
-	for _, name := range slices.Concat(outlets, extra) {
-		if name == "" {
-			continue
-		}
-		for from := 0; ; {
-			k := strings.Index(window[from:], name)
-			if k < 0 && slices.Contains(extra, name) {
-				k = indexFold(window[from:], name)
-			}
-			if k < 0 {
-				break
-			}
-			a, b := from+k, from+k+len(name)
-			if wordBoundary(window, a, b) {
-				check(a, b)
-			}
-			from = b
+	for _, c := range cr.Find(text[lo:hi]) {
+		if !slices.ContainsFunc(found, func(f string) bool { return credit.Same(f, c.Name) }) {
+			found = append(found, c.Name)
 		}
 	}
 	return found
-}
-
-// canonicalOutlet folds spelling variants of one outlet.
-func canonicalOutlet(s string) string {
-	switch s {
-	case "Reuter":
-		return "Reuters"
-	case "Associated Press":
-		return "AP"
-	case "Channel 4 News":
-		return "Channel 4"
-	case "Agence France-Presse":
-		return "AFP"
-	}
-	return s
-}
-
-// sameOutlet reports whether a credited name stands for a document source.
-func sameOutlet(credited, source string) bool {
-	if source == "" {
-		return false
-	}
-	a, b := canonicalOutlet(credited), canonicalOutlet(strings.TrimSpace(source))
-	return strings.EqualFold(a, b) || strings.EqualFold(strings.TrimPrefix(a, "The "), strings.TrimPrefix(b, "The "))
-}
-
-func indexFold(s, sub string) int {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
-func wordBoundary(s string, a, b int) bool {
-	if a > 0 {
-		r, _ := utf8.DecodeLastRuneInString(s[:a])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return false
-		}
-	}
-	if b < len(s) {
-		r, _ := utf8.DecodeRuneInString(s[b:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // fragment reports whether a copy starts and ends inside a sentence of its

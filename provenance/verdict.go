@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/reprint-dev/reprint/internal/arborescence"
 )
 
 // label names a node's document in reasons.
@@ -40,13 +42,13 @@ func (c *clusterModel) verdict() Verdict {
 		}
 	}
 	floor := c.m.opts.Floor
-	best, bestP := -1, c.st.ext
-	for k, p := range c.st.origin {
+	best, bestP := -1, c.st.External
+	for k, p := range c.st.Origin {
 		if p > bestP {
 			best, bestP = k, p
 		}
 	}
-	v.ExternalProbability = round4(c.st.ext)
+	v.ExternalProbability = round4(c.st.External)
 	c.agreeWith(best)
 	v.MostLikely = -1
 	if best >= 0 {
@@ -61,7 +63,7 @@ func (c *clusterModel) verdict() Verdict {
 		v.OriginProbability = round4(bestP)
 		if best >= 0 {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely %s, %.2f; outside the corpus %.2f)",
-				100*floor, c.label(best), bestP, c.st.ext))
+				100*floor, c.label(best), bestP, c.st.External))
 		} else {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("undetermined: no origin reaches %.0f%% (most likely outside the corpus, %.2f)",
 				100*floor, bestP))
@@ -75,7 +77,7 @@ func (c *clusterModel) verdict() Verdict {
 		v.Origin = c.nodes[best].doc
 		v.OriginProbability = round4(bestP)
 		v.Reasons = append(v.Reasons, fmt.Sprintf("%s is the most likely origin (probability %.2f; outside the corpus %.2f)",
-			c.label(best), bestP, c.st.ext))
+			c.label(best), bestP, c.st.External))
 		v.Reasons = append(v.Reasons, c.originReasons(best)...)
 	}
 	if c.earliest >= 0 {
@@ -203,7 +205,7 @@ func (c *clusterModel) edges() []Edge {
 		}
 		out = append(out, Edge{
 			From: c.nodes[p].doc, To: c.nodes[v].doc,
-			Probability: round4(c.st.edge[p*n+v]),
+			Probability: round4(c.st.Edge[p*n+v]),
 			Kind:        c.kind(p, v),
 			Reasons:     c.edgeReasons(p, v),
 		})
@@ -213,7 +215,7 @@ func (c *clusterModel) edges() []Edge {
 			a, b := rootKids[i-1], rootKids[i]
 			p := 0.0
 			if c.ok {
-				p = bothFromRoot(n, c.w, c.r, a, b, c.st.logZ)
+				p = arborescence.BothFromRoot(n, c.w, c.r, a, b, c.st.LogZ)
 			}
 			reasons := c.outsideReasons()
 			if len(reasons) == 0 {
@@ -299,7 +301,7 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 		for k := range ru {
 			x := wts.root(k) * (ru[k] - rv[k])
 			total += x
-			if m, ok := rootMirrors[k]; ok && x >= minContribution {
+			if m := rootTable[k].states; m.sign != 0 && x >= minContribution {
 				cs = append(cs, contrib{m.edge, x, m.sign * (ru[k] - rv[k])})
 			}
 		}
@@ -344,131 +346,30 @@ func (c *clusterModel) edgeReasons(u, v int) []string {
 	return out
 }
 
-// rootMirrors maps a root feature to the edge feature whose phrase states
-// the same fact, and the sign that turns "u's value minus v's" into that
-// edge feature's value for u→v.
-var rootMirrors = map[int]struct {
-	edge int
-	sign float64
-}{
-	rfFragment:  {efFragment, 1},
-	rfNoContext: {efContext, -1},
-	rfCover:     {efCover, 1},
-	rfLenRel:    {efLenCopy, 1},
-	rfQuote:     {efQuote, -1},
-	rfSpeech:    {efSpeech, -1},
-	rfCue:       {efCue, -1},
-	rfCompiled:  {efCompiled, -1},
-	rfNote:      {efVNote, -1},
+// words is what a phrase reads: edge feature k of u→v, of value x.
+type words struct {
+	c       *clusterModel
+	k, u, v int
+	x       float64
+	a, b    *node
+	// A and B are the labels of u and v; first and second are A and B,
+	// or B and A when x < 0.
+	A, B, first, second string
 }
 
-// phrase states the fact behind edge feature k of u→v (value x) in words.
+// phrase states the fact behind edge feature k of u→v (value x) in
+// words, "" when the feature has none.
 func (c *clusterModel) phrase(k, u, v int, x float64) string {
-	A, B := c.label(u), c.label(v)
-	a, b := &c.nodes[u], &c.nodes[v]
-	first, second := A, B
+	if k < 0 || k >= numEdgeFeatures || edgeTable[k].phrase == nil {
+		return ""
+	}
+	w := &c.wc // as in edgeFeatures
+	*w = words{c: c, k: k, u: u, v: v, x: x, a: &c.nodes[u], b: &c.nodes[v], A: c.label(u), B: c.label(v)}
+	w.first, w.second = w.A, w.B
 	if x < 0 {
-		first, second = B, A
+		w.first, w.second = w.B, w.A
 	}
-	m := c.m
-	switch k {
-	case efDateFineSign, efDateFineLog, efDateDaySign, efDateDayLog:
-		_, hours, g, _ := compareDates(m.dateOf(a.doc), m.dateOf(b.doc))
-		unit := "minute timestamps"
-		if g == GranularityDay {
-			unit = "day dates"
-		} else if g == GranularitySecond {
-			unit = "second timestamps"
-		}
-		return fmt.Sprintf("%s is %s earlier (%s)", first, gapWords(hours), unit)
-	case efContext:
-		return fmt.Sprintf("%s's copy stands alone; %s's sits in text of its own", second, first)
-	case efFragment:
-		return fmt.Sprintf("%s's copy starts or ends inside a sentence; %s's does not", first, second)
-	case efCover:
-		return fmt.Sprintf("the passage is a larger share of %s than of %s", first, second)
-	case efLenCopy:
-		return fmt.Sprintf("%s's copy is longer (%d vs %d words)", first, max(a.words, b.words), min(a.words, b.words))
-	case efLenDoc, efVLen:
-		la, lb := len(m.info(a.doc).toks), len(m.info(b.doc).toks)
-		return fmt.Sprintf("%s is the longer %s (%d vs %d words)", first, pick(k == efVLen, "version", "document"), max(la, lb), min(la, lb))
-	case efHead, efTail, efMid:
-		return c.extraPhrase(k, u, v)
-	case efSubstFit:
-		return fmt.Sprintf("where the copies differ, %s's words fit its own story and %s's do not", first, second)
-	case efCreditMatch:
-		if x > 0 {
-			return fmt.Sprintf("%s credits %s", B, m.docs[a.doc].Source)
-		}
-		return fmt.Sprintf("%s credits %s", A, m.docs[b.doc].Source)
-	case efCredit:
-		who, nd := B, b
-		if x < 0 {
-			who, nd = A, a
-		}
-		if len(nd.credits) > 0 {
-			return fmt.Sprintf("%s credits %s", who, strings.Join(nd.credits, " and "))
-		}
-	case efQuote:
-		return fmt.Sprintf("%s presents the passage in quotation marks; %s does not", pick(x > 0, B, A), pick(x > 0, A, B))
-	case efSpeech:
-		return fmt.Sprintf("%s introduces the passage as someone's words; %s does not", pick(x > 0, B, A), pick(x > 0, A, B))
-	case efCue:
-		return fmt.Sprintf("%s names an outside source nearby (%s)", pick(x > 0, B, A), pick(x > 0, b.cue, a.cue))
-	case efCurly:
-		return fmt.Sprintf("%s uses curly quotes, %s straight ones", first, second)
-	case efComma:
-		return fmt.Sprintf("%s's copy has more commas", first)
-	case efMention:
-		return fmt.Sprintf("%s mentions a later calendar day than %s", pick(x > 0, B, A), pick(x > 0, A, B))
-	case efMarkup:
-		return fmt.Sprintf("%s keeps <angle-bracket> markup; %s does not", first, second)
-	case efParas:
-		return fmt.Sprintf("%s has more paragraphs", first)
-	case efCompiled:
-		return fmt.Sprintf("%s compiles passages from several documents", pick(x > 0, B, A))
-	case efPosition:
-		return fmt.Sprintf("the passage comes later in %s than in %s", first, second)
-	case efVHead, efVTail, efVMid:
-		return c.versionPhrase(k, u, v)
-	case efVQuotes, efVSaid, efVMarkup, efVParas, efVParens:
-		da, db := m.info(a.doc), m.info(b.doc)
-		var na, nb int
-		var what string
-		switch k {
-		case efVQuotes:
-			na, nb, what = da.quotes, db.quotes, "quotation marks"
-		case efVSaid:
-			na, nb, what = da.said, db.said, `uses of "said"`
-		case efVMarkup:
-			na, nb, what = da.marks, db.marks, "<angle-bracket> markup"
-		case efVParas:
-			na, nb, what = da.paras, db.paras, "paragraphs"
-		default:
-			na, nb, what = da.parens, db.parens, `acronyms spelled out in parentheses ("(OECD)")`
-		}
-		if na == nb {
-			return ""
-		}
-		return fmt.Sprintf("%s has more %s (%d vs %d)", pick(na > nb, A, B), what, max(na, nb), min(na, nb))
-	case efVCommas:
-		return fmt.Sprintf("%s has more commas per word", first)
-	case efVDigits:
-		da, db := m.info(a.doc), m.info(b.doc)
-		return fmt.Sprintf("%s has more figures (%.0f%% of its words hold a digit, %.0f%% in %s)",
-			first, 100*pick(x > 0, da.digits, db.digits), 100*pick(x > 0, db.digits, da.digits), second)
-	case efVMention:
-		return fmt.Sprintf("%s mentions a later calendar day than %s", pick(x > 0, B, A), pick(x > 0, A, B))
-	case efVNote:
-		who, d := B, b.doc
-		if x < 0 {
-			who, d = A, a.doc
-		}
-		if note := revisionNoteIn(m.docs[d].Text); note != "" {
-			return fmt.Sprintf("%s carries a revision note (%q)", who, note)
-		}
-	}
-	return ""
+	return edgeTable[k].phrase(w)
 }
 
 // revisionNoteIn returns the revision note of a story ("corrects year of
@@ -688,7 +589,7 @@ func (c *clusterModel) addPairs(pa *pairAcc) {
 				pa.acc[key] = s
 			}
 			w := float64(max(1, min(c.nodes[i].words, c.nodes[j].words)))
-			pij, pji := firstProbs(c.rel, n, i, j, c.before(i, j))
+			pij, pji := c.rel.First(n, i, j, c.before(i, j))
 			s.first[0] += w * pij
 			s.first[1] += w * pji
 			s.weight += w

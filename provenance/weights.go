@@ -3,82 +3,83 @@
 
 package provenance
 
-// fitted holds the weights fitted on synthetic derivation forests and on
-// re-issued Reuters stories, calibrated on held-out clusters.
-var fitted = Weights{
-	Edge: []float64{
-		1.53844,    // date_fine_sign
-		-0.071451,  // date_fine_log
-		-0.261059,  // date_day_sign
-		2.65257,    // date_day_log
-		-0.301089,  // date_fine_near
-		-2.77389,   // date_day_near
-		0,          // context
-		-0.0153064, // fragment
-		-0.307617,  // cover
-		0.029219,   // len_copy
-		-0.320085,  // len_doc
-		2.53981,    // head
-		2.01628,    // tail
-		0.348876,   // mid
-		0.835965,   // subst_fit
-		2.81127,    // credit_match
-		0.266039,   // credit
-		-0.0368432, // quote
-		-0.342622,  // speech
-		0.35881,    // cue
-		-0.802024,  // curly
-		3.74869,    // comma
-		0.114772,   // mention
-		-0.149729,  // markup
-		-0.072893,  // paras
-		4.21862,    // compiled
-		-0.164574,  // position
-		3.52253,    // sim
-		2.15415,    // variant
-		-0.214959,  // identical
-		1.54759,    // private
-		0.304897,   // version
-		-1.29031,   // v_len
-		-1.33055,   // v_head
-		-0.204054,  // v_tail
-		1.46929,    // v_mid
-		0.311251,   // v_quotes
-		-0.374468,  // v_said
-		1.21641,    // v_commas
-		-2.04526,   // v_digits
-		0.222266,   // v_markup
-		0.521571,   // v_paras
-		0.400116,   // v_mention
-		2.15044,    // v_note
-		0.0297395,  // v_parens
+// fittedWeights holds the weights fitted on synthetic derivation forests
+// and on re-issued Reuters stories, calibrated on held-out clusters,
+// keyed by the names of the feature tables (features.go).
+var fittedWeights = namedWeights{
+	Edge: map[string]float64{
+		"date_fine_sign": 1.53844,
+		"date_fine_log":  -0.071451,
+		"date_day_sign":  -0.261059,
+		"date_day_log":   2.65257,
+		"date_fine_near": -0.301089,
+		"date_day_near":  -2.77389,
+		"context":        0,
+		"fragment":       -0.0153064,
+		"cover":          -0.307617,
+		"len_copy":       0.029219,
+		"len_doc":        -0.320085,
+		"head":           2.53981,
+		"tail":           2.01628,
+		"mid":            0.348876,
+		"subst_fit":      0.835965,
+		"credit_match":   2.81127,
+		"credit":         0.266039,
+		"quote":          -0.0368432,
+		"speech":         -0.342622,
+		"cue":            0.35881,
+		"curly":          -0.802024,
+		"comma":          3.74869,
+		"mention":        0.114772,
+		"markup":         -0.149729,
+		"paras":          -0.072893,
+		"compiled":       4.21862,
+		"position":       -0.164574,
+		"sim":            3.52253,
+		"variant":        2.15415,
+		"identical":      -0.214959,
+		"private":        1.54759,
+		"version":        0.304897,
+		"v_len":          -1.29031,
+		"v_head":         -1.33055,
+		"v_tail":         -0.204054,
+		"v_mid":          1.46929,
+		"v_quotes":       0.311251,
+		"v_said":         -0.374468,
+		"v_commas":       1.21641,
+		"v_digits":       -2.04526,
+		"v_markup":       0.222266,
+		"v_paras":        0.521571,
+		"v_mention":      0.400116,
+		"v_note":         2.15044,
+		"v_parens":       0.0297395,
 	},
-	Root: []float64{
-		1.41643,    // bias
-		0.156007,   // quote_all
-		1.16643,    // quote
-		1.32342,    // speech_all
-		-0.0927351, // speech
-		0.960161,   // cue
-		0.349495,   // credit_outside
-		3.40679,    // fit_near
-		0.862964,   // fit_doc
-		-0.64389,   // no_context
-		0.398002,   // fragment
-		1.19726,    // cover
-		0.249001,   // log_n
-		0.344987,   // earliest_fine
-		0.366794,   // later_fine
-		-0.0415106, // later_day
-		0.302097,   // undated
-		-0.882876,  // compiled
-		0.932657,   // mean_sim
-		2.55373,    // len_rel
-		-2.37899,   // version
-		-2.61235,   // note
-		-1.65023,   // private
-		-4.91284,   // max_fit
-		3.68137,    // fit_margin
+	Root: map[string]float64{
+		"bias":           1.41643,
+		"quote_all":      0.156007,
+		"quote":          1.16643,
+		"speech_all":     1.32342,
+		"speech":         -0.0927351,
+		"cue":            0.960161,
+		"credit_outside": 0.349495,
+		"fit_near":       3.40679,
+		"fit_doc":        0.862964,
+		"no_context":     -0.64389,
+		"fragment":       0.398002,
+		"cover":          1.19726,
+		"log_n":          0.249001,
+		"earliest_fine":  0.344987,
+		"later_fine":     0.366794,
+		"later_day":      -0.0415106,
+		"undated":        0.302097,
+		"compiled":       -0.882876,
+		"mean_sim":       0.932657,
+		"len_rel":        2.55373,
+		"version":        -2.37899,
+		"note":           -2.61235,
+		"private":        -1.65023,
+		"max_fit":        -4.91284,
+		"fit_margin":     3.68137,
 	},
 	// Temperatures by case: missing, distinct, tied.
 	Temperature: [3]float64{0.933, 0.8706, 1.072},

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/reprint-dev/reprint/internal/fitting"
 	"github.com/reprint-dev/reprint/internal/reader"
 	prov "github.com/reprint-dev/reprint/provenance"
 )
@@ -160,7 +161,7 @@ func (d *Dev) ItemsIn(s Split) []int {
 // to other splits: their text is read, never their dates). The features
 // are extracted without dates: labels derived from dates never score the
 // date features.
-func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
+func (d *Dev) Examples(s Split, weight float64) ([]fitting.Example, error) {
 	run := d.Hidden
 	inst, err := run.Extract(prov.Options{IgnoreDates: true})
 	if err != nil {
@@ -170,7 +171,7 @@ func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
 	for _, st := range d.Story {
 		storySize[st]++
 	}
-	var out []prov.Example
+	var out []fitting.Example
 	for _, in := range inst {
 		// The documents of each small story in this split, in node order:
 		// a cluster that also reaches other stories (a shared template
@@ -209,7 +210,7 @@ func (d *Dev) Examples(s Split, weight float64) ([]prov.Example, error) {
 				}
 				rank[k] = r
 			}
-			out = append(out, prov.Example{Instance: sub, Rank: rank, Weight: weight})
+			out = append(out, fitting.Example{Instance: sub, Rank: rank, Weight: weight})
 		}
 	}
 	return out, nil

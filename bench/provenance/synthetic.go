@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/reprint-dev/reprint/bench/synth"
+	"github.com/reprint-dev/reprint/internal/fitting"
 	"github.com/reprint-dev/reprint/internal/reader"
 	prov "github.com/reprint-dev/reprint/provenance"
 )
@@ -175,19 +176,19 @@ func clusterDocs(c prov.Cluster) []int {
 }
 
 // Examples turns the labelled clusters of a run into training examples.
-func (s *Synth) Examples(run *Run, weight float64) ([]prov.Example, error) {
+func (s *Synth) Examples(run *Run, weight float64) ([]fitting.Example, error) {
 	inst, err := run.Extract(prov.Options{})
 	if err != nil {
 		return nil, err
 	}
-	var out []prov.Example
+	var out []fitting.Example
 	for _, l := range s.Labels {
 		in := inst[l.Cluster]
 		pos := make(map[int]int)
 		for k, d := range in.Docs {
 			pos[d] = k
 		}
-		ex := prov.Example{Instance: in, Parent: make([]int, len(in.Docs)), Rank: make([]int, len(in.Docs)), Weight: weight}
+		ex := fitting.Example{Instance: in, Parent: make([]int, len(in.Docs)), Rank: make([]int, len(in.Docs)), Weight: weight}
 		for k, d := range in.Docs {
 			ex.Parent[k] = -1
 			if p := l.Parent[d]; p >= 0 {

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	bp "github.com/reprint-dev/reprint/bench/provenance"
+	"github.com/reprint-dev/reprint/internal/fitting"
 	prov "github.com/reprint-dev/reprint/provenance"
 )
 
@@ -81,7 +82,7 @@ func fit(ctx context.Context, opt bp.DataOptions, write string, stdout io.Writer
 	}
 	if write != "" {
 		cmd := "go run ./bench/cmd/provenance-eval fit -write " + write
-		if err := bp.WriteWeights(write, w, cmd); err != nil {
+		if err := fitting.WriteWeights(write, w, cmd); err != nil {
 			return err
 		}
 		logf("wrote " + write)
@@ -103,7 +104,11 @@ func eval(ctx context.Context, opt bp.DataOptions, split string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	return report(data, sp, prov.Fitted(), stdout)
+	w, err := prov.Fitted()
+	if err != nil {
+		return err
+	}
+	return report(data, sp, w, stdout)
 }
 
 func report(data *bp.Data, sp bp.Split, w prov.Weights, stdout io.Writer) error {

@@ -126,6 +126,19 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 	return v
 }
 
+// timings returns what the page saw of its last load, in milliseconds
+// from navigation: "dcl" (DOMContentLoaded), "load" (the load event) and
+// "fcp" (first contentful paint, -1 when none), and "nodes", its number
+// of elements.
+func timings(t *testing.T, b *browser) map[string]float64 {
+	t.Helper()
+	return eval[map[string]float64](t, b, `(() => {
+		const n = performance.getEntriesByType("navigation")[0];
+		const p = performance.getEntriesByName("first-contentful-paint")[0];
+		return {dcl: n.domContentLoadedEventEnd - n.startTime, load: n.loadEventEnd - n.startTime, fcp: p ? p.startTime : -1, nodes: document.getElementsByTagName("*").length};
+	})()`)
+}
+
 // offPage returns the requests that were not for the page's own file.
 func (b *browser) offPage(self string) []string {
 	b.mu.Lock()
@@ -293,7 +306,7 @@ func TestDevCorpusReport(t *testing.T) {
 	b.mu.Unlock()
 
 	load := b.open(t, out)
-	nav := eval[map[string]float64](t, b, `(() => { const n = performance.getEntriesByType("navigation")[0]; const p = performance.getEntriesByName("first-contentful-paint")[0]; return {dcl: n.domContentLoadedEventEnd - n.startTime, load: n.loadEventEnd - n.startTime, fcp: p ? p.startTime : -1} })()`)
+	nav := timings(t, b)
 	cards := eval[int](t, b, `document.querySelectorAll("article.card").length`)
 	mb := float64(st.Size()) / (1 << 20)
 	t.Logf("dev corpus HTML: %.1f MB (%s bytes), written in %.1fs; Chromium load %.2fs (DOMContentLoaded %.0f ms, load event %.0f ms, first paint %.0f ms); %d cluster cards",

@@ -10,5 +10,10 @@
 //
 //	go test ./internal/render/browsertest -update
 //
+// TestLoadTime times any other HTML files (relative to the module root)
+// in the same browser:
+//
+//	go test ./internal/render/browsertest -run TestLoadTime -v -loadtime report.html
+//
 // The package has no non-test code; this file is its documentation.
 package browsertest

@@ -1,4 +1,4 @@
-package provenance
+package arborescence
 
 import (
 	"fmt"
@@ -58,7 +58,7 @@ func randomGraph(rng *rand.Rand, n int) (s, sr, w, r []float64) {
 	for i := 0; i < n; i++ {
 		s[i*n+i] = math.Inf(-1)
 	}
-	w, r = weightsOf(n, s, sr)
+	w, r, _ = Weights(n, s, sr)
 	return s, sr, w, r
 }
 
@@ -67,7 +67,7 @@ func TestStatsMatchEnumeration(t *testing.T) {
 	for n := 1; n <= 5; n++ {
 		for trial := 0; trial < 20; trial++ {
 			_, _, w, r := randomGraph(rng, n)
-			st, ok := stats(n, w, r)
+			st, ok := Marginals(n, w, r)
 			require.True(t, ok)
 			edge := make([]float64, n*n)
 			root := make([]float64, n)
@@ -98,18 +98,18 @@ func TestStatsMatchEnumeration(t *testing.T) {
 					ext += wt
 				}
 			})
-			assert.InDelta(t, math.Log(z), st.logZ, 1e-9)
+			assert.InDelta(t, math.Log(z), st.LogZ, 1e-9)
 			for i := range edge {
-				assert.InDelta(t, edge[i]/z, st.edge[i], 1e-9, "edge %d n=%d", i, n)
+				assert.InDelta(t, edge[i]/z, st.Edge[i], 1e-9, "edge %d n=%d", i, n)
 			}
 			for i := range root {
-				assert.InDelta(t, root[i]/z, st.root[i], 1e-9)
-				assert.InDelta(t, origin[i]/z, st.origin[i], 1e-9)
+				assert.InDelta(t, root[i]/z, st.Root[i], 1e-9)
+				assert.InDelta(t, origin[i]/z, st.Origin[i], 1e-9)
 			}
-			assert.InDelta(t, ext/z, st.ext, 1e-9)
+			assert.InDelta(t, ext/z, st.External, 1e-9)
 			exact := ancestorsExact(n, w, r)
 			for i := range anc {
-				assert.InDelta(t, anc[i]/z, exact.anc[i], 1e-9)
+				assert.InDelta(t, anc[i]/z, exact.Anc[i], 1e-9)
 			}
 		}
 	}
@@ -119,7 +119,7 @@ func TestBothFromRootMatchesEnumeration(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 4
 	_, _, w, r := randomGraph(rng, n)
-	st, ok := stats(n, w, r)
+	st, ok := Marginals(n, w, r)
 	require.True(t, ok)
 	z, both := 0.0, 0.0
 	bruteTrees(n, w, r, func(par []int, wt float64) {
@@ -128,15 +128,15 @@ func TestBothFromRootMatchesEnumeration(t *testing.T) {
 			both += wt
 		}
 	})
-	assert.InDelta(t, both/z, bothFromRoot(n, w, r, 1, 3, st.logZ), 1e-9)
+	assert.InDelta(t, both/z, BothFromRoot(n, w, r, 1, 3, st.LogZ), 1e-9)
 }
 
-func TestMaxTreeIsTheBestTree(t *testing.T) {
+func TestMaxIsTheBestTree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := 1; n <= 5; n++ {
 		for trial := 0; trial < 30; trial++ {
 			s, sr, w, r := randomGraph(rng, n)
-			got := maxTree(n, s, sr)
+			got := Max(n, s, sr)
 			score := func(par []int) float64 {
 				x := 0.0
 				for v, p := range par {
@@ -164,12 +164,12 @@ func shift1(par []int) []int {
 	return out
 }
 
-func TestMaxTreeHonoursForbiddenEdges(t *testing.T) {
+func TestMaxHonoursForbiddenEdges(t *testing.T) {
 	n := 3
 	s := []float64{math.Inf(-1), 5, 5, math.Inf(-1), math.Inf(-1), math.Inf(-1), 9, math.Inf(-1), math.Inf(-1)}
 	// 2→0 is strong, 0→1 and 0→2 exist; 1 has no other parent.
 	sr := []float64{0, 0, 0}
-	got := maxTree(n, s, sr)
+	got := Max(n, s, sr)
 	assert.Equal(t, []int{2, 0, -1}, got)
 }
 
@@ -189,13 +189,13 @@ func TestAncestorsApproximationOnAChain(t *testing.T) {
 		}
 	}
 	sr[0] = 10
-	w, r := weightsOf(n, s, sr)
-	st, ok := stats(n, w, r)
+	w, r, _ := Weights(n, s, sr)
+	st, ok := Marginals(n, w, r)
 	require.True(t, ok)
-	d := ancestorsApprox(n, st).anc
+	d := ancestorsApprox(n, st).Anc
 	assert.Greater(t, d[0*n+7], 0.99)
 	assert.Less(t, d[7*n+0], 0.01)
-	assert.Greater(t, st.origin[0], 0.99)
+	assert.Greater(t, st.Origin[0], 0.99)
 }
 
 func TestLogDetAndInvert(t *testing.T) {
@@ -231,21 +231,10 @@ func TestAncestorsSampledMatchExact(t *testing.T) {
 		exact := ancestorsExact(n, w, r)
 		got, ok := ancestorsSampled(n, w, r, uint64(trial), 20000, 1<<30)
 		require.True(t, ok)
-		for i := range exact.anc {
-			assert.InDelta(t, exact.anc[i], got.anc[i], 0.02, "trial %d pair %d", trial, i)
-			assert.InDelta(t, exact.same[i], got.same[i], 0.02, "trial %d pair %d", trial, i)
+		for i := range exact.Anc {
+			assert.InDelta(t, exact.Anc[i], got.Anc[i], 0.02, "trial %d pair %d", trial, i)
+			assert.InDelta(t, exact.Same[i], got.Same[i], 0.02, "trial %d pair %d", trial, i)
 		}
-	}
-}
-
-func TestFittedWeightsMatchFeatures(t *testing.T) {
-	w := Fitted()
-	require.Len(t, w.Edge, numEdgeFeatures)
-	require.Len(t, w.Root, numRootFeatures)
-	require.Len(t, EdgeFeatureNames, numEdgeFeatures)
-	require.Len(t, RootFeatureNames, numRootFeatures)
-	for c := Case(0); c < numCases; c++ {
-		assert.Greater(t, w.temperature(c), 0.0)
 	}
 }
 
@@ -253,67 +242,14 @@ func TestOriginsByNullVectorMatchMinors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, n := range []int{2, 3, 6, 12} {
 		_, _, w, r := randomGraph(rng, n)
-		st, ok := stats(n, w, r)
+		st, ok := Marginals(n, w, r)
 		require.True(t, ok)
 		got := make([]float64, n)
-		originsByNullVector(n, laplacian(n, w, r, false), r, st.logZ, got)
+		originsByNullVector(n, laplacian(n, w, r, false), r, st.LogZ, got)
 		for c := range got {
-			assert.InDelta(t, st.origin[c], got[c], 1e-9, "n=%d c=%d", n, c)
+			assert.InDelta(t, st.Origin[c], got[c], 1e-9, "n=%d c=%d", n, c)
 		}
 	}
-}
-
-// TestAgreeWith: the tree shown follows the origin verdict. Scores: copy
-// 0 is a strong root and the best parent of 1 and 2; 1 is a fair root.
-func TestAgreeWith(t *testing.T) {
-	inf := math.Inf(-1)
-	model := func() *clusterModel {
-		c := &clusterModel{nodes: make([]node, 3)}
-		c.sr = []float64{3, 1, -2}
-		c.se = []float64{
-			inf, 2, 2, // 0→1, 0→2
-			0, inf, 1, // 1→0, 1→2
-			-1, 0, inf, // 2→0, 2→1
-		}
-		c.parent = maxTree(3, c.se, c.sr)
-		return c
-	}
-	c := model()
-	require.Equal(t, []int{-1, 0, 0}, c.parent, "the most likely tree")
-	c.agreeWith(0)
-	assert.Equal(t, []int{-1, 0, 0}, c.parent, "it already hangs from the origin")
-
-	c = model()
-	c.agreeWith(1)
-	assert.Equal(t, -1, c.parent[1], "the origin hangs from outside")
-	assert.Equal(t, []int{1, -1, 0}, c.parent, "copy 1 from outside; 0 moves under 1 (2 is its own copy)")
-
-	// Two copies from outside, the origin one of them: the other moves
-	// under its best parent.
-	c = model()
-	c.sr[1] = 2.5
-	c.parent = maxTree(3, c.se, c.sr)
-	require.Equal(t, []int{-1, -1, 0}, c.parent)
-	c.agreeWith(0)
-	assert.Equal(t, []int{-1, 0, 0}, c.parent)
-
-	// A forbidden edge (a hard date) is never shown: 2 cannot hang from 0,
-	// and its only other parent, 1, is its own copy, so 2 stays outside.
-	c = &clusterModel{nodes: make([]node, 3)}
-	c.sr = []float64{1, 1, 1}
-	c.se = []float64{
-		inf, inf, inf,
-		inf, inf, inf,
-		inf, 2, inf, // 2→1
-	}
-	c.parent = []int{-1, 2, -1}
-	c.agreeWith(0)
-	assert.Equal(t, []int{-1, 2, -1}, c.parent)
-
-	c = model()
-	c.agreeWith(-1)
-	// Moving 1 to the root costs 2-1 = 1, moving 2 costs 2-(-2) = 4.
-	assert.Equal(t, []int{-1, -1, 0}, c.parent, "outside: two copies from outside")
 }
 
 // The guide table only speeds up parent choices: the same seed must draw
@@ -346,8 +282,8 @@ func TestSampleAncestorsGuideChangesNothing(t *testing.T) {
 		want, okWant := sampleAncestors(n, w, r, seed, 300, maxSteps, false)
 		got, ok := sampleAncestors(n, w, r, seed, 300, maxSteps, true)
 		require.Equal(t, okWant, ok, "trial %d", trial)
-		require.Equal(t, want.anc, got.anc, "trial %d", trial)
-		require.Equal(t, want.same, got.same, "trial %d", trial)
+		require.Equal(t, want.Anc, got.Anc, "trial %d", trial)
+		require.Equal(t, want.Same, got.Same, "trial %d", trial)
 	}
 }
 
@@ -368,4 +304,38 @@ func BenchmarkSampleAncestors(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The determinant alone and the inverse come from one elimination: the
+// same pivots, so the same log-determinant to the last bit.
+func TestLogDetIsTheInversesDeterminant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for n := 1; n <= 30; n++ {
+		_, _, w, r := randomGraph(rng, n)
+		l := laplacian(n, w, r, true)
+		ld, ok := logDet(n, l)
+		require.True(t, ok)
+		_, ld2, ok := invert(n, l)
+		require.True(t, ok)
+		assert.Equal(t, ld, ld2, "n=%d", n)
+	}
+}
+
+func TestFirst(t *testing.T) {
+	// Two nodes: 0 is 1's ancestor with probability 0.5, 1 is 0's with
+	// 0.2; they share a root child with probability 0.9, so 0.2 of it
+	// is siblings, which a known date order gives to the earlier.
+	rel := Relations{Anc: []float64{0, 0.5, 0.2, 0}, Same: []float64{0, 0.9, 0.9, 0}}
+	for _, tc := range []struct {
+		before int
+		pu, pv float64
+	}{{0, 0.5, 0.2}, {1, 0.7, 0.2}, {-1, 0.5, 0.4}} {
+		pu, pv := rel.First(2, 0, 1, tc.before)
+		assert.InDelta(t, tc.pu, pu, 1e-12, "before %d", tc.before)
+		assert.InDelta(t, tc.pv, pv, 1e-12, "before %d", tc.before)
+	}
+	// Ancestor probabilities that sum past 1 are scaled back.
+	pu, pv := Relations{Anc: []float64{0, 0.9, 0.6, 0}, Same: make([]float64, 4)}.First(2, 0, 1, 0)
+	assert.InDelta(t, 0.6, pu, 1e-12)
+	assert.InDelta(t, 0.4, pv, 1e-12)
 }

@@ -1,99 +1,17 @@
-package provenance
+package fitting
 
 import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/reprint-dev/reprint/internal/arborescence"
+	"github.com/reprint-dev/reprint/provenance"
 )
-
-// Weights are the model's parameters: one weight per edge feature and per
-// root feature (see EdgeFeatureNames and RootFeatureNames), and one
-// temperature per date case (indexed by Case; zero means 1) that divides
-// every score so that probabilities are calibrated.
-type Weights struct {
-	Edge        []float64
-	Root        []float64
-	Temperature [3]float64
-}
-
-// Fitted returns a copy of the weights fitted by bench/cmd/provenance-eval
-// (see weights.go).
-func Fitted() Weights {
-	w := fitted
-	w.Edge = append([]float64(nil), fitted.Edge...)
-	w.Root = append([]float64(nil), fitted.Root...)
-	return w
-}
-
-func (w *Weights) temperature(c Case) float64 {
-	if int(c) < len(w.Temperature) && w.Temperature[c] > 0 {
-		return w.Temperature[c]
-	}
-	return 1
-}
-
-func (w *Weights) edge(k int) float64 {
-	if k < len(w.Edge) {
-		return w.Edge[k]
-	}
-	return 0
-}
-
-// root is the weight of root feature k, 0 beyond the weights given.
-func (w *Weights) root(k int) float64 {
-	if k < len(w.Root) {
-		return w.Root[k]
-	}
-	return 0
-}
-
-// Instance is one cluster's features, for fitting and calibrating weights.
-type Instance struct {
-	// Docs are the cluster's documents, in the content order nodes use.
-	Docs []int
-	// Case is the cluster's date case.
-	Case Case
-	// Edge[u*n+v] holds the features of the edge u→v (nil when u == v);
-	// Root[v] those of the root edge to v.
-	Edge [][]float64
-	Root [][]float64
-	// Before[u*n+v] is 1 when u's date is strictly before v's, -1 after,
-	// 0 unknown (it orders copies that share a source in the corpus).
-	Before []int8
-}
-
-// Extract computes every cluster's features, as Infer would with opts.
-func Extract(docs []Document, clusters []Cluster, opts Options) ([]Instance, error) {
-	if err := validate(docs, clusters); err != nil {
-		return nil, err
-	}
-	opts = opts.withDefaults()
-	m := newModel(docs, clusters, opts)
-	out := make([]Instance, len(clusters))
-	for i := range clusters {
-		c := m.prepare(i)
-		in := Instance{Case: c.cse}
-		for _, nd := range c.nodes {
-			in.Docs = append(in.Docs, nd.doc)
-		}
-		in.Edge, in.Root = c.features()
-		n := len(c.nodes)
-		in.Before = make([]int8, n*n)
-		for u := 0; u < n; u++ {
-			for v := 0; v < n; v++ {
-				if u != v {
-					in.Before[u*n+v] = int8(c.before(u, v))
-				}
-			}
-		}
-		out[i] = in
-	}
-	return out, nil
-}
 
 // Example is a cluster with what is known of its derivation.
 type Example struct {
-	Instance
+	provenance.Instance
 	// Parent, when known, gives each node's parent: an index into Docs,
 	// or -1 for a copy taken from outside the corpus.
 	Parent []int
@@ -105,29 +23,30 @@ type Example struct {
 	Weight float64
 }
 
-// FitOptions tune Fit.
-type FitOptions struct {
+// Options tune Fit.
+type Options struct {
 	// L2 is the strength of the Gaussian prior on the weights.
 	L2 float64
 	// Iterations caps the optimiser's steps.
 	Iterations int
 	// Start is the starting point (zero weights when nil).
-	Start *Weights
+	Start *provenance.Weights
 	// Log, when set, receives progress lines.
 	Log func(string)
 }
 
 // ErrNoExamples is returned by Fit and Calibrate when given nothing usable.
-var ErrNoExamples = errors.New("provenance: no usable examples")
+var ErrNoExamples = errors.New("fitting: no usable examples")
 
 // Fit fits the edge and root weights by maximum likelihood over the
 // examples' derivation trees (conditional on the cluster, with a Gaussian
 // prior), by full-batch Adam. Temperatures are left at 1: see Calibrate.
-func Fit(examples []Example, opt FitOptions) (Weights, error) {
+func Fit(examples []Example, opt Options) (provenance.Weights, error) {
 	if opt.Iterations <= 0 {
 		opt.Iterations = 400
 	}
-	nE, nR := numEdgeFeatures, numRootFeatures
+	edge, root := provenance.FeatureNames()
+	nE, nR := len(edge), len(root)
 	theta := make([]float64, nE+nR)
 	if opt.Start != nil {
 		copy(theta, opt.Start.Edge)
@@ -140,14 +59,14 @@ func Fit(examples []Example, opt FitOptions) (Weights, error) {
 		}
 	}
 	if usable == 0 {
-		return Weights{}, ErrNoExamples
+		return provenance.Weights{}, ErrNoExamples
 	}
 	m1 := make([]float64, len(theta))
 	m2 := make([]float64, len(theta))
 	const lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
 	prev := math.Inf(-1)
 	for it := 1; it <= opt.Iterations; it++ {
-		ll, grad := logLikelihood(examples, theta)
+		ll, grad := logLikelihood(examples, theta, nE)
 		for i := range theta {
 			ll -= 0.5 * opt.L2 * theta[i] * theta[i]
 			grad[i] -= opt.L2 * theta[i]
@@ -168,7 +87,7 @@ func Fit(examples []Example, opt FitOptions) (Weights, error) {
 		}
 		prev = ll
 	}
-	return Weights{Edge: theta[:nE:nE], Root: theta[nE:]}, nil
+	return provenance.Weights{Edge: theta[:nE:nE], Root: theta[nE:]}, nil
 }
 
 func (ex *Example) usable() bool {
@@ -183,12 +102,11 @@ func (ex *Example) usable() bool {
 }
 
 // logLikelihood returns the weighted log-likelihood of the examples and its
-// gradient with respect to theta (edge weights, then root weights).
-func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
-	nE := numEdgeFeatures
+// gradient with respect to theta (nE edge weights, then root weights).
+func logLikelihood(examples []Example, theta []float64, nE int) (float64, []float64) {
 	grad := make([]float64, len(theta))
 	ll := 0.0
-	w := Weights{Edge: theta[:nE], Root: theta[nE:]}
+	w := provenance.Weights{Edge: theta[:nE], Root: theta[nE:]}
 	for i := range examples {
 		ex := &examples[i]
 		if !ex.usable() {
@@ -199,13 +117,12 @@ func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
 			wt = 1
 		}
 		n := len(ex.Docs)
-		se, sr := instanceScores(&ex.Instance, &w, 1)
-		ew, rw := weightsOf(n, se, sr)
-		st, ok := stats(n, ew, rw)
+		se, sr := ex.Scores(&w) // at temperature 1: w has none
+		ew, rw, shift := arborescence.Weights(n, se, sr)
+		st, ok := arborescence.Marginals(n, ew, rw)
 		if !ok {
 			continue
 		}
-		shift := maxScore(se, sr)
 		// Observed part: the true tree, or the sum over trees consistent
 		// with the time order.
 		obs := 0.0
@@ -250,13 +167,13 @@ func logLikelihood(examples []Example, theta []float64) (float64, []float64) {
 			}
 		}
 		// logZ from stats is of the shifted weights.
-		logZ := st.logZ + float64(n)*shift
+		logZ := st.LogZ + float64(n)*shift
 		ll += wt * (obs - logZ)
 		for v := 0; v < n; v++ {
-			addScaled(grad[nE:], ex.Root[v], -wt*st.root[v])
+			addScaled(grad[nE:], ex.Root[v], -wt*st.Root[v])
 			for u := 0; u < n; u++ {
-				if u != v && st.edge[u*n+v] > 0 {
-					addScaled(grad[:nE], ex.Edge[u*n+v], -wt*st.edge[u*n+v])
+				if u != v && st.Edge[u*n+v] > 0 {
+					addScaled(grad[:nE], ex.Edge[u*n+v], -wt*st.Edge[u*n+v])
 				}
 			}
 		}
@@ -271,42 +188,10 @@ func scoreOf(se, sr []float64, n, u, v int) float64 {
 	return se[u*n+v]
 }
 
-func maxScore(se, sr []float64) float64 {
-	hi := math.Inf(-1)
-	for _, s := range se {
-		hi = max(hi, s)
-	}
-	for _, s := range sr {
-		hi = max(hi, s)
-	}
-	if math.IsInf(hi, 0) {
-		return 0
-	}
-	return hi
-}
-
 func addScaled(dst, src []float64, k float64) {
 	for i := range min(len(dst), len(src)) {
 		dst[i] += k * src[i]
 	}
-}
-
-// instanceScores scores an instance's edges with weights w at temperature t.
-func instanceScores(in *Instance, w *Weights, t float64) (se, sr []float64) {
-	n := len(in.Docs)
-	se = make([]float64, n*n)
-	sr = make([]float64, n)
-	for v := 0; v < n; v++ {
-		sr[v] = dot(w.Root, in.Root[v]) / t
-		for u := 0; u < n; u++ {
-			if u == v {
-				se[u*n+v] = math.Inf(-1)
-			} else {
-				se[u*n+v] = dot(w.Edge, in.Edge[u*n+v]) / t
-			}
-		}
-	}
-	return se, sr
 }
 
 // PairOutcomes returns, for every pair of an example's nodes whose relation
@@ -317,18 +202,18 @@ func instanceScores(in *Instance, w *Weights, t float64) (se, sr []float64) {
 // their dates differ and i has the lower Rank (the true time order, when
 // given); other copies of a common source give 2. With Rank alone, the
 // lower rank came first. It is what Calibrate fits and the harness scores.
-func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
+func PairOutcomes(ex *Example, w *provenance.Weights) (probs [][3]float64, truth []int) {
 	if !ex.usable() {
 		return nil, nil
 	}
 	n := len(ex.Docs)
-	se, sr := instanceScores(&ex.Instance, w, w.temperature(ex.Case))
-	ew, rw := weightsOf(n, se, sr)
-	st, ok := stats(n, ew, rw)
+	se, sr := ex.Scores(w)
+	ew, rw, _ := arborescence.Weights(n, se, sr)
+	st, ok := arborescence.Marginals(n, ew, rw)
 	if !ok {
 		return nil, nil
 	}
-	rel := ancestors(n, ew, rw, st, uint64(n), true)
+	rel := arborescence.Ancestors(n, ew, rw, st, uint64(n), true)
 	var truthAnc []bool
 	var top []int
 	if ex.Parent != nil {
@@ -379,7 +264,7 @@ func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
 			if len(ex.Before) == n*n {
 				before = int(ex.Before[i*n+j])
 			}
-			a, b := firstProbs(rel, n, i, j, before)
+			a, b := rel.First(n, i, j, before)
 			probs = append(probs, [3]float64{a, b, math.Max(0, 1-a-b)})
 			truth = append(truth, t)
 		}
@@ -391,10 +276,11 @@ func PairOutcomes(ex *Example, w *Weights) (probs [][3]float64, truth []int) {
 // negative log-likelihood of the pairwise outcomes of held-out examples
 // (see PairOutcomes), by a search over a log-spaced grid from 0.25 to 8.
 // Cases without examples keep their temperature.
-func Calibrate(examples []Example, w Weights) (Weights, error) {
+func Calibrate(examples []Example, w provenance.Weights) (provenance.Weights, error) {
 	out := w
 	found := false
-	for cse := Case(0); cse < numCases; cse++ {
+	for k := range len(w.Temperature) {
+		cse := provenance.Case(k)
 		var sub []Example
 		for _, ex := range examples {
 			if ex.Case == cse && ex.usable() {
