@@ -25,7 +25,8 @@
 // the source document (scale.Finds); the table gives found / planted
 // rather than a precision, and the number of matches. For the archive it
 // then prints the ratio of the time per article at the largest size to
-// that at the smallest (the "cost linear" target: within 1.3×).
+// that at the smallest (the "cost linear" target: within 1.3×),
+// in wall time and in CPU time (steadier on a shared machine).
 // For nearboiler and boiler the row gives instead the number of clusters
 // and the report's limits.boilerplate entries with their document counts,
 // and the recall of the real planted copies only; for longline, peak
