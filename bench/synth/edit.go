@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/reprint-dev/reprint/bench/internal/splitmix"
 )
 
 // edited is one copy of a source run after its edit operation.
@@ -26,7 +28,7 @@ type editor struct {
 
 // apply applies op to the run of sentences sents (consecutive, in text);
 // ok is false when op cannot be applied to this run.
-func (e *editor) apply(r *rng, op Edit, text string, sents []sentence) (edited, bool) {
+func (e *editor) apply(r *splitmix.Rand, op Edit, text string, sents []sentence) (edited, bool) {
 	run := span{sents[0].start, sents[len(sents)-1].end}
 	switch op {
 	case EditVerbatim:
@@ -47,8 +49,8 @@ func (e *editor) apply(r *rng, op Edit, text string, sents []sentence) (edited, 
 
 // trim drops whole sentences (half the time, when there are several) or
 // words at the head or the tail, keeping at least MinWords words.
-func (e *editor) trim(r *rng, text string, sents []sentence) (edited, bool) {
-	head := r.chance(0.5)
+func (e *editor) trim(r *splitmix.Rand, text string, sents []sentence) (edited, bool) {
+	head := r.Chance(0.5)
 	end := "tail"
 	if head {
 		end = "head"
@@ -58,7 +60,7 @@ func (e *editor) trim(r *rng, text string, sents []sentence) (edited, bool) {
 		total += s.words
 	}
 	n := len(sents)
-	if n >= 2 && r.chance(0.5) {
+	if n >= 2 && r.Chance(0.5) {
 		var ks []int // how many sentences may go
 		for k := 1; k < n; k++ {
 			kept := 0
@@ -76,7 +78,7 @@ func (e *editor) trim(r *rng, text string, sents []sentence) (edited, bool) {
 			}
 		}
 		if len(ks) > 0 {
-			k := ks[r.intn(len(ks))]
+			k := ks[r.IntN(len(ks))]
 			src := span{sents[k].start, sents[n-1].end}
 			if !head {
 				src = span{sents[0].start, sents[n-k-1].end}
@@ -96,7 +98,7 @@ func (e *editor) trim(r *rng, text string, sents []sentence) (edited, bool) {
 	if most < 1 {
 		return edited{}, false
 	}
-	d := r.between(max(1, len(words)/5), most)
+	d := r.Between(max(1, len(words)/5), most)
 	if d > most {
 		d = most
 	}
@@ -110,11 +112,11 @@ func (e *editor) trim(r *rng, text string, sents []sentence) (edited, bool) {
 
 // substitute replaces a drawn fraction of the run's words by vocabulary
 // words, keeping their surrounding punctuation and capitalisation.
-func (e *editor) substitute(r *rng, text string, run span) (edited, bool) {
+func (e *editor) substitute(r *splitmix.Rand, text string, run span) (edited, bool) {
 	if len(e.vocab) == 0 {
 		return edited{}, false
 	}
-	rate := e.cfg.SubstituteFractions[r.intn(len(e.cfg.SubstituteFractions))]
+	rate := e.cfg.SubstituteFractions[r.IntN(len(e.cfg.SubstituteFractions))]
 	var cands []span // letter-only cores of tokens
 	words := 0
 	for _, t := range tokens(text, run.start, run.end) {
@@ -137,7 +139,7 @@ func (e *editor) substitute(r *rng, text string, run span) (edited, bool) {
 	// A partial Fisher–Yates picks n candidates; they are then put back in
 	// text order to rebuild the passage.
 	for i := 0; i < n; i++ {
-		j := i + r.intn(len(cands)-i)
+		j := i + r.IntN(len(cands)-i)
 		cands[i], cands[j] = cands[j], cands[i]
 	}
 	chosen := cands[:n]
@@ -157,11 +159,11 @@ func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
 // replacement draws a vocabulary word other than word and gives it word's
 // capitalisation.
-func replacement(r *rng, vocab []string, word string) string {
+func replacement(r *splitmix.Rand, vocab []string, word string) string {
 	lower := strings.ToLower(word)
-	w := vocab[r.intn(len(vocab))]
+	w := vocab[r.IntN(len(vocab))]
 	for i := 0; i < 16 && w == lower; i++ {
-		w = vocab[r.intn(len(vocab))]
+		w = vocab[r.IntN(len(vocab))]
 	}
 	if w == lower {
 		w = w + "s"
@@ -180,7 +182,7 @@ func replacement(r *rng, vocab []string, word string) string {
 // punctuate changes quotes (straight to curly or back), drops commas and
 // swaps dash styles, choosing a non-empty subset of the changes the run
 // allows. Words are untouched.
-func punctuate(r *rng, text string, run span) (edited, bool) {
+func punctuate(r *splitmix.Rand, text string, run span) (edited, bool) {
 	toks := tokens(text, run.start, run.end)
 	strs := make([]string, len(toks))
 	for i, t := range toks {
@@ -201,7 +203,7 @@ func punctuate(r *rng, text string, run span) (edited, bool) {
 	do := make([]bool, len(kinds))
 	picked := false
 	for i, ok := range kinds {
-		if ok && r.chance(0.5) {
+		if ok && r.Chance(0.5) {
 			do[i], picked = true, true
 		}
 	}
@@ -215,12 +217,12 @@ func punctuate(r *rng, text string, run span) (edited, bool) {
 		if len(ok) == 0 {
 			return edited{}, false
 		}
-		do[ok[r.intn(len(ok))]] = true
+		do[ok[r.IntN(len(ok))]] = true
 	}
 	var details []string
 	out := append([]string(nil), strs...)
 	if do[0] {
-		toCurly := hasStraight && (!hasCurly || r.chance(0.5))
+		toCurly := hasStraight && (!hasCurly || r.Chance(0.5))
 		for i := range out {
 			out[i] = swapQuotes(out[i], toCurly)
 		}
@@ -235,13 +237,13 @@ func punctuate(r *rng, text string, run span) (edited, bool) {
 		drop := make([]bool, len(commas))
 		dropped := 0
 		for i := range commas {
-			if r.chance(0.7) {
+			if r.Chance(0.7) {
 				drop[i] = true
 				dropped++
 			}
 		}
 		if dropped == 0 {
-			drop[r.intn(len(commas))] = true
+			drop[r.IntN(len(commas))] = true
 		}
 		for i := len(commas) - 1; i >= 0; i-- {
 			if drop[i] {
@@ -376,7 +378,7 @@ func swapDashes(s string) string {
 
 // reorder permutes the run's sentences, keeping the whitespace between
 // them in place; the permutation is never the identity.
-func reorder(r *rng, text string, sents []sentence) (edited, bool) {
+func reorder(r *splitmix.Rand, text string, sents []sentence) (edited, bool) {
 	n := len(sents)
 	if n < 2 {
 		return edited{}, false
@@ -386,7 +388,7 @@ func reorder(r *rng, text string, sents []sentence) (edited, bool) {
 		perm[i] = i
 	}
 	for try := 0; try < 8 && isIdentity(perm); try++ {
-		r.shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		r.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 	}
 	if isIdentity(perm) {
 		// Rotate by one: never the identity for n >= 2.
@@ -424,13 +426,13 @@ var (
 
 // attribute wraps the run in an attribution. A suffix replaces the run's
 // final full stop, which is then not part of the copy.
-func attribute(r *rng, text string, run span) (edited, bool) {
-	if text[run.end-1] == '.' && run.len() > 1 && r.chance(0.4) {
-		suf := attributionSuffixes[r.intn(len(attributionSuffixes))]
+func attribute(r *splitmix.Rand, text string, run span) (edited, bool) {
+	if text[run.end-1] == '.' && run.len() > 1 && r.Chance(0.4) {
+		suf := attributionSuffixes[r.IntN(len(attributionSuffixes))]
 		src := span{run.start, run.end - 1}
 		return edited{text: text[src.start:src.end], src: src, suffix: suf, detail: strings.TrimSpace(suf)}, true
 	}
-	pre := attributionPrefixes[r.intn(len(attributionPrefixes))]
+	pre := attributionPrefixes[r.IntN(len(attributionPrefixes))]
 	return edited{text: text[run.start:run.end], src: run, prefix: pre, detail: strings.TrimSpace(pre)}, true
 }
 

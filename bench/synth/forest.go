@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/reprint-dev/reprint/bench/internal/splitmix"
 )
 
 // This file generates derivation forests: corpora in which a passage is
@@ -328,7 +330,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 		}
 		ids[d.ID] = true
 	}
-	r := newRNG(cfg.Seed, "forest-plan")
+	r := splitmix.New(cfg.Seed, "forest-plan")
 	// Plan the shapes and sizes, to know how many documents are needed.
 	type plan struct {
 		shape  string
@@ -337,13 +339,13 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 	var plans []plan
 	need := 0
 	for t := 0; t < cfg.Trees; {
-		shape := shapes[r.pick(cfg.Shapes.weights())]
-		k := r.between(cfg.MinCopies, cfg.MaxCopies)
+		shape := shapes[r.Pick(cfg.Shapes.weights())]
+		k := r.Between(cfg.MinCopies, cfg.MaxCopies)
 		switch shape {
 		case ShapeHidden:
 			k = max(k, 2)
 		case ShapeCompilation:
-			k = r.between(2, 3) // origins
+			k = r.Between(2, 3) // origins
 		case ShapeChain:
 			k = max(k, 2)
 		}
@@ -366,10 +368,10 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 	for i, d := range g.docs {
 		docs[i] = &fdoc{orig: d.orig, sents: d.sents}
 	}
-	ro := newRNG(cfg.Seed, "forest-outlets")
+	ro := splitmix.New(cfg.Seed, "forest-outlets")
 	for _, d := range docs {
 		if len(cfg.Outlets) > 0 {
-			d.source = cfg.Outlets[ro.intn(len(cfg.Outlets))]
+			d.source = cfg.Outlets[ro.IntN(len(cfg.Outlets))]
 		}
 	}
 	next := 0
@@ -390,7 +392,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			}
 		default:
 			t := &ftree{shape: p.shape, src: take(), hidden: p.shape == ShapeHidden}
-			t.quote = t.hidden && r.chance(cfg.QuoteRate)
+			t.quote = t.hidden && r.Chance(cfg.QuoteRate)
 			if !pickRun(r, &cfg, t) {
 				next += p.copies
 				continue
@@ -405,10 +407,10 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 				case ShapeChain:
 					par = i - 1
 				case ShapeRandom:
-					par = r.intn(i)
+					par = r.IntN(i)
 				case ShapeHidden:
 					if i > 2 {
-						par = r.intn(i)
+						par = r.IntN(i)
 					}
 				}
 				t.nodes = append(t.nodes, &fnode{doc: take(), parent: par, depth: t.nodes[par].depth + 1})
@@ -418,7 +420,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 	}
 	// Edit every copy from its parent's text, top down.
 	ctxEd := &editor{cfg: &Config{SubstituteFractions: []float64{0.5}}, vocab: ed.vocab}
-	rc := newRNG(cfg.Seed, "forest-context")
+	rc := splitmix.New(cfg.Seed, "forest-context")
 	for _, t := range trees {
 		usedCtx := make(map[int]bool)
 		for i, nd := range t.nodes {
@@ -426,7 +428,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 				continue
 			}
 			par := t.nodes[nd.parent]
-			nd.op = Edits[r.pick(cfg.Edits.weights())]
+			nd.op = Edits[r.Pick(cfg.Edits.weights())]
 			pt := par.text
 			if nd.op == EditAttribution {
 				nd.e = edited{text: pt, src: span{0, len(pt)}}
@@ -448,16 +450,16 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			nd.text = nd.e.text
 			if t.quote {
 				nd.text = strings.ReplaceAll(nd.text, `"`, "'")
-				if k := strings.TrimRight(nd.text, "."); k != nd.text && k != "" && r.chance(0.5) {
+				if k := strings.TrimRight(nd.text, "."); k != nd.text && k != "" && r.Chance(0.5) {
 					nd.text = k
 					nd.prefix = `"`
-					nd.suffix = speakerTags[r.intn(len(speakerTags))]
+					nd.suffix = speakerTags[r.IntN(len(speakerTags))]
 				} else {
-					nd.prefix = speakers[r.intn(len(speakers))] + `"`
+					nd.prefix = speakers[r.IntN(len(speakers))] + `"`
 					nd.suffix = `"`
 				}
 			}
-			if rc.chance(cfg.ContextRate) {
+			if rc.Chance(cfg.ContextRate) {
 				if c := contextSentence(rc, ctxEd, t, usedCtx); c != "" {
 					nd.prefix = c + " " + nd.prefix
 				}
@@ -478,7 +480,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			t.src.hidden = true
 		}
 	}
-	ri := newRNG(cfg.Seed, "forest-insert")
+	ri := splitmix.New(cfg.Seed, "forest-insert")
 	for _, d := range docs[:next] {
 		if len(d.ins) == 0 {
 			continue
@@ -493,7 +495,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			bs = append(bs, span{s.end, 0})
 			kinds = append(kinds, kind)
 		}
-		k := ri.intn(len(bs))
+		k := ri.IntN(len(bs))
 		d.pos, d.bound = bs[k].start, kinds[k]
 	}
 	for _, d := range docs[:next] {
@@ -502,12 +504,12 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 	// Times: each tree starts at a random time, every copy comes after
 	// its parent; a compilation host (never a parent) after the latest of
 	// its origins.
-	rt := newRNG(cfg.Seed, "forest-dates")
+	rt := splitmix.New(cfg.Seed, "forest-dates")
 	dc := cfg.Dates
 	spanSecs := int(dc.MaxGap/time.Second) * max(1, len(trees)/4)
 	lo, hi := int(dc.MinGap/time.Second), int(dc.MaxGap/time.Second)
 	for _, t := range trees {
-		t.nodes[0].time = dc.Start.UTC().Add(time.Duration(rt.intn(spanSecs+1)) * time.Second)
+		t.nodes[0].time = dc.Start.UTC().Add(time.Duration(rt.IntN(spanSecs+1)) * time.Second)
 		if d := t.nodes[0].doc; d != nil {
 			d.time = t.nodes[0].time
 		}
@@ -515,7 +517,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			if i == 0 {
 				continue
 			}
-			at := t.nodes[nd.parent].time.Add(time.Duration(rt.between(lo, hi)) * time.Second)
+			at := t.nodes[nd.parent].time.Add(time.Duration(rt.Between(lo, hi)) * time.Second)
 			if at.After(nd.doc.time) {
 				nd.doc.time = at
 			}
@@ -530,7 +532,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 		}
 	}
 	for _, d := range docs[next:] {
-		d.time = dc.Start.UTC().Add(time.Duration(rt.intn(spanSecs+1)) * time.Second)
+		d.time = dc.Start.UTC().Add(time.Duration(rt.IntN(spanSecs+1)) * time.Second)
 	}
 	parents := make(map[*fdoc]*fnode)
 	for _, t := range trees {
@@ -548,7 +550,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 			continue
 		}
 		d.date = d.time.Format(time.RFC3339)
-		u := rt.float64()
+		u := rt.Float64()
 		p := parents[d]
 		switch {
 		case u < dc.MissingRate:
@@ -557,7 +559,7 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 		case u < dc.MissingRate+dc.TieRate:
 			d.noise, d.date = "tied", p.time.Format(time.DateOnly)
 		case u < dc.MissingRate+dc.TieRate+dc.WrongRate:
-			back := time.Duration(rt.between(3600, 48*3600)) * time.Second
+			back := time.Duration(rt.Between(3600, 48*3600)) * time.Second
 			d.noise, d.date = "wrong", p.time.Add(-back).Format(time.RFC3339)
 		}
 	}
@@ -581,12 +583,12 @@ func GenerateForest(src []Doc, cfg ForestConfig) (*Forest, error) {
 // is in the corpus never starts from a quotation (a run holding double
 // quotes): the origin of quoted words is their speaker, outside the
 // corpus, which is what hidden trees stand for.
-func pickRun(r *rng, cfg *ForestConfig, t *ftree) bool {
+func pickRun(r *splitmix.Rand, cfg *ForestConfig, t *ftree) bool {
 	d := t.src
 	if len(d.sents) == 0 {
 		return false
 	}
-	want := r.between(cfg.MinWords, cfg.MaxWords)
+	want := r.Between(cfg.MinWords, cfg.MaxWords)
 	text := d.orig.Text
 	type cand struct{ i, j, key int }
 	var cands []cand
@@ -618,7 +620,7 @@ func pickRun(r *rng, cfg *ForestConfig, t *ftree) bool {
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(a.key, b.key) })
 	top := min(len(cands), 3)
-	c := cands[r.intn(top)]
+	c := cands[r.IntN(top)]
 	t.run = span{d.sents[c.i].start, d.sents[c.j-1].end}
 	return true
 }
@@ -626,7 +628,7 @@ func pickRun(r *rng, cfg *ForestConfig, t *ftree) bool {
 // contextSentence returns a sentence of t's origin story outside its
 // passage, not used before, with half of its words replaced; "" when none
 // is left.
-func contextSentence(r *rng, ed *editor, t *ftree, used map[int]bool) string {
+func contextSentence(r *splitmix.Rand, ed *editor, t *ftree, used map[int]bool) string {
 	d := t.src
 	var free []int
 	for i, s := range d.sents {
@@ -639,7 +641,7 @@ func contextSentence(r *rng, ed *editor, t *ftree, used map[int]bool) string {
 	if len(free) == 0 {
 		return ""
 	}
-	i := free[r.intn(len(free))]
+	i := free[r.IntN(len(free))]
 	used[i] = true
 	s := d.sents[i]
 	e, ok := ed.substitute(r, d.orig.Text, s.span)
@@ -650,8 +652,8 @@ func contextSentence(r *rng, ed *editor, t *ftree, used map[int]bool) string {
 }
 
 // attributionTo draws attribution words crediting outlet.
-func attributionTo(r *rng, outlet string) (prefix, suffix, detail string) {
-	switch r.intn(4) {
+func attributionTo(r *splitmix.Rand, outlet string) (prefix, suffix, detail string) {
+	switch r.IntN(4) {
 	case 0:
 		return "According to " + outlet + ", ", "", "according to"
 	case 1:

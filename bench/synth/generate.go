@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/reprint-dev/reprint/bench/internal/splitmix"
 )
 
 // Corpus is a generated corpus: its documents, ordered by id, and the truth
@@ -155,12 +157,12 @@ func (p *planted) insertion() (text string, lead int) {
 // long enough, not table-like, and share no n-gram with one already kept,
 // until it has hosts, sources and distractors.
 func (g *generator) choose(src []Doc) error {
-	r := newRNG(g.cfg.Seed, "choose")
+	r := splitmix.New(g.cfg.Seed, "choose")
 	order := make([]int, len(src))
 	for i := range order {
 		order[i] = i
 	}
-	r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	need := g.cfg.Hosts + g.cfg.Sources + g.cfg.Distractors
 	taken := make(map[uint64]bool)
 	for _, i := range order {
@@ -196,16 +198,16 @@ func (g *generator) choose(src []Doc) error {
 // timeline, so that the earliest hosts have several documents to copy from;
 // the other sources are spread among the hosts.
 func (g *generator) assignRoles() {
-	r := newRNG(g.cfg.Seed, "roles")
+	r := splitmix.New(g.cfg.Seed, "roles")
 	n := g.cfg.Hosts + g.cfg.Sources
 	g.timeline = slices.Clone(g.docs[:n])
-	r.shuffle(n, func(i, j int) { g.timeline[i], g.timeline[j] = g.timeline[j], g.timeline[i] })
+	r.Shuffle(n, func(i, j int) { g.timeline[i], g.timeline[j] = g.timeline[j], g.timeline[i] })
 	lead := max(1, g.cfg.Sources/4)
 	rest := make([]int, n-lead)
 	for i := range rest {
 		rest[i] = i + lead
 	}
-	r.shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
+	r.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
 	for _, i := range rest[g.cfg.Sources-lead:] {
 		g.timeline[i].host = true
 	}
@@ -236,7 +238,7 @@ func vocabulary(docs []*doc) []string {
 // plan decides every copy: the hosts of each origin (least loaded first),
 // an earlier source, a run of its sentences and the edits.
 func (g *generator) plan() error {
-	r := newRNG(g.cfg.Seed, "plan")
+	r := splitmix.New(g.cfg.Seed, "plan")
 	weights := g.cfg.Edits.weights()
 	remaining := g.cfg.Passages
 	failures, limit := 0, 20*g.cfg.Passages+100
@@ -247,13 +249,13 @@ func (g *generator) plan() error {
 				ErrExhausted, g.cfg.Passages-remaining, g.cfg.Passages)
 		}
 		k := 1
-		if g.cfg.MaxClusterHosts > 1 && r.chance(g.cfg.ClusterRate) {
-			k = r.between(2, g.cfg.MaxClusterHosts)
+		if g.cfg.MaxClusterHosts > 1 && r.Chance(g.cfg.ClusterRate) {
+			k = r.Between(2, g.cfg.MaxClusterHosts)
 		}
 		k = min(k, remaining, len(g.hosts))
 		ops := make([]Edit, k)
 		for i := range ops {
-			ops[i] = Edits[r.pick(weights)]
+			ops[i] = Edits[r.Pick(weights)]
 		}
 		hosts := g.pickHosts(r, k, random)
 		minRank := hosts[0].rank
@@ -261,7 +263,7 @@ func (g *generator) plan() error {
 			minRank = min(minRank, h.rank)
 		}
 		cands := slices.Clone(g.timeline[:minRank])
-		r.shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+		r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 		want := g.targetLength(r)
 		planted := false
 		for _, c := range cands {
@@ -291,9 +293,9 @@ func (g *generator) plan() error {
 
 // pickHosts returns k distinct hosts: the least loaded (a failed plan
 // counts as two copies; ties broken at random), or any k when random is set.
-func (g *generator) pickHosts(r *rng, k int, random bool) []*doc {
+func (g *generator) pickHosts(r *splitmix.Rand, k int, random bool) []*doc {
 	hs := slices.Clone(g.hosts)
-	r.shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
+	r.Shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
 	if !random {
 		slices.SortStableFunc(hs, func(a, b *doc) int { return cmp.Compare(a.loaded+2*a.starved, b.loaded+2*b.starved) })
 	}
@@ -302,7 +304,7 @@ func (g *generator) pickHosts(r *rng, k int, random bool) []*doc {
 
 // targetLength draws a passage length in words: mostly 12–29 words, with
 // shorter and longer ones, clipped to [MinWords, MaxWords].
-func (g *generator) targetLength(r *rng) int {
+func (g *generator) targetLength(r *splitmix.Rand) int {
 	type band struct {
 		lo, hi int
 		w      float64
@@ -317,13 +319,13 @@ func (g *generator) targetLength(r *rng) int {
 			ws = append(ws, b.w)
 		}
 	}
-	b := ok[r.pick(ws)]
-	return r.between(b.lo, b.hi)
+	b := ok[r.Pick(ws)]
+	return r.Between(b.lo, b.hi)
 }
 
 // tryOrigin looks for a free run of c's sentences close to want words that
 // every op can edit; on success it records the origin and its copies.
-func (g *generator) tryOrigin(r *rng, c *doc, want int, ops []Edit, hosts []*doc) bool {
+func (g *generator) tryOrigin(r *splitmix.Rand, c *doc, want int, ops []Edit, hosts []*doc) bool {
 	needSents, minWords := 1, g.cfg.MinWords
 	for _, op := range ops {
 		switch op {
@@ -361,7 +363,7 @@ func (g *generator) tryOrigin(r *rng, c *doc, want int, ops []Edit, hosts []*doc
 			if d < 0 {
 				d = -d
 			}
-			cands = append(cands, cand{i: i, j: j + 1, words: words, key: max(d, tol), tie: r.u64()})
+			cands = append(cands, cand{i: i, j: j + 1, words: words, key: max(d, tol), tie: r.Uint64()})
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
@@ -410,7 +412,7 @@ func endsSentence(s string) bool {
 // of a paragraph or the end of a sentence, never inside a run of the host
 // that is itself copied elsewhere (its source span must stay contiguous).
 func (g *generator) insert() {
-	r := newRNG(g.cfg.Seed, "insert")
+	r := splitmix.New(g.cfg.Seed, "insert")
 	type boundary struct {
 		pos  int
 		kind string
@@ -434,7 +436,7 @@ func (g *generator) insert() {
 			bs = append(bs, boundary{s.end, kind})
 		}
 		for _, p := range h.ins {
-			b := bs[r.intn(len(bs))]
+			b := bs[r.IntN(len(bs))]
 			p.pos, p.boundary = b.pos, b.kind
 		}
 	}
@@ -489,24 +491,24 @@ func (d *doc) shift(s span) span {
 // distractors times in the same range, then writes the dates with the
 // configured noise.
 func (g *generator) date() {
-	r := newRNG(g.cfg.Seed, "dates")
+	r := splitmix.New(g.cfg.Seed, "dates")
 	dc := g.cfg.Dates
 	lo, hi := int(dc.MinGap/time.Second), int(dc.MaxGap/time.Second)
 	t := dc.Start.UTC()
 	for i, d := range g.timeline {
 		if i > 0 {
-			t = t.Add(time.Duration(max(1, r.between(lo, hi))) * time.Second)
+			t = t.Add(time.Duration(max(1, r.Between(lo, hi))) * time.Second)
 		}
 		d.time = t
 	}
 	spread := int(t.Sub(dc.Start.UTC()) / time.Second)
 	for _, d := range g.docs[len(g.timeline):] {
-		d.time = dc.Start.UTC().Add(time.Duration(r.intn(spread+1)) * time.Second)
+		d.time = dc.Start.UTC().Add(time.Duration(r.IntN(spread+1)) * time.Second)
 	}
 	all := slices.Concat(g.timeline, g.docs[len(g.timeline):])
 	for _, d := range all {
 		d.date = d.time.Format(time.RFC3339)
-		u := r.float64()
+		u := r.Float64()
 		switch {
 		case u < dc.MissingRate:
 			d.noise, d.date = "missing", ""
@@ -526,7 +528,7 @@ func (g *generator) date() {
 					earliest = p.origin.src.time
 				}
 			}
-			back := time.Duration(r.between(3600, 48*3600)) * time.Second
+			back := time.Duration(r.Between(3600, 48*3600)) * time.Second
 			d.noise, d.date = "wrong", earliest.Add(-back).Format(time.RFC3339)
 		}
 	}

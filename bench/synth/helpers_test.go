@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/bench/internal/splitmix"
 )
 
 // seedsDir and devCorpus are relative to this package's directory.
@@ -64,25 +66,25 @@ func fakeDocs(t testing.TB, n int) []Doc {
 			}
 		}
 	}
-	r := newRNG(99, "fake")
+	r := splitmix.New(99, "fake")
 	docs := make([]Doc, n)
 	for i := range docs {
 		var b strings.Builder
-		for p := 0; p < 4+r.intn(4); p++ {
+		for p := 0; p < 4+r.IntN(4); p++ {
 			if p > 0 {
 				b.WriteString("\n\n")
 			}
-			for s := 0; s < 1+r.intn(3); s++ {
+			for s := 0; s < 1+r.IntN(3); s++ {
 				if s > 0 {
 					b.WriteString(" ")
 				}
-				words := 5 + r.intn(30)
-				quoted := r.chance(0.2)
+				words := 5 + r.IntN(30)
+				quoted := r.Chance(0.2)
 				if quoted {
 					b.WriteString("\"")
 				}
 				for w := 0; w < words; w++ {
-					word := vocab[r.intn(len(vocab))]
+					word := vocab[r.IntN(len(vocab))]
 					if w == 0 {
 						word = strings.ToUpper(word[:1]) + word[1:]
 					} else {
@@ -90,9 +92,9 @@ func fakeDocs(t testing.TB, n int) []Doc {
 					}
 					b.WriteString(word)
 					switch {
-					case w+1 < words && r.chance(0.08):
+					case w+1 < words && r.Chance(0.08):
 						b.WriteString(",")
-					case w+1 < words && r.chance(0.02):
+					case w+1 < words && r.Chance(0.02):
 						b.WriteString(" -")
 					}
 				}
