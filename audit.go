@@ -222,7 +222,7 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 	err = pool.Run(ctx, len(docs), pool.Options{Workers: cfg.workers}, func() func(i int) {
 		h, _ := minhash.NewHasher(cfg.params)
 		return func(i int) {
-			targets[i] = pc.Prepare(h, docs[i].Text, nil)
+			targets[i] = pc.PrepareWhole(h, docs[i].Text, nil)
 			keys[i] = queryKeys(targets[i].Entries)
 		}
 	})
@@ -291,7 +291,7 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 				mu.Unlock()
 				return
 			}
-			refs[i], refPrep[i] = d, pc.Prepare(h, d.Text, nil)
+			refs[i], refPrep[i] = d, pc.PrepareWhole(h, d.Text, nil)
 		}
 	})
 	if err == nil {

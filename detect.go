@@ -75,7 +75,9 @@ func New(opts ...Option) (*Detector, error) {
 	d := &Detector{cfg: cfg, pc: cfg.pipeline(), ids: make(map[string]int), cache: map[int32]*pipeline.Prepared{}}
 	d.spill = &pipeline.Spill{Dir: cfg.tmpDir}
 	d.texts = pipeline.NewTexts(cfg.maxMemory/8, d.spill)
-	d.units.Bands = pipeline.NewColumns(b, cfg.maxMemory/16, d.spill)
+	// Band fingerprints are read back band by band, sequentially: past a
+	// little memory they may as well be on disk (in the page cache).
+	d.units.Bands = pipeline.NewColumns(b, min(cfg.maxMemory/16, 64<<20), d.spill)
 	return d, nil
 }
 
@@ -128,22 +130,33 @@ func (d *Detector) flush(ctx context.Context) error {
 	keep := d.cached < d.cfg.maxMemory/16
 	err := pool.Run(ctx, len(batch), pool.Options{Workers: d.cfg.workers, Chunk: 4}, func() func(int) {
 		s, _ := d.pc.NewSketcher(d.cfg.backend == BackendEkzhu) // params were validated by New
-		return func(i int) { sketches[i], prepared[i] = s.Sketch(batch[i].Text, keep) }
+		return func(i int) {
+			if len(batch[i].Text) <= pipeline.BigText { // walls of text are sketched below, in parts
+				sketches[i], prepared[i] = s.Sketch(batch[i].Text, keep)
+			}
+		}
 	})
 	if err != nil {
 		return err
 	}
 	for i, doc := range batch {
 		n := int32(len(d.docs))
+		if len(doc.Text) > pipeline.BigText {
+			s, _ := d.pc.NewSketcher(d.cfg.backend == BackendEkzhu)
+			var err error
+			sketches[i], prepared[i], err = s.SketchParts(doc.Text, func(part *pipeline.Sketch) error { return d.units.Append(n, part) })
+			if err != nil {
+				return fmt.Errorf("reprint: %w", err)
+			}
+		} else if err := d.units.Append(n, &sketches[i]); err != nil {
+			return fmt.Errorf("reprint: %w", err)
+		}
 		if _, err := d.texts.Add(doc.Text); err != nil {
 			return fmt.Errorf("reprint: %w", err)
 		}
 		d.lens = append(d.lens, len(doc.Text))
 		doc.Text = ""
 		d.docs = append(d.docs, doc)
-		if err := d.units.Append(n, &sketches[i]); err != nil {
-			return fmt.Errorf("reprint: %w", err)
-		}
 		d.words = append(d.words, int32(sketches[i].Words))
 		d.seeds = append(d.seeds, sketches[i].Seeds)
 		if p := prepared[i]; p != nil && d.cached < d.cfg.maxMemory/16 {

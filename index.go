@@ -269,7 +269,7 @@ func (ix *Index) Add(ctx context.Context, docs ...Document) error {
 // storeDoc prepares one document for the store.
 func (ix *Index) storeDoc(h *minhash.Hasher, d Document) store.Doc {
 	pc := ix.cfg.pipeline()
-	pd := pc.Prepare(h, d.Text, nil)
+	pd := pc.PrepareWhole(h, d.Text, nil)
 	sd := store.Doc{
 		ID: d.ID, Record: encodeDocument(d), Keys: anchors(pd.Entries, ix.ip.AnchorWindow),
 		Units: pipeline.CountUnits(pd), Words: len(pd.Tokens), Bytes: len(d.Text),

@@ -73,8 +73,8 @@ func TestAnchorsShareEveryLongEnoughRun(t *testing.T) {
 	for i := range 300 {
 		shared := words(minRun + rng.IntN(3))
 		pc := cfg.pipeline()
-		a := pc.Prepare(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
-		b := pc.Prepare(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
+		a := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
+		b := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
 		ka := anchors(a.Entries, DefaultAnchorWindow)
 		kb := anchors(b.Entries, DefaultAnchorWindow)
 		common := false

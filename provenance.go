@@ -3,6 +3,7 @@ package reprint
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/provenance"
@@ -44,13 +45,20 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 	}
 	slices.Sort(global)
 	pdocs := make([]provenance.Document, len(global))
+	excerpts := make([]*wallExcerpt, len(global)) // of walls of text
 	sources := map[string]bool{}
 	for i, g := range global {
 		local[g] = i
+	}
+	for i, g := range global {
 		doc := d.docs[g]
 		text, err := d.texts.Get(int(g))
 		if err != nil {
 			return fmt.Errorf("reprint: %w", err)
+		}
+		if len(text) > pipeline.BigText {
+			excerpts[i] = excerptOf(text, clusters, g)
+			text = excerpts[i].text
 		}
 		pdocs[i] = provenance.Document{
 			Text:   text,
@@ -72,7 +80,12 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 	pclusters := make([]provenance.Cluster, len(clusters))
 	for i, c := range clusters {
 		for _, s := range c {
-			pclusters[i].Copies = append(pclusters[i].Copies, provenance.Copy{Doc: local[s.Doc], Start: int(s.Bytes.Start), End: int(s.Bytes.End)})
+			l := local[s.Doc]
+			cp := provenance.Copy{Doc: l, Start: int(s.Bytes.Start), End: int(s.Bytes.End)}
+			if e := excerpts[l]; e != nil {
+				cp.Start, cp.End = e.offset(cp.Start), e.offset(cp.End)
+			}
+			pclusters[i].Copies = append(pclusters[i].Copies, cp)
 		}
 	}
 	res, err := provenance.Infer(pdocs, pclusters, d.cfg.provenanceOptions())
@@ -116,4 +129,69 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		p.Source, p.SourceProbability = id(pv.Source), pv.Probability
 	}
 	return nil
+}
+
+// excerptMargin is how much text around its copies provenance reads of a
+// wall of text: enough for credits and neighbouring sentences, not a
+// whole book.
+const excerptMargin = 64 << 10
+
+// wallExcerpt is the part of a wall of text that provenance reads: the
+// stretches around its copies, joined by blank lines.
+type wallExcerpt struct {
+	text  string
+	parts []wallPart
+}
+
+// wallPart maps the stretch [from, to) of the document to text[at:].
+type wallPart struct{ from, to, at int }
+
+// offset maps a byte offset of the document inside a part to the excerpt.
+func (e *wallExcerpt) offset(off int) int {
+	for _, p := range e.parts {
+		if off >= p.from && off <= p.to {
+			return p.at + off - p.from
+		}
+	}
+	return 0 // every copy lies inside a part
+}
+
+// excerptOf returns the excerpt of a wall of text (document doc): each
+// copy with excerptMargin each side, cut at a space, overlapping stretches
+// merged.
+func excerptOf(text string, clusters [][]pipeline.Side, doc int32) *wallExcerpt {
+	var spans [][2]int
+	for _, c := range clusters {
+		for _, s := range c {
+			if s.Doc == doc {
+				lo, hi := max(0, int(s.Bytes.Start)-excerptMargin), min(len(text), int(s.Bytes.End)+excerptMargin)
+				if i := strings.IndexAny(text[lo:s.Bytes.Start], " \n"); lo > 0 && i >= 0 {
+					lo += i + 1
+				}
+				if i := strings.LastIndexAny(text[s.Bytes.End:hi], " \n"); hi < len(text) && i >= 0 {
+					hi = int(s.Bytes.End) + i
+				}
+				spans = append(spans, [2]int{lo, hi})
+			}
+		}
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	e := &wallExcerpt{}
+	var b strings.Builder
+	for _, s := range spans {
+		if n := len(e.parts); n > 0 && s[0] <= e.parts[n-1].to {
+			if s[1] > e.parts[n-1].to {
+				b.WriteString(text[e.parts[n-1].to:s[1]])
+				e.parts[n-1].to = s[1]
+			}
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		e.parts = append(e.parts, wallPart{s[0], s[1], b.Len()})
+		b.WriteString(text[s[0]:s[1]])
+	}
+	e.text = b.String()
+	return e
 }

@@ -18,10 +18,15 @@ type Prepared struct {
 	Bounds  []segment.Kind
 	Seeds   align.Doc
 	Entries []align.Entry
+
+	big *bigDoc // a wall of text, prepared a window at a time
 }
 
 // Size is an estimate of the memory p holds, in bytes.
 func (p *Prepared) Size() int64 {
+	if p.big != nil {
+		return int64(len(p.big.starts))*16 + 200
+	}
 	n := int64(len(p.Tokens))
 	return n*(24+1+1+8+1) + int64(len(p.Seeds.Shingles)+len(p.Entries))*16 + 200
 }
@@ -29,7 +34,19 @@ func (p *Prepared) Size() int64 {
 // Prepare tokenizes text and makes its alignment form with h (a Hasher
 // for c.Params; one per goroutine). Masked byte spans (boilerplate) seed
 // no alignment: a shingle that lies inside one is left out of the seeds.
+//
+// A wall of text (over 1 MiB) is prepared in its light form, a window at a
+// time when verified: its Tokens, Bounds, Seeds and Entries stay empty.
 func (c *Config) Prepare(h *minhash.Hasher, text string, mask []Span) *Prepared {
+	if len(text) > bigText {
+		return prepareBig(h, text, mask)
+	}
+	return c.PrepareWhole(h, text, mask)
+}
+
+// PrepareWhole is Prepare that prepares a wall of text whole, as the
+// reference index and the audit need it (their documents are articles).
+func (c *Config) PrepareWhole(h *minhash.Hasher, text string, mask []Span) *Prepared {
 	toks := h.Tokens(make([]minhash.Token, 0, len(text)/5+16), text)
 	return c.prepareTokens(text, toks, segment.Boundaries(text, toks), mask, nil)
 }

@@ -58,8 +58,21 @@ func (c *Config) NewSketcher(keepSigs bool) (*Sketcher, error) {
 func (s *Sketcher) Hasher() *minhash.Hasher { return s.h }
 
 // Sketch sketches text. With prepare set it also returns the document's
-// Prepared form, made from the same tokens (else nil).
+// Prepared form, made from the same tokens (else nil; a wall of text
+// always gets its light form).
 func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
+	if len(text) > bigText {
+		var all Sketch
+		sk, p, _ := s.SketchParts(text, func(part *Sketch) error {
+			all.Keys = append(all.Keys, part.Keys...)
+			all.Spans = append(all.Spans, part.Spans...)
+			all.Bands = append(all.Bands, part.Bands...)
+			all.Sigs = append(all.Sigs, part.Sigs...)
+			return nil
+		})
+		all.Words, all.Seeds = sk.Words, sk.Seeds
+		return all, p
+	}
 	p := s.cfg.Params
 	var toks []minhash.Token
 	if prepare {
@@ -69,28 +82,8 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 		toks = s.toks
 	}
 	bounds := segment.Boundaries(text, toks)
-	units := segment.Units(bounds, segmentOptions)
-	sk := Sketch{
-		Words: len(toks),
-		Keys:  make([]uint64, len(units)),
-		Spans: make([]Span, len(units)),
-		Bands: make([]uint32, len(units)*p.Bands),
-	}
-	if s.keepSigs {
-		sk.Sigs = make([]minhash.Signature, len(units))
-	}
-	for u, unit := range units {
-		ut := toks[unit.Start:unit.End]
-		s.sig, _ = s.h.SignTokens(s.sig[:0], ut) // a unit has tokens: never empty
-		for b := range p.Bands {
-			sk.Bands[u*p.Bands+b] = minhash.BandFingerprint(s.sig, b, p.Rows)
-		}
-		sk.Keys[u] = ContentKey(ut)
-		sk.Spans[u] = Span{uint32(ut[0].Start), uint32(ut[len(ut)-1].End)}
-		if s.keepSigs {
-			sk.Sigs[u] = append(minhash.Signature(nil), s.sig...)
-		}
-	}
+	sk := Sketch{Words: len(toks)}
+	s.addUnits(&sk, toks, bounds, 0)
 	if len(toks) >= p.Shingle {
 		s.shingles = minhash.Shingles(s.shingles[:0], toks, p.Shingle, p.Seed)
 		sk.Seeds = packSeeds(s.shingles)
@@ -99,6 +92,78 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 		return sk, nil
 	}
 	return sk, s.cfg.prepareTokens(text, toks, bounds, nil, s.shingles)
+}
+
+// addUnits cuts tokens (bounded by bounds) into units and adds their
+// keys, byte spans (shifted by off) and band fingerprints to sk.
+func (s *Sketcher) addUnits(sk *Sketch, toks []minhash.Token, bounds []segment.Kind, off int) {
+	p := s.cfg.Params
+	for _, unit := range segment.Units(bounds, segmentOptions) {
+		ut := toks[unit.Start:unit.End]
+		s.sig, _ = s.h.SignTokens(s.sig[:0], ut) // a unit has tokens: never empty
+		for b := range p.Bands {
+			sk.Bands = append(sk.Bands, minhash.BandFingerprint(s.sig, b, p.Rows))
+		}
+		sk.Keys = append(sk.Keys, ContentKey(ut))
+		sk.Spans = append(sk.Spans, Span{uint32(ut[0].Start + off), uint32(ut[len(ut)-1].End + off)})
+		if s.keepSigs {
+			sk.Sigs = append(sk.Sigs, append(minhash.Signature(nil), s.sig...))
+		}
+	}
+}
+
+// SketchParts sketches a wall of text (see BigText) chunk by chunk and
+// hands each chunk's units to part as it goes, so that their band
+// fingerprints never sit in memory together; it returns the rest of the
+// sketch (Words and Seeds) and the document's light Prepared form. Units
+// do not cross a chunk's end, and the seed keys are packed for the most
+// words the text could hold (or left wild past 2^24 of them). A shorter
+// text is sketched whole and handed to part at once.
+func (s *Sketcher) SketchParts(text string, part func(*Sketch) error) (Sketch, *Prepared, error) {
+	if len(text) <= bigText {
+		sk, p := s.Sketch(text, false)
+		return Sketch{Words: sk.Words, Seeds: sk.Seeds}, p, part(&sk)
+	}
+	p := s.cfg.Params
+	b := &bigDoc{text: text, starts: chunkStarts(text)}
+	sk := Sketch{}
+	var chunk Sketch
+	posBits := bits.Len(uint(len(text)/2 + 1))
+	wild := posBits > maxPosBits
+	if !wild {
+		sk.Seeds.PosBits = uint8(posBits)
+	}
+	var tail []minhash.Token
+	for c := 0; c+1 < len(b.starts); c++ {
+		lo, hi := b.starts[c], b.starts[c+1]
+		s.toks = s.h.Tokens(s.toks[:0], text[lo:hi])
+		b.tokens = append(b.tokens, sk.Words)
+		chunk = Sketch{Keys: chunk.Keys[:0], Spans: chunk.Spans[:0], Bands: chunk.Bands[:0]}
+		s.addUnits(&chunk, s.toks, segment.Boundaries(text[lo:hi], s.toks), lo)
+		if err := part(&chunk); err != nil {
+			return Sketch{}, nil, err
+		}
+		if !wild {
+			// Shingles cross chunks: the chunk before lends its last words.
+			first := sk.Words - len(tail)
+			win := append(tail, s.toks...)
+			if len(win) >= p.Shingle {
+				hb := sk.Seeds.HashBits()
+				for i, h := range minhash.Shingles(s.shingles[:0], win, p.Shingle, p.Seed) {
+					sk.Seeds.Keys = append(sk.Seeds.Keys, uint32(h>>(64-hb))<<posBits|uint32(first+i))
+				}
+			}
+			tail = append(tail[:0], win[max(0, len(win)-(p.Shingle-1)):]...)
+		}
+		sk.Words += len(s.toks)
+	}
+	b.tokens = append(b.tokens, sk.Words)
+	if wild {
+		sk.Seeds = Seeds{Wild: true}
+	} else {
+		slices.Sort(sk.Seeds.Keys)
+	}
+	return sk, &Prepared{big: b}, nil
 }
 
 // ContentKey identifies a unit's exact token sequence, so that identical

@@ -158,9 +158,12 @@ type Match struct {
 func (m *Match) SharedWords() int { return min(rangesLen(m.Covered[0]), rangesLen(m.Covered[1])) }
 
 // Verify aligns documents ai and bi (prepared as a and b) and returns
-// their match, or false when they share no reported passage. al is
-// scratch space (one per goroutine).
-func (c *Config) Verify(al *align.Aligner, ai, bi int32, a, b *Prepared) (Match, bool) {
+// their match, or false when they share no reported passage. h and al
+// are scratch space (one each per goroutine).
+func (c *Config) Verify(h *minhash.Hasher, al *align.Aligner, ai, bi int32, a, b *Prepared) (Match, bool) {
+	if a.big != nil || b.big != nil {
+		return c.verifyBig(h, al, ai, bi, a, b)
+	}
 	segs := al.Align(a.Seeds, b.Seeds, c.AlignOptions())
 	if len(segs) == 0 {
 		return Match{}, false
@@ -326,7 +329,7 @@ func (c *Config) VerifyPairs(ctx context.Context, pairs *SortedValues, o VerifyO
 						r.err = err
 						continue
 					}
-					if m, ok := c.Verify(&al, a, b, pa, pb); ok {
+					if m, ok := c.Verify(h, &al, a, b, pa, pb); ok {
 						r.matches = append(r.matches, m)
 					}
 				}
