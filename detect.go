@@ -74,10 +74,9 @@ func New(opts ...Option) (*Detector, error) {
 	}
 	d := &Detector{cfg: cfg, pc: cfg.pipeline(), ids: make(map[string]int), cache: map[int32]*pipeline.Prepared{}}
 	d.spill = &pipeline.Spill{Dir: cfg.tmpDir}
-	d.texts = pipeline.NewTexts(cfg.maxMemory/8, d.spill)
-	// Band fingerprints are read back band by band, sequentially: past a
-	// little memory they may as well be on disk (in the page cache).
-	d.units.Bands = pipeline.NewColumns(b, min(cfg.maxMemory/16, 64<<20), d.spill)
+	sh := cfg.shares()
+	d.texts = pipeline.NewTexts(sh.texts, d.spill)
+	d.units.Bands = pipeline.NewColumns(b, sh.columns, d.spill)
 	return d, nil
 }
 
@@ -127,7 +126,8 @@ func (d *Detector) flush(ctx context.Context) error {
 	batch := d.pending
 	sketches := make([]pipeline.Sketch, len(batch))
 	prepared := make([]*pipeline.Prepared, len(batch))
-	keep := d.cached < d.cfg.maxMemory/16
+	cacheLimit := d.cfg.shares().cache
+	keep := d.cached < cacheLimit
 	err := pool.Run(ctx, len(batch), pool.Options{Workers: d.cfg.workers, Chunk: 4}, func() func(int) {
 		s, _ := d.pc.NewSketcher(d.cfg.backend == BackendEkzhu) // params were validated by New
 		return func(i int) {
@@ -159,7 +159,7 @@ func (d *Detector) flush(ctx context.Context) error {
 		d.docs = append(d.docs, doc)
 		d.words = append(d.words, int32(sketches[i].Words))
 		d.seeds = append(d.seeds, sketches[i].Seeds)
-		if p := prepared[i]; p != nil && d.cached < d.cfg.maxMemory/16 {
+		if p := prepared[i]; p != nil && d.cached < cacheLimit {
 			d.cache[n] = p
 			d.cached += p.Size()
 		}
@@ -185,12 +185,15 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	start := time.Now()
 	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
 		Ekzhu:     d.cfg.backend == BackendEkzhu,
-		PairLimit: int(d.cfg.maxMemory / 16 / 8),
+		PairLimit: int(d.cfg.shares().pairs),
 		Spill:     d.spill,
 		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
 	})
 	if err != nil {
 		return nil, wrapStageErr(err)
+	}
+	for doc, masked := range cand.MaskTokens {
+		d.seeds[doc] = d.seeds[doc].Mask(masked, d.cfg.params.Shingle)
 	}
 	d.timeStage("candidates", start)
 	d.progress("verifying candidate pairs", 0, 0)

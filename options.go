@@ -53,8 +53,26 @@ type config struct {
 	hardDates time.Duration // 0: dates are soft evidence
 	verifyK   int
 	maxMemory int64
+	fixed     *shares // set by tests; nil: shares of maxMemory
 	tmpDir    string
 	progress  func(stage string, done, total int)
+}
+
+// shares are the parts of the memory budget that the Detector's large
+// tables may hold in memory before they spill to disk.
+type shares struct {
+	texts   int64 // documents' texts
+	columns int64 // band fingerprints (read back band by band: little is enough)
+	pairs   int64 // candidate pairs being sorted, in values
+	cache   int64 // documents kept prepared from sketching for verification
+}
+
+func (c *config) shares() shares {
+	if c.fixed != nil {
+		return *c.fixed
+	}
+	m := c.maxMemory
+	return shares{texts: m / 8, columns: min(m/16, 64<<20), pairs: m / 16 / 8, cache: m / 16}
 }
 
 // pipeline is the configuration of the detection stages.

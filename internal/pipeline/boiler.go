@@ -135,7 +135,7 @@ func nearIdentical(a, b []uint64) bool {
 // boilerplate next to each other in a document (the sentences of one
 // disclaimer) make one passage, reported once with the number of
 // documents that have it, and masked in every document.
-func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][]Span) {
+func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][]Span, map[int32][]Range) {
 	sets := disjoint.New(len(g.rep))
 	isBoiler := func(i int) bool { return boiler[g.of[i]] }
 	for i := 1; i < len(u.Keys); i++ {
@@ -147,6 +147,8 @@ func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][
 	entry := map[int]int{}     // root group → index in out
 	lastDoc := map[int]int32{} // root group → last document counted
 	mask := map[int32][]Span{}
+	maskToks := map[int32][]Range{}
+	hasToks := len(u.Toks) == len(u.Keys)
 	open := -1 // the passage whose first run is being read
 	for i := 0; i < len(u.Keys); i++ {
 		if !isBoiler(i) {
@@ -172,13 +174,22 @@ func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][
 			lastDoc[root] = d
 			out[e].Documents++
 		}
-		ms := mask[d]
+		ms, mt := mask[d], maskToks[d]
 		if n := len(ms); n > 0 && u.Spans[i].Start <= ms[n-1].End {
 			ms[n-1].End = max(ms[n-1].End, u.Spans[i].End)
+			if hasToks {
+				mt[n-1].End = max(mt[n-1].End, u.Toks[i].End)
+			}
 		} else {
 			ms = append(ms, u.Spans[i])
+			if hasToks {
+				mt = append(mt, u.Toks[i])
+			}
 		}
-		mask[d] = ms
+		mask[d], maskToks[d] = ms, mt
 	}
-	return out, mask
+	if !hasToks {
+		maskToks = nil
+	}
+	return out, mask, maskToks
 }

@@ -17,9 +17,10 @@ type Units struct {
 	// Doc is each unit's document.
 	Doc []int32
 	// Keys are the units' content keys, Spans their bytes in their
-	// documents' texts.
+	// documents' texts and Toks their token ranges.
 	Keys  []uint64
 	Spans []Span
+	Toks  []Range
 	// Bands holds each unit's band fingerprints, a row a unit.
 	Bands *Columns
 	// Sigs are the units' signatures, for the ekzhu backend only.
@@ -33,6 +34,7 @@ func (u *Units) Append(doc int32, s *Sketch) error {
 	}
 	u.Keys = append(u.Keys, s.Keys...)
 	u.Spans = append(u.Spans, s.Spans...)
+	u.Toks = append(u.Toks, s.Toks...)
 	u.Sigs = append(u.Sigs, s.Sigs...)
 	return u.Bands.Append(s.Bands)
 }
@@ -73,6 +75,8 @@ type Candidates struct {
 	// Mask holds, per document with boilerplate, its boilerplate's byte
 	// spans: verification does not seed alignments inside them.
 	Mask map[int32][]Span
+	// MaskTokens are the same spans as token ranges (see Seeds.Mask).
+	MaskTokens map[int32][]Range
 	// Hot counts the units in band buckets over the cap that are not
 	// boilerplate: the pairs only such a bucket would give are missing.
 	Hot int
@@ -234,7 +238,7 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 		}
 	}
 	if anyBoiler {
-		res.Boilerplate, res.Mask = boilerplate(u, g, boiler)
+		res.Boilerplate, res.Mask, res.MaskTokens = boilerplate(u, g, boiler)
 	}
 	docPairs := NewSorter(o.PairLimit, o.Spill)
 	gp, err := groupPairs.Sorted()

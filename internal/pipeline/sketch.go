@@ -16,8 +16,10 @@ type Sketch struct {
 	Words int
 	// Keys identify each unit's exact token sequence.
 	Keys []uint64
-	// Spans are the units' byte spans in the text.
+	// Spans are the units' byte spans in the text, Toks their token
+	// ranges.
 	Spans []Span
+	Toks  []Range
 	// Bands holds the units' band fingerprints, unit after unit:
 	// Bands[u*bands+b].
 	Bands []uint32
@@ -30,7 +32,7 @@ type Sketch struct {
 
 // Size is an estimate of the memory s holds, in bytes.
 func (s *Sketch) Size() int64 {
-	return int64(len(s.Keys)*8+len(s.Spans)*8+len(s.Bands)*4+len(s.Seeds.Keys)*4) + int64(len(s.Sigs))*(24+4*int64(len(s.Sigs)))
+	return int64(len(s.Keys)*8+len(s.Spans)*16+len(s.Bands)*4+len(s.Seeds.Keys)*4) + int64(len(s.Sigs))*(24+4*int64(len(s.Sigs)))
 }
 
 // Sketcher sketches documents. It holds scratch space: make one per
@@ -66,6 +68,7 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 		sk, p, _ := s.SketchParts(text, func(part *Sketch) error {
 			all.Keys = append(all.Keys, part.Keys...)
 			all.Spans = append(all.Spans, part.Spans...)
+			all.Toks = append(all.Toks, part.Toks...)
 			all.Bands = append(all.Bands, part.Bands...)
 			all.Sigs = append(all.Sigs, part.Sigs...)
 			return nil
@@ -83,7 +86,7 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 	}
 	bounds := segment.Boundaries(text, toks)
 	sk := Sketch{Words: len(toks)}
-	s.addUnits(&sk, toks, bounds, 0)
+	s.addUnits(&sk, toks, bounds, 0, 0)
 	if len(toks) >= p.Shingle {
 		s.shingles = minhash.Shingles(s.shingles[:0], toks, p.Shingle, p.Seed)
 		sk.Seeds = packSeeds(s.shingles)
@@ -95,8 +98,9 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 }
 
 // addUnits cuts tokens (bounded by bounds) into units and adds their
-// keys, byte spans (shifted by off) and band fingerprints to sk.
-func (s *Sketcher) addUnits(sk *Sketch, toks []minhash.Token, bounds []segment.Kind, off int) {
+// keys, byte spans (shifted by off), token ranges (shifted by tokOff) and
+// band fingerprints to sk.
+func (s *Sketcher) addUnits(sk *Sketch, toks []minhash.Token, bounds []segment.Kind, off, tokOff int) {
 	p := s.cfg.Params
 	for _, unit := range segment.Units(bounds, segmentOptions) {
 		ut := toks[unit.Start:unit.End]
@@ -106,6 +110,7 @@ func (s *Sketcher) addUnits(sk *Sketch, toks []minhash.Token, bounds []segment.K
 		}
 		sk.Keys = append(sk.Keys, ContentKey(ut))
 		sk.Spans = append(sk.Spans, Span{uint32(ut[0].Start + off), uint32(ut[len(ut)-1].End + off)})
+		sk.Toks = append(sk.Toks, Range{int32(unit.Start + tokOff), int32(unit.End + tokOff)})
 		if s.keepSigs {
 			sk.Sigs = append(sk.Sigs, append(minhash.Signature(nil), s.sig...))
 		}
@@ -138,8 +143,8 @@ func (s *Sketcher) SketchParts(text string, part func(*Sketch) error) (Sketch, *
 		lo, hi := b.starts[c], b.starts[c+1]
 		s.toks = s.h.Tokens(s.toks[:0], text[lo:hi])
 		b.tokens = append(b.tokens, sk.Words)
-		chunk = Sketch{Keys: chunk.Keys[:0], Spans: chunk.Spans[:0], Bands: chunk.Bands[:0]}
-		s.addUnits(&chunk, s.toks, segment.Boundaries(text[lo:hi], s.toks), lo)
+		chunk = Sketch{Keys: chunk.Keys[:0], Spans: chunk.Spans[:0], Toks: chunk.Toks[:0], Bands: chunk.Bands[:0]}
+		s.addUnits(&chunk, s.toks, segment.Boundaries(text[lo:hi], s.toks), lo, sk.Words)
 		if err := part(&chunk); err != nil {
 			return Sketch{}, nil, err
 		}
@@ -205,6 +210,31 @@ func packSeeds(shingles []uint64) Seeds {
 	}
 	slices.Sort(s.Keys)
 	return s
+}
+
+// Mask drops the keys of shingles (of k tokens) that lie inside a masked
+// token range, as Prepare leaves them out of the seeds of alignment: the
+// filter then sees only what alignment may seed from.
+func (s Seeds) Mask(masked []Range, k int) Seeds {
+	if s.Wild || len(masked) == 0 {
+		return s
+	}
+	pm := uint32(1)<<s.PosBits - 1
+	out := Seeds{PosBits: s.PosBits, Keys: make([]uint32, 0, len(s.Keys))}
+	for _, key := range s.Keys {
+		pos := int32(key & pm)
+		inside := false
+		for _, m := range masked {
+			if pos >= m.Start && pos+int32(k) <= m.End {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out.Keys = append(out.Keys, key)
+		}
+	}
+	return out
 }
 
 // maxPosBits bounds the position bits of a key, so that at least 8 bits
