@@ -63,7 +63,7 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		pdocs[i] = provenance.Document{
 			Text:   text,
 			Source: doc.Source,
-			Date:   provenance.Date{Time: doc.Date.Time, Granularity: provenance.Granularity(doc.Date.Granularity)},
+			Date:   doc.Date,
 			Label:  doc.ID,
 		}
 		if p, ok := d.cache[g]; ok {

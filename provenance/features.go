@@ -758,48 +758,14 @@ func (m *model) dateOf(doc int) Date {
 	return m.docs[doc].Date
 }
 
-// compareDates orders two dates at the coarser of their granularities:
-// -1, 0 (a tie) or 1, with the gap in hours; ok is false when either is
-// undated.
+// compareDates orders two dates at the coarser g of their
+// granularities (Date.Compare): -1, 0 (a tie) or 1, with the gap in hours
+// (Date.Hours); ok is false when either is undated.
 func compareDates(a, b Date) (sign int, hours float64, g Granularity, ok bool) {
 	if a.IsZero() || b.IsZero() {
 		return 0, 0, GranularityNone, false
 	}
-	g = min(a.Granularity, b.Granularity)
-	switch g {
-	case GranularityDay:
-		ya, ma, da := a.Time.Date()
-		yb, mb, db := b.Time.Date()
-		sign = cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
-		hours = math.Abs(float64(civilDay(ya, int(ma), da)-civilDay(yb, int(mb), db))) * 24
-	case GranularityMinute:
-		ta, tb := a.Time.Unix()/60, b.Time.Unix()/60
-		sign = cmp.Compare(ta, tb)
-		hours = math.Abs(float64(ta-tb)) / 60
-	default:
-		ta, tb := a.Time.Unix(), b.Time.Unix()
-		sign = cmp.Compare(ta, tb)
-		hours = math.Abs(float64(ta-tb)) / 3600
-	}
-	return sign, hours, g, true
-}
-
-// civilDay numbers calendar days (days since 1970-01-01 in the proleptic
-// Gregorian calendar), so that day-level dates in different zones compare
-// by their calendar day.
-func civilDay(y, m, d int) int {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
+	return a.Compare(b), a.Hours(b), min(a.Granularity, b.Granularity), true
 }
 
 // edgeFeatures fills f with the features of the edge from node u to node v.

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	rmodel "github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/minhash"
 
 	"cmp"
@@ -10,27 +11,22 @@ import (
 	"time"
 )
 
-// Granularity says how precise a date is. Two dates compare at the coarser
-// of their granularities: two day-level dates on the same day tie.
-type Granularity uint8
+// Granularity says how precise a date is: reprint's one Granularity.
+type Granularity = rmodel.Granularity
 
 // The granularities a date can have, from unknown to the second.
 const (
-	GranularityNone   Granularity = iota // no date
-	GranularityDay                       // 2017-06-09
-	GranularityMinute                    // 2017-06-09T14:05
-	GranularitySecond                    // 2017-06-09T14:05:31
+	GranularityNone   = rmodel.GranularityNone   // no date
+	GranularityDay    = rmodel.GranularityDay    // 2017-06-09
+	GranularityMinute = rmodel.GranularityMinute // 2017-06-09T14:05
+	GranularitySecond = rmodel.GranularitySecond // 2017-06-09T14:05:31
 )
 
-// Date is a publication date with the precision it was given with. The
-// zero Date means "undated".
-type Date struct {
-	Time        time.Time
-	Granularity Granularity
-}
-
-// IsZero reports whether the date is unknown.
-func (d Date) IsZero() bool { return d.Granularity == GranularityNone }
+// Date is a publication date with the precision it was given with:
+// reprint's one Date. The zero Date means "undated". Two dates compare
+// at the coarser of their granularities (Date.Compare): two day-level
+// dates on the same day tie, and so do a day and a minute of that day.
+type Date = rmodel.Date
 
 // Document is one article as provenance sees it: its text and optional
 // metadata. It has no id on purpose: provenance must not learn from names.

@@ -91,7 +91,7 @@ func Convert(docs []reprint.Document, rep *reprint.Report) ([]prov.Document, []p
 	for i, d := range docs {
 		index[d.ID] = i
 		pdocs[i] = prov.Document{Text: d.Text, Source: d.Source, Label: d.ID,
-			Date: prov.Date{Time: d.Date.Time, Granularity: prov.Granularity(d.Date.Granularity)}}
+			Date: d.Date}
 	}
 	clusters := make([]prov.Cluster, len(rep.Clusters))
 	for i, c := range rep.Clusters {

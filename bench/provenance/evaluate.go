@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -232,8 +233,8 @@ func EvalSynth(s *Synth, w prov.Weights, base Baselines) (*SynthScores, error) {
 			}
 			return -x
 		}))
-		sc.Origin.Add(MethodLonger, cse, pickScore(docs, l.Origin, func(a, b int) int { return cmpInts(facts.words[a], facts.words[b]) }))
-		sc.Origin.Add(MethodShorter, cse, pickScore(docs, l.Origin, func(a, b int) int { return cmpInts(facts.words[b], facts.words[a]) }))
+		sc.Origin.Add(MethodLonger, cse, pickScore(docs, l.Origin, func(a, b int) int { return cmp.Compare(facts.words[a], facts.words[b]) }))
+		sc.Origin.Add(MethodShorter, cse, pickScore(docs, l.Origin, func(a, b int) int { return cmp.Compare(facts.words[b], facts.words[a]) }))
 		sc.Origin.Add(MethodContainment, cse, pickScore(docs, l.Origin, func(a, b int) int {
 			// Less contained in the others: the origin.
 			ca, cb := meanContain(facts, a, docs), meanContain(facts, b, docs)

@@ -187,31 +187,13 @@ func dateCase(a, b reprint.Date) string {
 	return "distinct"
 }
 
-// compareDates orders two dates at the coarser granularity.
+// compareDates orders two dates at the coarser granularity
+// (Date.Compare); ok is false when either is undated.
 func compareDates(a, b reprint.Date) (int, bool) {
 	if a.IsZero() || b.IsZero() {
 		return 0, false
 	}
-	g := min(a.Granularity, b.Granularity)
-	switch g {
-	case reprint.GranularityDay:
-		ya, ma, da := a.Time.Date()
-		yb, mb, db := b.Time.Date()
-		return cmpInts(ya*400+int(ma)*32+da, yb*400+int(mb)*32+db), true
-	case reprint.GranularityMinute:
-		return cmpInts(int(a.Time.Unix()/60), int(b.Time.Unix()/60)), true
-	}
-	return cmpInts(int(a.Time.Unix()), int(b.Time.Unix())), true
-}
-
-func cmpInts(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return a.Compare(b), true
 }
 
 // clusterCase names what a cluster's dates can tell.

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"testing"
@@ -89,7 +90,7 @@ func TestBaselineScores(t *testing.T) {
 	assert.Equal(t, 1.0, byContainment(0.2, 0.9, true))
 	assert.Equal(t, 0.0, byContainment(0.2, 0.9, false))
 	assert.InDelta(t, 0.5, pickScore([]int{1, 2, 3}, 2, func(a, b int) int { return 0 })*1.5, 1e-9)
-	assert.Equal(t, 0.0, pickScore([]int{1, 2}, -1, func(a, b int) int { return cmpInts(a, b) }))
+	assert.Equal(t, 0.0, pickScore([]int{1, 2}, -1, cmp.Compare[int]))
 	pv := prov.PairVerdict{A: 3, B: 5, AFirst: 0.7, BFirst: 0.1, Source: 3, Probability: 0.7}
 	assert.Equal(t, 1.0, pairScore(pv, 3))
 	assert.Equal(t, 0.0, pairScore(pv, 5))

@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"math"
 	"time"
 )
 
@@ -61,20 +62,58 @@ func (d Date) String() string {
 
 // Compare orders d and e at the coarser of their granularities: -1, 0
 // (the same day, minute or second at that precision: neither is known to
-// be earlier) or 1. Callers test IsZero first: an undated date compares
-// as the zero time, the earliest of all.
+// be earlier) or 1. Day-level dates compare by their calendar days, each
+// in its own zone; finer ones by the instant. Callers test IsZero first:
+// an undated date compares as the zero time, the earliest of all.
 func (d Date) Compare(e Date) int {
-	a, b := d, e
-	g := min(a.Granularity, b.Granularity)
-	ta, tb := a.Time.UTC(), b.Time.UTC()
+	a, b, _ := d.ticks(e)
+	return cmp.Compare(a, b)
+}
+
+// Hours returns how far apart d and e are at the coarser of their
+// granularities, in hours and never negative: 24 for each calendar day
+// between day-level dates, whole minutes or seconds otherwise. It is 0
+// exactly when Compare is. Callers test IsZero first, as for Compare.
+func (d Date) Hours(e Date) float64 {
+	a, b, g := d.ticks(e)
+	gap := math.Abs(float64(a - b))
 	switch g {
 	case GranularityDay:
-		ta, tb = a.Time, b.Time // calendar days in their own zones
-		ya, ma, da := ta.Date()
-		yb, mb, db := tb.Date()
-		return cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
+		return gap * 24
 	case GranularityMinute:
-		return cmp.Compare(ta.Unix()/60, tb.Unix()/60)
+		return gap / 60
 	}
-	return cmp.Compare(ta.Unix(), tb.Unix())
+	return gap / 3600
+}
+
+// ticks places d and e on one scale at the coarser g of their
+// granularities: calendar days, minutes or seconds since 1970-01-01.
+func (d Date) ticks(e Date) (a, b int64, g Granularity) {
+	g = min(d.Granularity, e.Granularity)
+	switch g {
+	case GranularityDay:
+		return civilDay(d.Time.Date()), civilDay(e.Time.Date()), g
+	case GranularityMinute:
+		return d.Time.Unix() / 60, e.Time.Unix() / 60, g
+	}
+	return d.Time.Unix(), e.Time.Unix(), g
+}
+
+// civilDay numbers calendar days (days since 1970-01-01 in the proleptic
+// Gregorian calendar), so that day-level dates in different zones compare
+// by their calendar day.
+func civilDay(y int, month time.Month, d int) int64 {
+	m := int(month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
 }
