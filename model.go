@@ -19,6 +19,9 @@ type (
 	// as read (see TextOffset).
 	Document = model.Document
 
+	// FrontMatterKey is one front-matter key that no Document field holds.
+	FrontMatterKey = model.FrontMatterKey
+
 	// Report is the result of Detect. It marshals with encoding/json to the JSON
 	// report; its field order and content are deterministic for the same inputs
 	// and parameters, whatever the number of cores.

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/ghactions"
@@ -427,61 +426,24 @@ func hasLineRegions(path string) bool {
 	return path != "" && path != "-"
 }
 
-// inlineIgnores reads the reprint-ignore key from the front matter of the
-// Markdown targets. An ignore without a reason is a usage error naming
-// the file.
+// inlineIgnores finds the reprint-ignore key among the front-matter keys
+// the reader kept with each target. An ignore without a reason is a usage
+// error naming the file and line.
 func inlineIgnores(docs []reprint.Document) (map[string]string, error) {
 	out := map[string]string{}
 	for _, d := range docs {
-		if reader.FormatOf(d.Path) != reader.FormatMarkdown {
-			continue
-		}
-		data, err := os.ReadFile(d.Path)
-		if err != nil {
-			continue // the reader reported it
-		}
-		fm, line, ok := frontMatterOf(data)
-		if !ok {
-			continue
-		}
-		var root yaml.Node
-		if yaml.Unmarshal(fm, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-			continue // the reader warned about it
-		}
-		m := root.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			k, v := m.Content[i], m.Content[i+1]
-			if k.Value != IgnoreKey && k.Value != "reprint_ignore" {
+		for _, k := range d.FrontMatter {
+			if k.Key != IgnoreKey && k.Key != "reprint_ignore" {
 				continue
 			}
-			reason := strings.TrimSpace(v.Value)
-			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || reason == "" {
-				return nil, usageErr("%s:%d: %s needs a reason, for example %s: \"licensed from AP\"", d.Path, line+k.Line, IgnoreKey, IgnoreKey)
+			reason := strings.TrimSpace(k.Value)
+			if !k.Text || reason == "" {
+				return nil, usageErr("%s:%d: %s needs a reason, for example %s: \"licensed from AP\"", d.Path, k.Line, IgnoreKey, IgnoreKey)
 			}
 			out[d.ID] = reason
 		}
 	}
 	return out, nil
-}
-
-// frontMatterOf returns the YAML between a leading "---" line and the next
-// "---" or "..." line, and the line number before it.
-func frontMatterOf(data []byte) ([]byte, int, bool) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	first, rest, ok := bytes.Cut(data, []byte("\n"))
-	if !ok || string(bytes.TrimRight(first, " \t\r")) != "---" {
-		return nil, 0, false
-	}
-	var fm []byte
-	for len(rest) > 0 {
-		var ln []byte
-		ln, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if t := string(bytes.TrimRight(ln, " \t\r")); t == "---" || t == "..." {
-			return fm, 1, true
-		}
-		fm = append(append(fm, ln...), '\n')
-	}
-	return nil, 0, false
 }
 
 func readBaseline(path string) (reprint.Baseline, error) {

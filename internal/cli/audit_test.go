@@ -236,6 +236,28 @@ func TestAuditInlineIgnore(t *testing.T) {
 	}
 }
 
+// TestAuditInlineIgnoreFromStdin audits Markdown that has no file to read
+// again: the ignore reaches the audit with the document the reader made
+// from the one read of standard input.
+func TestAuditInlineIgnoreFromStdin(t *testing.T) {
+	dir := workspace(t)
+	t.Chdir(dir)
+	audit := func(front string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		in := strings.NewReader("---\ntitle: Cocoa\n" + front + "---\n" + wireText + "\n")
+		code := cli.Run(context.Background(), []string{"audit", "--against", "wire/", "--stdin-format", "md", "-"}, in, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	code, out, stderr := audit("")
+	require.Equal(t, cli.ExitFindings, code, stderr+out)
+	code, out, stderr = audit("reprint-ignore: \"licensed from Reuters\"\n")
+	require.Equal(t, cli.ExitClean, code, stderr+out)
+	assert.Contains(t, out, "ignored (licensed from Reuters)")
+	code, _, stderr = audit("reprint-ignore: 12\n")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, stderr, ":3: reprint-ignore needs a reason")
+}
+
 func TestAuditPolicyFromConfig(t *testing.T) {
 	dir := workspace(t)
 	cfg := "audit:\n  against: [wire/]\n  max_share: 0.9\n  wire: [AP]\n"

@@ -24,4 +24,20 @@ type Document struct {
 	Source     string // the outlet or agency, for example "Reuters"
 	URL        string
 	Date       Date
+	// FrontMatter holds the keys of a Markdown file's front matter that
+	// the reader does not map to the fields above, in the file's order,
+	// for the callers that give them a meaning (the audit reads
+	// reprint-ignore), so that none reads the file again. Nil for other
+	// formats.
+	FrontMatter []FrontMatterKey
+}
+
+// FrontMatterKey is one front-matter key that no Document field holds.
+type FrontMatterKey struct {
+	Key   string // as written
+	Value string // the value, for a scalar; "" for a list, a mapping or an alias
+	// Text reports whether the value is a string scalar (not a number, a
+	// boolean, null, a list, a mapping or an alias).
+	Text bool
+	Line int // the key's 1-based line in the file
 }

@@ -69,7 +69,7 @@ func nextLine(data []byte, pos int) ([]byte, int) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // readFrontMatter sets doc's title, date, source and url from the front
-// matter. It reads the YAML as a node tree rather than into a map so that
+// matter, and keeps the other keys in doc.FrontMatter. It reads the YAML as a node tree rather than into a map so that
 // a date keeps the precision it was written with (YAML would turn
 // "2017-06-09" into midnight UTC) and problems can name their line. Front
 // matter starts on the file's second line, hence the +1 on YAML lines.
@@ -99,6 +99,11 @@ func readFrontMatter(path string, src []byte, doc *model.Document) []model.Input
 		switch field {
 		case "title", "date", "source", "url":
 		default:
+			fk := model.FrontMatterKey{Key: key.Value, Line: key.Line + 1}
+			if val.Kind == yaml.ScalarNode {
+				fk.Value, fk.Text = val.Value, val.ShortTag() == "!!str"
+			}
+			doc.FrontMatter = append(doc.FrontMatter, fk)
 			continue
 		}
 		if val.Kind == yaml.AliasNode && val.Alias != nil {

@@ -144,3 +144,24 @@ func TestParseMarkdownEmptyBodyIsSkipped(t *testing.T) {
 	assert.True(t, errs[0].Warning)
 	assert.Contains(t, errs[0].Error, "empty")
 }
+
+// TestParseMarkdownKeepsUnmappedKeys: the keys no Document field holds
+// come back with the document, with their values and file lines, so that
+// no caller parses the front matter again.
+func TestParseMarkdownKeepsUnmappedKeys(t *testing.T) {
+	in := "\xef\xbb\xbf---\ntitle: T\nreprint-ignore: \"licensed from AP\"\ntags: [a, b]\ncount: 3\nempty:\n---\nBody.\n"
+	docs, errs := reader.Parse("a.md", []byte(in), reader.FormatMarkdown, reader.Fields{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 1)
+	assert.Equal(t, "T", docs[0].Title)
+	assert.Equal(t, []model.FrontMatterKey{
+		{Key: "reprint-ignore", Value: "licensed from AP", Text: true, Line: 3},
+		{Key: "tags", Line: 4},
+		{Key: "count", Value: "3", Line: 5},
+		{Key: "empty", Line: 6},
+	}, docs[0].FrontMatter)
+
+	docs, _ = reader.Parse("b.md", []byte("---\ntitle: T\n---\nBody.\n"), reader.FormatMarkdown, reader.Fields{})
+	require.Len(t, docs, 1)
+	assert.Nil(t, docs[0].FrontMatter, "only unmapped keys")
+}
