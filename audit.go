@@ -10,10 +10,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/credit"
+	"github.com/reprint-dev/reprint/internal/ellipsis"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/segment"
@@ -514,7 +514,7 @@ func (r *AuditReport) Baseline() Baseline {
 			if f.Counted || f.Suppressed == "baseline" {
 				b.Entries = append(b.Entries, BaselineEntry{
 					Article: a.ID, Fingerprint: f.Fingerprint, Rule: f.Rule,
-					Reference: f.Reference.ID, Excerpt: excerpt(f.Text, 80),
+					Reference: f.Reference.ID, Excerpt: ellipsis.Excerpt(f.Text, 80),
 				})
 			}
 		}
@@ -559,15 +559,6 @@ func (r *AuditReport) ApplyBaseline(b Baseline) {
 		}
 	}
 	r.evaluate()
-}
-
-func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
 
 // position returns the 1-based line and UTF-16 column of file offset off

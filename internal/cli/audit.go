@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/ellipsis"
 	"github.com/reprint-dev/reprint/internal/ghactions"
 	"github.com/reprint-dev/reprint/internal/junit"
 	"github.com/reprint-dev/reprint/internal/reader"
@@ -45,28 +46,22 @@ const IgnoreKey = "reprint-ignore"
 var auditFormats = []string{"text", "json", "sarif", "junit", "github"}
 
 type auditFlags struct {
-	configPath      string
-	against         []string
-	minWords        int
-	maxShare        float64
-	allowAttributed bool
-	wire            []string
-	format          string
-	output          string
-	sarifOut        string
-	junitOut        string
-	exitZero        bool
-	baseline        string
-	updateBaseline  bool
-	root            string
-	timeout         time.Duration
-	workers         int
-	c               Config // input flags
+	configFlags
+	output         string
+	sarifOut       string
+	junitOut       string
+	exitZero       bool
+	updateBaseline bool
+	root           string
+	timeout        time.Duration
 }
+
+// auditSettings are the settings audit registers: its policy, its
+// reference and baseline, the output format, workers and the input flags.
+var auditSettings = []string{"audit.against", "audit.min-words", "audit.max-share", "audit.allow-attributed", "audit.wire", "audit.baseline", "format", "workers"}
 
 func (e *env) auditCommand() *cobra.Command {
 	var f auditFlags
-	d := reprint.DefaultPolicy()
 	cmd := &cobra.Command{
 		Use:   "audit --against INDEX|PATH... [flags] PATH...",
 		Short: "Check articles for recycled wire copy against a reference, for CI",
@@ -96,24 +91,17 @@ The policy may also come from the audit: section of .reprint.yaml.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return e.audit(cmd, &f, args) },
 	}
+	f.configFlags.register(cmd, map[string]string{
+		"format": "output format: " + strings.Join(auditFormats, "|") + " (default github when GITHUB_ACTIONS=true)",
+	}, auditSettings, inputSettings)
 	fl := cmd.Flags()
-	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+ConfigFileName+" found by walking up from the working directory)")
-	fl.StringSliceVar(&f.against, "against", nil, "the reference: one index file, or files and directories to index on the fly")
-	fl.IntVar(&f.minWords, "min-words", d.MinWords, "shortest recycled passage that counts, in words")
-	fl.Float64Var(&f.maxShare, "max-share", d.MaxShare, "largest share (0..1) of an article that may be uncredited wire copy")
-	fl.BoolVar(&f.allowAttributed, "allow-attributed", d.AllowAttributed, "do not count copy credited to its agency in the same or an adjacent sentence")
-	fl.StringSliceVar(&f.wire, "wire", nil, "sources that are wire agencies, matched against the reference's source field (default: every reference document)")
-	fl.StringVar(&f.format, "format", "text", "output format: "+strings.Join(auditFormats, "|")+" (default github when GITHUB_ACTIONS=true)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the output to this file instead of stdout")
 	fl.StringVar(&f.sarifOut, "sarif", "", "also write SARIF 2.1.0 to this file")
 	fl.StringVar(&f.junitOut, "junit", "", "also write JUnit XML to this file")
 	fl.BoolVar(&f.exitZero, "exit-zero", false, "exit 0 even when articles violate the policy (report only)")
-	fl.StringVar(&f.baseline, "baseline", "", "baseline file of accepted findings")
 	fl.BoolVar(&f.updateBaseline, "update-baseline", false, "write the current findings to the --baseline file and accept them")
 	fl.StringVar(&f.root, "root", "", "directory that SARIF file URIs are relative to (default: the git work tree's top, else the working directory)")
 	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index")
-	fl.IntVar(&f.workers, "workers", 0, "goroutines to use (default: all cores)")
-	registerInputFlags(fl, &f.c)
 	return cmd
 }
 
@@ -128,22 +116,12 @@ type auditSetup struct {
 }
 
 func (f *auditFlags) resolve(cmd *cobra.Command, e *env) (*auditSetup, error) {
-	cfg, keys, err := loadResolved(e, f.configPath)
+	cfg, err := f.configFlags.resolve(cmd, e)
 	if err != nil {
 		return nil, err
 	}
-	fl := cmd.Flags()
-	applyInputFlags(fl, cfg, &f.c)
-	if fl.Changed("workers") {
-		cfg.Workers = f.workers
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	s := &auditSetup{cfg: cfg, policy: reprint.DefaultPolicy(), format: f.format}
-	for _, k := range []string{"shingle", "num_hash", "seed", "threshold", "verify_shingle"} {
-		s.explicit = s.explicit || keys[k]
-	}
+	// Flags are in cfg.Audit already: its unset keys keep the defaults.
+	s := &auditSetup{cfg: cfg, explicit: cfg.explicitParams(), policy: reprint.DefaultPolicy(), format: cfg.Format}
 	a := cfg.Audit
 	where := "flag"
 	if cfg.path != "" {
@@ -162,28 +140,10 @@ func (f *auditFlags) resolve(cmd *cobra.Command, e *env) (*auditSetup, error) {
 		s.policy.Wire = a.Wire
 	}
 	s.against, s.baseline = a.Against, a.Baseline
-	if fl.Changed("min-words") {
-		s.policy.MinWords = f.minWords
-	}
-	if fl.Changed("max-share") {
-		s.policy.MaxShare = f.maxShare
-	}
-	if fl.Changed("allow-attributed") {
-		s.policy.AllowAttributed = f.allowAttributed
-	}
-	if fl.Changed("wire") {
-		s.policy.Wire = f.wire
-	}
-	if fl.Changed("against") {
-		s.against = f.against
-	}
-	if fl.Changed("baseline") {
-		s.baseline = f.baseline
-	}
-	if !fl.Changed("format") {
-		if cfg.Format != "" && cfg.Format != "text" && keys["format"] {
-			s.format = cfg.Format
-		} else if e.getenv("GITHUB_ACTIONS") == "true" {
+	if !cmd.Flags().Changed("format") && (s.format == "" || s.format == "text") {
+		// Unless asked for by flag or file, GitHub Actions gets its annotations.
+		s.format = "text"
+		if e.getenv("GITHUB_ACTIONS") == "true" {
 			s.format = "github"
 		}
 	}
@@ -556,7 +516,7 @@ func writeAuditText(w io.Writer, rep *reprint.AuditReport) error {
 			if len(f.AlsoIn) > 0 {
 				extra += fmt.Sprintf("  (also in %d more)", len(f.AlsoIn))
 			}
-			fmt.Fprintf(w, "  %s %d:%d  %s  %d words from %s%s\n      %s\n", mark, f.Line, f.Column, f.Rule, f.Words, ref, extra, clip(f.Text, 200))
+			fmt.Fprintf(w, "  %s %d:%d  %s  %d words from %s%s\n      %s\n", mark, f.Line, f.Column, f.Rule, f.Words, ref, extra, ellipsis.Excerpt(f.Text, 200))
 		}
 		fmt.Fprintln(w)
 	}
@@ -565,12 +525,4 @@ func writeAuditText(w io.Writer, rep *reprint.AuditReport) error {
 	}
 	_, err := fmt.Fprintln(w, summaryLine(rep))
 	return err
-}
-
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -16,7 +16,7 @@ import (
 
 func (e *env) compareCommand() *cobra.Command {
 	var (
-		f      commonFlags
+		f      configFlags
 		vf     viewFlags
 		layout string
 	)
@@ -73,7 +73,7 @@ writes the report of the two documents in that format instead.`,
 			})
 		},
 	}
-	f.register(cmd, strings.Join(render.Formats, "|"))
+	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.Formats, "|")}, detectSettings)
 	vf.register(cmd)
 	cmd.Flags().StringVar(&layout, "layout", "auto", "text layout: auto (columns on a terminal)|columns|stacked")
 	return cmd

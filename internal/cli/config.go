@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/reprint-dev/reprint"
@@ -48,6 +49,8 @@ type Config struct {
 	JSONL         reader.Fields    `yaml:"jsonl"`
 	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
 	path          string           // the file it came from, if any
+	given         map[string]bool  // the keys the file or a flag set (see setting.key)
+	policy        reprint.Policy   // where audit's policy flags write
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
 	extra         []reprint.Option // derived
@@ -59,48 +62,150 @@ func defaults() *Config {
 		Format: "text", MinWords: reprint.DefaultMinWords, Threshold: minhash.DefaultThreshold,
 		Shingle: p.Shingle, VerifyShingle: reprint.DefaultVerifyShingle, NumHash: p.NumHash,
 		Seed: p.Seed, Backend: string(reprint.BackendReprint), HardDateGap: provenance.DefaultHardDateGap,
-		MaxMemory: "2GiB",
+		MaxMemory: "2GiB", given: map[string]bool{},
 	}
 }
 
-// commonFlags are the flags every detecting command shares.
-type commonFlags struct {
-	configPath string
-	c          Config
+// A setting ties one flag to the configuration: the file's key it
+// overrides, how to define the flag, and how a flag given on the command
+// line wins over the file. Every command's flags resolve through the one
+// table below, so that a flag means the same wherever it appears.
+type setting struct {
+	flag   string // the flag's name
+	key    string // its key in the file (dotted below a section)
+	usage  string // its help, unless the command gives its own
+	define func(fl *pflag.FlagSet, v *Config, usage string)
+	apply  func(cfg, v *Config) // copy the flag's value v into cfg
 }
 
-func (f *commonFlags) register(cmd *cobra.Command, formats string) {
+// bind makes the setting of a flag whose value is field of a Config.
+// flag is the flag's name, with its one-letter name after a comma
+// ("output,o"); define is the pflag method for its type; the flag's
+// default is field of flagDefaults.
+func bind[T any](flag, key string, define func(*pflag.FlagSet, *T, string, string, T, string), field func(*Config) *T, usage string) setting {
+	d := flagDefaults()
+	name, short, _ := strings.Cut(flag, ",")
+	return setting{flag: name, key: key, usage: usage,
+		define: func(fl *pflag.FlagSet, v *Config, usage string) { define(fl, field(v), name, short, *field(d), usage) },
+		apply:  func(cfg, v *Config) { *field(cfg) = *field(v) },
+	}
+}
+
+// settings are every flag that sets the configuration, by an id: the
+// flag's name, or section.name where two commands give one name two
+// meanings (report's --min-words is the shortest passage reported,
+// audit's the shortest that counts).
+var settings = func() map[string]setting {
+	str := (*pflag.FlagSet).StringVarP
+	list := (*pflag.FlagSet).StringSliceVarP
+	in := (*pflag.FlagSet).IntVarP
+	fl64 := (*pflag.FlagSet).Float64VarP
+	boolean := (*pflag.FlagSet).BoolVarP
+	m := map[string]setting{}
+	for _, s := range []setting{
+		bind("format", "format", str, func(c *Config) *string { return &c.Format }, "output format"),
+		bind("output,o", "output", str, func(c *Config) *string { return &c.Output }, "write the output to this file instead of stdout"),
+		bind("min-words", "min_words", in, func(c *Config) *int { return &c.MinWords }, "shortest recycled passage reported, in words"),
+		bind("threshold", "threshold", fl64, func(c *Config) *float64 { return &c.Threshold }, "Jaccard similarity of passages the LSH bands are tuned for (lower finds more, slower)"),
+		bind("shingle", "shingle", in, func(c *Config) *int { return &c.Shingle }, "words per shingle in signatures"),
+		bind("verify-shingle", "verify_shingle", in, func(c *Config) *int { return &c.VerifyShingle }, "words per shingle in exact verification and reported containment"),
+		bind("num-hash", "num_hash", in, func(c *Config) *int { return &c.NumHash }, "hash values per signature"),
+		bind("seed", "seed", (*pflag.FlagSet).Uint64VarP, func(c *Config) *uint64 { return &c.Seed }, "hash seed"),
+		bind("ignore-dates", "ignore_dates", boolean, func(c *Config) *bool { return &c.IgnoreDates }, "infer provenance from the text alone, ignoring document dates"),
+		bind("hard-dates", "hard_dates", boolean, func(c *Config) *bool { return &c.HardDates }, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source"),
+		bind("hard-date-gap", "hard_date_gap", (*pflag.FlagSet).DurationVarP, func(c *Config) *time.Duration { return &c.HardDateGap }, "smallest gap between minute or second timestamps that --hard-dates trusts"),
+		bind("backend", "backend", str, func(c *Config) *string { return &c.Backend }, "LSH index implementation: reprint|ekzhu"),
+		bind("workers", "workers", in, func(c *Config) *int { return &c.Workers }, "goroutines to use (default: all cores)"),
+		bind("max-memory", "max_memory", str, func(c *Config) *string { return &c.MaxMemory }, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir"),
+		bind("tmp-dir", "tmp_dir", str, func(c *Config) *string { return &c.TmpDir }, "directory for temporary files (default: the system's; they are deleted as soon as made)"),
+		bind("stats", "stats", boolean, func(c *Config) *bool { return &c.Stats }, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage"),
+		bind("stdin-format", "stdin_format", str, func(c *Config) *string { return (*string)(&c.StdinFormat) }, "format of '-' (standard input): txt|md|jsonl|html"),
+		bind("jsonl-id", "jsonl.id", str, func(c *Config) *string { return &c.JSONL.ID }, "JSON Lines field holding the document id"),
+		bind("jsonl-text", "jsonl.text", str, func(c *Config) *string { return &c.JSONL.Text }, "JSON Lines field holding the text"),
+		bind("jsonl-date", "jsonl.date", str, func(c *Config) *string { return &c.JSONL.Date }, "JSON Lines field holding the date"),
+		bind("jsonl-title", "jsonl.title", str, func(c *Config) *string { return &c.JSONL.Title }, "JSON Lines field holding the title"),
+		bind("jsonl-source", "jsonl.source", str, func(c *Config) *string { return &c.JSONL.Source }, "JSON Lines field holding the source"),
+		bind("jsonl-url", "jsonl.url", str, func(c *Config) *string { return &c.JSONL.URL }, "JSON Lines field holding the URL"),
+		bind("against", "audit.against", list, func(c *Config) *[]string { return &c.Audit.Against }, "the reference: one index file, or files and directories to index on the fly"),
+		bind("wire", "audit.wire", list, func(c *Config) *[]string { return &c.Audit.Wire }, "sources that are wire agencies, matched against the reference's source field (default: every reference document)"),
+		bind("baseline", "audit.baseline", str, func(c *Config) *string { return &c.Audit.Baseline }, "baseline file of accepted findings"),
+		policy("min-words", "audit.min_words", in, func(c *Config) *int { return &c.policy.MinWords }, func(c *Config, v *int) { c.Audit.MinWords = v },
+			"shortest recycled passage that counts, in words"),
+		policy("max-share", "audit.max_share", fl64, func(c *Config) *float64 { return &c.policy.MaxShare }, func(c *Config, v *float64) { c.Audit.MaxShare = v },
+			"largest share (0..1) of an article that may be uncredited wire copy"),
+		policy("allow-attributed", "audit.allow_attributed", boolean, func(c *Config) *bool { return &c.policy.AllowAttributed }, func(c *Config, v *bool) { c.Audit.AllowAttributed = v },
+			"do not count copy credited to its agency in the same or an adjacent sentence"),
+	} {
+		id := s.flag
+		if sec, _, ok := strings.Cut(s.key, "."); ok && sec == "audit" {
+			id = "audit." + s.flag
+		}
+		m[id] = s
+	}
+	return m
+}()
+
+// policy makes the setting of an audit policy flag: the file's audit
+// section holds pointers (unset keys keep the policy's defaults), the flag
+// a value.
+func policy[T any](flag, key string, define func(*pflag.FlagSet, *T, string, string, T, string), field func(*Config) *T, set func(*Config, *T), usage string) setting {
+	s := bind(flag, key, define, field, usage)
+	s.apply = func(cfg, v *Config) { x := *field(v); set(cfg, &x) }
+	return s
+}
+
+// flagDefaults are the values flags show as their defaults: the
+// configuration's defaults, the reader's field names and the audit
+// policy's.
+func flagDefaults() *Config {
 	d := defaults()
+	d.StdinFormat = "txt"
+	d.JSONL = reader.Fields{ID: "id", Text: "text", Date: "date", Title: "title", Source: "source", URL: "url"}
+	d.policy = reprint.DefaultPolicy()
+	return d
+}
+
+// The settings each kind of command registers.
+var (
+	inputSettings  = []string{"stdin-format", "jsonl-id", "jsonl-text", "jsonl-date", "jsonl-title", "jsonl-source", "jsonl-url"}
+	paramSettings  = []string{"threshold", "shingle", "verify-shingle", "num-hash", "seed"}
+	detectSettings = append(append([]string{"format", "output", "min-words", "ignore-dates", "hard-dates", "hard-date-gap",
+		"backend", "workers", "max-memory", "tmp-dir", "stats"}, paramSettings...), inputSettings...)
+)
+
+// configFlags are the flags of a command that set its configuration:
+// --config and the settings it registered.
+type configFlags struct {
+	configPath string
+	v          Config   // where the flags write
+	ids        []string // the settings registered
+}
+
+// register adds --config and the settings named by ids; usage replaces
+// the help of some, by id.
+func (f *configFlags) register(cmd *cobra.Command, usage map[string]string, ids ...[]string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+ConfigFileName+" found by walking up from the working directory)")
-	fl.StringVar(&f.c.Format, "format", d.Format, "output format: "+formats)
-	fl.StringVarP(&f.c.Output, "output", "o", "", "write the output to this file instead of stdout")
-	fl.IntVar(&f.c.MinWords, "min-words", d.MinWords, "shortest recycled passage reported, in words")
-	fl.Float64Var(&f.c.Threshold, "threshold", d.Threshold, "Jaccard similarity of passages the LSH bands are tuned for (lower finds more, slower)")
-	fl.IntVar(&f.c.Shingle, "shingle", d.Shingle, "words per shingle in signatures")
-	fl.IntVar(&f.c.VerifyShingle, "verify-shingle", d.VerifyShingle, "words per shingle in exact verification and reported containment")
-	fl.IntVar(&f.c.NumHash, "num-hash", d.NumHash, "hash values per signature")
-	fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
-	fl.BoolVar(&f.c.IgnoreDates, "ignore-dates", false, "infer provenance from the text alone, ignoring document dates")
-	fl.BoolVar(&f.c.HardDates, "hard-dates", false, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source")
-	fl.DurationVar(&f.c.HardDateGap, "hard-date-gap", d.HardDateGap, "smallest gap between minute or second timestamps that --hard-dates trusts")
-	fl.StringVar(&f.c.Backend, "backend", d.Backend, "LSH index implementation: reprint|ekzhu")
-	fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
-	fl.StringVar(&f.c.MaxMemory, "max-memory", d.MaxMemory, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir")
-	fl.StringVar(&f.c.TmpDir, "tmp-dir", "", "directory for temporary files (default: the system's; they are deleted as soon as made)")
-	fl.BoolVar(&f.c.Stats, "stats", false, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage")
-	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
-	fl.StringVar(&f.c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
-	fl.StringVar(&f.c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
-	fl.StringVar(&f.c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
-	fl.StringVar(&f.c.JSONL.Title, "jsonl-title", "title", "JSON Lines field holding the title")
-	fl.StringVar(&f.c.JSONL.Source, "jsonl-source", "source", "JSON Lines field holding the source")
-	fl.StringVar(&f.c.JSONL.URL, "jsonl-url", "url", "JSON Lines field holding the URL")
+	for _, group := range ids {
+		for _, id := range group {
+			s, ok := settings[id]
+			if !ok {
+				panic("cli: no setting " + id) // a programming error, caught by every test
+			}
+			u := s.usage
+			if o, ok := usage[id]; ok {
+				u = o
+			}
+			s.define(fl, &f.v, u)
+			f.ids = append(f.ids, id)
+		}
+	}
 }
 
-// resolve merges defaults, the config file and the flags set on the
-// command line, and validates the result.
-func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
+// resolve merges defaults, the config file (read once) and the flags set
+// on the command line, and validates the result. The resolved Config
+// knows which keys the file or a flag gave (Config.given).
+func (f *configFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	cfg := defaults()
 	path := f.configPath
 	if path == "" {
@@ -113,35 +218,24 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	}
 	// Flags given explicitly win over the file.
 	fl := cmd.Flags()
-	set := func(name string, apply func()) {
-		if fl.Changed(name) {
-			apply()
+	for _, id := range f.ids {
+		if s := settings[id]; fl.Changed(s.flag) {
+			s.apply(cfg, &f.v)
+			cfg.given[s.key] = true
 		}
 	}
-	set("format", func() { cfg.Format = f.c.Format })
-	set("output", func() { cfg.Output = f.c.Output })
-	set("min-words", func() { cfg.MinWords = f.c.MinWords })
-	set("threshold", func() { cfg.Threshold = f.c.Threshold })
-	set("shingle", func() { cfg.Shingle = f.c.Shingle })
-	set("verify-shingle", func() { cfg.VerifyShingle = f.c.VerifyShingle })
-	set("num-hash", func() { cfg.NumHash = f.c.NumHash })
-	set("seed", func() { cfg.Seed = f.c.Seed })
-	set("ignore-dates", func() { cfg.IgnoreDates = f.c.IgnoreDates })
-	set("hard-dates", func() { cfg.HardDates = f.c.HardDates })
-	set("hard-date-gap", func() { cfg.HardDateGap = f.c.HardDateGap })
-	set("backend", func() { cfg.Backend = f.c.Backend })
-	set("workers", func() { cfg.Workers = f.c.Workers })
-	set("max-memory", func() { cfg.MaxMemory = f.c.MaxMemory })
-	set("tmp-dir", func() { cfg.TmpDir = f.c.TmpDir })
-	set("stats", func() { cfg.Stats = f.c.Stats })
-	set("stdin-format", func() { cfg.StdinFormat = f.c.StdinFormat })
-	set("jsonl-id", func() { cfg.JSONL.ID = f.c.JSONL.ID })
-	set("jsonl-text", func() { cfg.JSONL.Text = f.c.JSONL.Text })
-	set("jsonl-date", func() { cfg.JSONL.Date = f.c.JSONL.Date })
-	set("jsonl-title", func() { cfg.JSONL.Title = f.c.JSONL.Title })
-	set("jsonl-source", func() { cfg.JSONL.Source = f.c.JSONL.Source })
-	set("jsonl-url", func() { cfg.JSONL.URL = f.c.JSONL.URL })
 	return cfg, cfg.validate()
+}
+
+// explicitParams reports whether the similarity params were given (by
+// flag or file) rather than left to the defaults.
+func (c *Config) explicitParams() bool {
+	for _, id := range paramSettings {
+		if c.given[settings[id].key] {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) validate() error {
@@ -224,6 +318,9 @@ func parseSize(s string) (int64, error) {
 	return int64(v * mult), nil
 }
 
+// readConfigFile reads the configuration file; a test counts its calls.
+var readConfigFile = os.ReadFile
+
 // findConfig walks up from dir to the filesystem root looking for
 // ConfigFileName.
 func findConfig(dir string) string {
@@ -241,10 +338,11 @@ func findConfig(dir string) string {
 	return ""
 }
 
-// loadConfig reads a YAML config file into cfg. Unknown keys are an error
-// naming the key and its line.
+// loadConfig reads a YAML config file into cfg and notes the keys it
+// sets in cfg.given. Unknown keys are an error naming the key and its
+// line.
 func loadConfig(path string, cfg *Config) error {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if err != nil {
 		return usageErr("config: %v", err)
 	}
@@ -256,6 +354,17 @@ func loadConfig(path string, cfg *Config) error {
 		msg = strings.Replace(msg, "not found in type cli.Config", "is not a known key", 1)
 		msg = strings.Replace(msg, "not found in type reader.Fields", "is not a known key of jsonl", 1)
 		return usageErr("config %s: %s", path, msg)
+	}
+	var keys map[string]any
+	if yaml.Unmarshal(data, &keys) == nil { // the same bytes: the file is read once
+		for k, v := range keys {
+			cfg.given[k] = true
+			if sub, ok := v.(map[string]any); ok {
+				for sk := range sub {
+					cfg.given[k+"."+sk] = true
+				}
+			}
+		}
 	}
 	cfg.path = path
 	return nil

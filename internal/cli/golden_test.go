@@ -58,6 +58,42 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenAudit audits three seed articles against a fourth and
+// compares the SARIF, JUnit and GitHub outputs with their golden files,
+// rewritten by -update as TestGolden's are. The articles are named from
+// inside testdata/seeds, and SARIF's one absolute URI (the root the
+// article paths are relative to) reads $ROOT in the golden file, so that
+// the files do not depend on where the checkout is.
+func TestGoldenAudit(t *testing.T) {
+	seeds, err := filepath.Abs(filepath.Join("..", "..", "testdata", "seeds"))
+	require.NoError(t, err)
+	golden, err := filepath.Abs(filepath.Join("testdata", "golden"))
+	require.NoError(t, err)
+	t.Setenv("GITHUB_ACTIONS", "")
+	t.Chdir(seeds)
+	for _, format := range []string{"sarif", "junit", "github"} {
+		t.Run(format, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := []string{"audit", "--config", os.DevNull, "--format", format, "--root", ".",
+				"--against", "002_e7fb0567f1195848.txt", "000_ab9c95a0605b7d73.txt", "001_7333f7b512f5e450.txt", "003_61f9044a3c0b7f52.txt"}
+			code := cli.Run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+			require.Equal(t, cli.ExitFindings, code, "stderr: %s", stderr.String())
+			got := strings.ReplaceAll(stdout.String(), "file://"+filepath.ToSlash(seeds)+"/", "file://$ROOT/")
+			path := filepath.Join(golden, "audit."+format)
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+				return
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "no golden file: run go test -run TestGoldenAudit -update")
+			if string(want) != got {
+				t.Errorf("%s differs from the output (run go test -run TestGoldenAudit -update and read the diff):\n%s",
+					path, firstDiff(string(want), got))
+			}
+		})
+	}
+}
+
 // TestDeterministic checks that a report does not depend on the number of
 // workers: the same inputs give the same bytes.
 func TestDeterministic(t *testing.T) {

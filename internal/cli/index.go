@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/reader"
@@ -21,10 +19,9 @@ import (
 
 // indexFlags are the flags of the index commands.
 type indexFlags struct {
+	configFlags
 	index       string
-	configPath  string
 	timeout     time.Duration
-	c           Config
 	batch       int
 	listIDs     bool
 	format      string
@@ -34,112 +31,33 @@ type indexFlags struct {
 // register adds the flags every index command has; params adds the
 // similarity params and input flags of commands that read documents.
 func (f *indexFlags) register(cmd *cobra.Command, params bool) {
-	d := defaults()
 	fl := cmd.Flags()
 	fl.StringVar(&f.index, "index", "", "the index file (required)")
-	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+ConfigFileName+" found by walking up from the working directory)")
 	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index")
-	if params {
-		f.paramsFlags = true
-		fl.Float64Var(&f.c.Threshold, "threshold", d.Threshold, "Jaccard similarity the LSH bands are tuned for (a new index stores it)")
-		fl.IntVar(&f.c.Shingle, "shingle", d.Shingle, "words per shingle in signatures and alignment")
-		fl.IntVar(&f.c.VerifyShingle, "verify-shingle", d.VerifyShingle, "words per shingle in anchors and exact verification")
-		fl.IntVar(&f.c.NumHash, "num-hash", d.NumHash, "hash values per signature")
-		fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
-		fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
-		registerInputFlags(fl, &f.c)
+	if !params {
+		f.configFlags.register(cmd, nil)
+		return
 	}
-}
-
-// registerInputFlags adds the flags that say how to read inputs.
-func registerInputFlags(fl *pflag.FlagSet, c *Config) {
-	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
-	fl.StringVar(&c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
-	fl.StringVar(&c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
-	fl.StringVar(&c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
-	fl.StringVar(&c.JSONL.Title, "jsonl-title", "title", "JSON Lines field holding the title")
-	fl.StringVar(&c.JSONL.Source, "jsonl-source", "source", "JSON Lines field holding the source")
-	fl.StringVar(&c.JSONL.URL, "jsonl-url", "url", "JSON Lines field holding the URL")
+	f.paramsFlags = true
+	f.configFlags.register(cmd, map[string]string{
+		"threshold":      "Jaccard similarity the LSH bands are tuned for (a new index stores it)",
+		"shingle":        "words per shingle in signatures and alignment",
+		"verify-shingle": "words per shingle in anchors and exact verification",
+	}, paramSettings, []string{"workers"}, inputSettings)
 }
 
 // resolve reads the configuration file and applies the flags set on the
 // command line. explicit reports whether the similarity params were given
 // (by flag or file) rather than left to the defaults.
 func (f *indexFlags) resolve(cmd *cobra.Command, e *env) (cfg *Config, explicit bool, err error) {
-	cfg, keys, err := loadResolved(e, f.configPath)
+	cfg, err = f.configFlags.resolve(cmd, e)
 	if err != nil {
-		return nil, false, err
-	}
-	if f.paramsFlags {
-		fl := cmd.Flags()
-		applyInputFlags(fl, cfg, &f.c)
-		for _, p := range []struct {
-			flag, key string
-			apply     func()
-		}{
-			{"threshold", "threshold", func() { cfg.Threshold = f.c.Threshold }},
-			{"shingle", "shingle", func() { cfg.Shingle = f.c.Shingle }},
-			{"verify-shingle", "verify_shingle", func() { cfg.VerifyShingle = f.c.VerifyShingle }},
-			{"num-hash", "num_hash", func() { cfg.NumHash = f.c.NumHash }},
-			{"seed", "seed", func() { cfg.Seed = f.c.Seed }},
-		} {
-			if fl.Changed(p.flag) {
-				p.apply()
-				explicit = true
-			}
-			if keys[p.key] {
-				explicit = true
-			}
-		}
-		if fl.Changed("workers") {
-			cfg.Workers = f.c.Workers
-		}
-	}
-	if err := cfg.validate(); err != nil {
 		return nil, false, err
 	}
 	if f.index == "" {
 		return nil, false, usageErr("--index FILE is required")
 	}
-	return cfg, explicit, nil
-}
-
-// loadResolved returns the defaults overlaid with the configuration file,
-// and the top-level keys the file sets.
-func loadResolved(e *env, configPath string) (*Config, map[string]bool, error) {
-	cfg := defaults()
-	path := configPath
-	if path == "" {
-		path = findConfig(e.wd)
-	}
-	keys := map[string]bool{}
-	if path != "" {
-		if err := loadConfig(path, cfg); err != nil {
-			return nil, nil, err
-		}
-		var m map[string]any
-		if data, err := os.ReadFile(path); err == nil && yaml.Unmarshal(data, &m) == nil {
-			for k := range m {
-				keys[k] = true
-			}
-		}
-	}
-	return cfg, keys, nil
-}
-
-func applyInputFlags(fl *pflag.FlagSet, cfg, f *Config) {
-	set := func(name string, apply func()) {
-		if fl.Changed(name) {
-			apply()
-		}
-	}
-	set("stdin-format", func() { cfg.StdinFormat = f.StdinFormat })
-	set("jsonl-id", func() { cfg.JSONL.ID = f.JSONL.ID })
-	set("jsonl-text", func() { cfg.JSONL.Text = f.JSONL.Text })
-	set("jsonl-date", func() { cfg.JSONL.Date = f.JSONL.Date })
-	set("jsonl-title", func() { cfg.JSONL.Title = f.JSONL.Title })
-	set("jsonl-source", func() { cfg.JSONL.Source = f.JSONL.Source })
-	set("jsonl-url", func() { cfg.JSONL.URL = f.JSONL.URL })
+	return cfg, f.paramsFlags && cfg.explicitParams(), nil
 }
 
 // indexOptions returns the options to open an index with: the resolved

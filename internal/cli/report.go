@@ -18,7 +18,7 @@ import (
 
 func (e *env) reportCommand() *cobra.Command {
 	var (
-		f  commonFlags
+		f  configFlags
 		vf viewFlags
 	)
 	cmd := &cobra.Command{
@@ -73,7 +73,7 @@ error (an input that could not be read: the report is still written).`,
 			return nil
 		},
 	}
-	f.register(cmd, strings.Join(render.Formats, "|"))
+	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.Formats, "|")}, detectSettings)
 	vf.register(cmd)
 	return cmd
 }
@@ -91,7 +91,7 @@ func (vf *viewFlags) register(cmd *cobra.Command) {
 
 // resolveView resolves the configuration of a command that renders a view
 // (report, compare) and checks its format and view flags.
-func (f *commonFlags) resolveView(cmd *cobra.Command, e *env, vf viewFlags) (*Config, error) {
+func (f *configFlags) resolveView(cmd *cobra.Command, e *env, vf viewFlags) (*Config, error) {
 	cfg, err := f.resolve(cmd, e)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/ellipsis"
 )
 
 // TestSuites is the document element.
@@ -63,7 +64,7 @@ func Build(rep *reprint.AuditReport) TestSuites {
 				mark = "✗"
 			}
 			lines = append(lines, fmt.Sprintf("%s %s:%d:%d  %s  %d words from %s%s\n    %s",
-				mark, a.ID, f.Line, f.Column, f.Rule, f.Words, f.Reference.ID, suppressed(f), excerpt(f.Text)))
+				mark, a.ID, f.Line, f.Column, f.Rule, f.Words, f.Reference.ID, suppressed(f), ellipsis.Excerpt(f.Text, 160)))
 		}
 		switch {
 		case a.Ignored != "":
@@ -89,14 +90,6 @@ func suppressed(f reprint.Finding) string {
 		return " (suppressed: " + f.Suppressed + ")"
 	}
 	return ""
-}
-
-func excerpt(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 160 {
-		return string(r[:159]) + "…"
-	}
-	return s
 }
 
 // Write writes the JUnit XML of rep to w.

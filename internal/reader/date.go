@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reprint-dev/reprint/internal/ellipsis"
 	"github.com/reprint-dev/reprint/internal/model"
 )
 
@@ -269,15 +270,5 @@ func (p *scanner) zone() (loc *time.Location, hasZone, ok bool) {
 	return time.FixedZone("", off), true, true
 }
 
-// truncate shortens s for an error message without splitting a rune.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// truncate shortens s for an error message: at most n bytes, then the mark.
+func truncate(s string, n int) string { return ellipsis.Shorten(s, n+1, ellipsis.Bytes) }

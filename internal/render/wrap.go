@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/width"
+
+	"github.com/reprint-dev/reprint/internal/ellipsis"
 )
 
 // style is how a stretch of terminal text is drawn.
@@ -175,21 +177,7 @@ func runeWidth(r rune) int {
 
 // truncate shortens s to at most n columns, ending it with "…" when cut.
 func truncate(s string, n int) string {
-	if displayWidth(s) <= n {
-		return s
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range s {
-		w := runeWidth(r)
-		if col+w > n-1 {
-			break
-		}
-		b.WriteRune(r)
-		col += w
-	}
-	b.WriteString("…")
-	return b.String()
+	return ellipsis.Shorten(s, n, func(r rune, _ int) int { return runeWidth(r) })
 }
 
 // pad right-pads a line with spaces to n columns.
