@@ -16,11 +16,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reprint-dev/reprint"
-	"github.com/reprint-dev/reprint/internal/ellipsis"
-	"github.com/reprint-dev/reprint/internal/ghactions"
-	"github.com/reprint-dev/reprint/internal/junit"
 	"github.com/reprint-dev/reprint/internal/reader"
-	"github.com/reprint-dev/reprint/internal/sarif"
+	"github.com/reprint-dev/reprint/internal/render"
+	"github.com/reprint-dev/reprint/internal/render/auditview"
+	"github.com/reprint-dev/reprint/internal/render/ghactions"
 )
 
 // AuditConfig is the audit: section of the configuration file. Unset keys
@@ -41,9 +40,6 @@ type AuditConfig struct {
 // IgnoreKey is the front matter key with which a Markdown article asks
 // not to be counted; its value must be the reason.
 const IgnoreKey = "reprint-ignore"
-
-// The audit output formats.
-var auditFormats = []string{"text", "json", "sarif", "junit", "github"}
 
 type auditFlags struct {
 	configFlags
@@ -92,7 +88,7 @@ The policy may also come from the audit: section of .reprint.yaml.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return e.audit(cmd, &f, args) },
 	}
 	f.configFlags.register(cmd, map[string]string{
-		"format": "output format: " + strings.Join(auditFormats, "|") + " (default github when GITHUB_ACTIONS=true)",
+		"format": "output format: " + strings.Join(render.AuditFormats(), "|") + " (default github when GITHUB_ACTIONS=true)",
 	}, auditSettings, inputSettings)
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "write the output to this file instead of stdout")
@@ -150,8 +146,8 @@ func (f *auditFlags) resolve(cmd *cobra.Command, e *env) (*auditSetup, error) {
 	if err := s.policy.Validate(); err != nil {
 		return nil, usageErr("%v (%s)", err, where)
 	}
-	if !slices.Contains(auditFormats, s.format) {
-		return nil, usageErr("--format %q: want one of %s", s.format, strings.Join(auditFormats, ", "))
+	if err := render.CheckAuditFormat(s.format); err != nil {
+		return nil, usageErr("--format %v", err)
 	}
 	if len(s.against) == 0 {
 		return nil, usageErr("--against INDEX|PATH... is required (or audit.against in %s)", ConfigFileName)
@@ -247,31 +243,16 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		fmt.Fprintf(e.stderr, "reprint: wrote %d baseline entries to %s\n", len(nb.Entries), s.baseline)
 	}
 
-	sopts := sarif.Options{Root: root, Regions: hasLineRegions}
-	render := func(format string) func(io.Writer) error {
-		return func(w io.Writer) error {
-			switch format {
-			case "json":
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(rep)
-			case "sarif":
-				return sarif.Write(w, rep, sopts)
-			case "junit":
-				return junit.Write(w, rep)
-			case "github":
-				return ghactions.WriteAnnotations(w, rep)
-			}
-			return writeAuditText(w, rep)
-		}
+	opts := render.AuditOptions{Root: root, Regions: hasLineRegions}
+	write := func(format string) func(io.Writer) error {
+		return func(w io.Writer) error { return render.WriteAudit(w, format, rep, opts) }
 	}
-	if err := e.write(&Config{Output: f.output}, render(s.format)); err != nil {
+	if err := e.write(&Config{Output: f.output}, write(s.format)); err != nil {
 		return err
 	}
 	for _, extra := range []struct{ file, format string }{{f.sarifOut, "sarif"}, {f.junitOut, "junit"}} {
 		if extra.file != "" {
-			if err := writeFileAtomic(extra.file, render(extra.format)); err != nil {
+			if err := writeFileAtomic(extra.file, write(extra.format)); err != nil {
 				return err
 			}
 		}
@@ -284,7 +265,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		}
 	}
 	if s.format != "text" { // text output ends with the summary already
-		fmt.Fprintln(e.stderr, "reprint: "+summaryLine(rep))
+		fmt.Fprintln(e.stderr, "reprint: "+auditview.Summary(rep))
 	}
 	if inputErrs > 0 {
 		return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
@@ -451,78 +432,4 @@ func gitRoot(dir string) string {
 		d = parent
 	}
 	return dir
-}
-
-func summaryLine(rep *reprint.AuditReport) string {
-	s := rep.Summary
-	line := fmt.Sprintf("audited %d articles against %d reference documents: %d violate the policy (%d passages); %d findings",
-		s.Articles, rep.Reference.Documents, s.Violating, s.Violations, s.Findings)
-	if s.Suppressed > 0 {
-		line += fmt.Sprintf(", %d suppressed", s.Suppressed)
-	}
-	if n := len(rep.Stale); n > 0 {
-		line += fmt.Sprintf("; %d stale baseline entries", n)
-	}
-	return line
-}
-
-// writeAuditText writes the human-readable audit.
-func writeAuditText(w io.Writer, rep *reprint.AuditReport) error {
-	p := rep.Policy
-	wire := "every reference document"
-	if len(p.Wire) > 0 {
-		wire = strings.Join(p.Wire, ", ")
-	}
-	fmt.Fprintf(w, "reprint audit: passages of %d+ words; uncredited wire copy up to %.0f%% of an article; credited reuse %s; wire: %s\n\n",
-		p.MinWords, 100*p.MaxShare, map[bool]string{true: "allowed", false: "counted"}[p.AllowAttributed], wire)
-	for _, a := range rep.Articles {
-		if len(a.Findings) == 0 {
-			continue
-		}
-		verdict := "ok"
-		switch {
-		case a.Ignored != "":
-			verdict = "ignored (" + a.Ignored + ")"
-		case a.Violation:
-			verdict = "VIOLATION"
-		}
-		name := a.Path
-		if name == "" {
-			name = a.ID
-		}
-		fmt.Fprintf(w, "%s  %s: %.1f%% uncredited wire copy, %.1f%% recycled in all\n", name, verdict, 100*a.CountedShare, 100*a.RecycledShare)
-		for _, f := range a.Findings {
-			mark := " "
-			switch {
-			case f.Violation:
-				mark = "✗"
-			case f.Suppressed != "":
-				mark = "-"
-			}
-			ref := f.Reference.ID
-			if f.Reference.Source != "" {
-				ref += ", " + f.Reference.Source
-			}
-			if f.Reference.Date != "" {
-				ref += ", " + f.Reference.Date
-			}
-			extra := ""
-			if f.Attributed {
-				extra = fmt.Sprintf("  credited %q", f.Attribution)
-			}
-			if f.Suppressed != "" {
-				extra += "  suppressed: " + f.Suppressed
-			}
-			if len(f.AlsoIn) > 0 {
-				extra += fmt.Sprintf("  (also in %d more)", len(f.AlsoIn))
-			}
-			fmt.Fprintf(w, "  %s %d:%d  %s  %d words from %s%s\n      %s\n", mark, f.Line, f.Column, f.Rule, f.Words, ref, extra, ellipsis.Excerpt(f.Text, 200))
-		}
-		fmt.Fprintln(w)
-	}
-	for _, s := range rep.Stale {
-		fmt.Fprintf(w, "stale baseline entry: %s %s %q\n", s.Article, s.Fingerprint, s.Excerpt)
-	}
-	_, err := fmt.Fprintln(w, summaryLine(rep))
-	return err
 }

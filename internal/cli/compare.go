@@ -73,7 +73,7 @@ writes the report of the two documents in that format instead.`,
 			})
 		},
 	}
-	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.Formats, "|")}, detectSettings)
+	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.ReportFormats(), "|")}, detectSettings)
 	vf.register(cmd)
 	cmd.Flags().StringVar(&layout, "layout", "auto", "text layout: auto (columns on a terminal)|columns|stacked")
 	return cmd

@@ -59,7 +59,7 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenAudit audits three seed articles against a fourth and
-// compares the SARIF, JUnit and GitHub outputs with their golden files,
+// compares the output in every audit format with its golden file,
 // rewritten by -update as TestGolden's are. The articles are named from
 // inside testdata/seeds, and SARIF's one absolute URI (the root the
 // article paths are relative to) reads $ROOT in the golden file, so that
@@ -71,7 +71,7 @@ func TestGoldenAudit(t *testing.T) {
 	require.NoError(t, err)
 	t.Setenv("GITHUB_ACTIONS", "")
 	t.Chdir(seeds)
-	for _, format := range []string{"sarif", "junit", "github"} {
+	for _, format := range []string{"text", "json", "sarif", "junit", "github"} {
 		t.Run(format, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			args := []string{"audit", "--config", os.DevNull, "--format", format, "--root", ".",

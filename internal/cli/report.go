@@ -73,7 +73,7 @@ error (an input that could not be read: the report is still written).`,
 			return nil
 		},
 	}
-	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.Formats, "|")}, detectSettings)
+	f.register(cmd, map[string]string{"format": "output format: " + strings.Join(render.ReportFormats(), "|")}, detectSettings)
 	vf.register(cmd)
 	return cmd
 }

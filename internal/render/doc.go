@@ -1,4 +1,8 @@
-// Package render draws a model.Report for its readers.
+// Package render draws a model.Report for its readers, and holds the one
+// list of output formats (Formats) of reprint report, compare and audit:
+// each format is a row naming its writer for reports, for audits or both.
+// The audit's writers live beside it: auditview (text and JSON), sarif,
+// junit and ghactions.
 //
 // The formats: text (the default; for people at a terminal or reading a
 // log: a summary, then each cluster with its copies and a word diff of each

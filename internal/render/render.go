@@ -10,9 +10,6 @@ import (
 	"github.com/reprint-dev/reprint/internal/model"
 )
 
-// Formats lists the formats Write knows, the default first.
-var Formats = []string{"text", "json", "csv", "html"}
-
 // DefaultWidth is the line width of the text views when none is given: a
 // pipe, a file or a log.
 const DefaultWidth = 100
@@ -37,32 +34,6 @@ func (r Renderer) width() int {
 		return DefaultWidth
 	}
 	return max(r.Width, 40)
-}
-
-// CheckFormat returns an error naming the known formats when format is not
-// one of them ("" is text).
-func CheckFormat(format string) error {
-	for _, f := range Formats {
-		if format == f || format == "" {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
-}
-
-// Write renders rep in format to w.
-func (r Renderer) Write(w io.Writer, format string, rep *model.Report) error {
-	switch format {
-	case "json":
-		return JSON(w, rep)
-	case "csv":
-		return r.CSV(w, rep)
-	case "html":
-		return r.HTML(w, rep)
-	case "text", "":
-		return r.Text(w, rep)
-	}
-	return CheckFormat(format)
 }
 
 // Write renders rep in format to w with the zero Renderer.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint/internal/model"
+	"github.com/reprint-dev/reprint/internal/render/auditview"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -214,7 +215,7 @@ func TestCompare(t *testing.T) {
 
 func TestWriteFormats(t *testing.T) {
 	rep, docs := hostile()
-	for _, f := range Formats {
+	for _, f := range ReportFormats() {
 		var buf bytes.Buffer
 		require.NoError(t, Renderer{Docs: docs}.Write(&buf, f, rep), f)
 		assert.NotEmpty(t, buf.String(), f)
@@ -226,6 +227,45 @@ func TestWriteFormats(t *testing.T) {
 	assert.Equal(t, *rep, back)
 	has(t, buf.String(), "<script>", "JSON keeps text as it is")
 	assert.ErrorContains(t, Renderer{}.Write(&buf, "pdf", rep), `unknown format "pdf"`)
+	assert.ErrorContains(t, Renderer{}.Write(&buf, "sarif", rep), `unknown format "sarif" (want one of text, json, csv, html)`, "an audit format")
+}
+
+// TestFormatRegistry: each format is one row, named once, writing a
+// report, an audit or both; the commands' lists come from it in its order.
+func TestFormatRegistry(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range Formats {
+		assert.False(t, seen[f.Name], "%s listed twice", f.Name)
+		seen[f.Name] = true
+		assert.NotEmpty(t, f.Help, f.Name)
+		assert.True(t, f.Report != nil || f.Audit != nil, "%s writes nothing", f.Name)
+	}
+	assert.Equal(t, []string{"text", "json", "csv", "html"}, ReportFormats())
+	assert.Equal(t, []string{"text", "json", "sarif", "junit", "github"}, AuditFormats())
+	require.NoError(t, CheckFormat(""), "text by default")
+	require.NoError(t, CheckAuditFormat(""), "text by default")
+	assert.ErrorContains(t, CheckAuditFormat("csv"), `"csv": want one of text, json, sarif, junit, github`)
+}
+
+// TestWriteAuditFormats writes an audit in every audit format.
+func TestWriteAuditFormats(t *testing.T) {
+	// Decoded from its JSON, so that the test does not name where the
+	// audit's types live.
+	var rep auditview.Report
+	require.NoError(t, json.Unmarshal([]byte(`{"schema": "reprint/audit/v1",
+		"summary": {"articles": 1, "violating": 1, "findings": 1, "violations": 1},
+		"articles": [{"id": "a.md", "path": "a.md", "words": 40, "violation": true,
+			"findings": [{"rule": "uncredited-wire-copy", "line": 3, "column": 1, "end_line": 3, "end_column": 20,
+				"text": "recycled <text>", "words": 20, "counted": true, "violation": true,
+				"reference": {"id": "wire-1", "source": "Reuters"}}]}]}`), &rep))
+	for _, f := range AuditFormats() {
+		var buf bytes.Buffer
+		require.NoError(t, WriteAudit(&buf, f, &rep, AuditOptions{Root: "/src", Regions: func(string) bool { return true }}), f)
+		has(t, buf.String(), "a.md")
+	}
+	var buf bytes.Buffer
+	assert.ErrorContains(t, WriteAudit(&buf, "html", &rep, AuditOptions{}), `"html": want one of`)
+	assert.Empty(t, buf.String())
 }
 
 // has and hasNot are assert.Contains and NotContains for long outputs:

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
-	"github.com/reprint-dev/reprint/internal/junit"
+	"github.com/reprint-dev/reprint/internal/render/junit"
 )
 
 func TestOneCasePerArticle(t *testing.T) {

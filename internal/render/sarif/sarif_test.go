@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
-	"github.com/reprint-dev/reprint/internal/sarif"
+	"github.com/reprint-dev/reprint/internal/render/sarif"
 )
 
 const wire = "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought since early January and improving prospects for the coming temporao, although normal humidity levels have not been restored, Comissaria Smith said in its weekly review."

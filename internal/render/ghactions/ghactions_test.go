@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
-	"github.com/reprint-dev/reprint/internal/ghactions"
+	"github.com/reprint-dev/reprint/internal/render/ghactions"
 )
 
 func report() *reprint.AuditReport {
