@@ -301,7 +301,7 @@ func writeDetectStats(w io.Writer, s reprint.Stats) {
 	fmt.Fprintf(w, "reprint: stats: documents=%d units=%d candidates=%d verified=%d matches=%d peak_heap_bytes=%d peak_rss_bytes=%d spill_bytes=%d spill_files=%d\n",
 		s.Documents, s.Units, s.Candidates, s.Verified, s.Matches, s.PeakHeap, peakRSS(), s.SpillBytes, s.SpillFiles)
 	for _, st := range s.Stages {
-		fmt.Fprintf(w, "reprint: stats: stage=%s seconds=%.3f\n", st.Name, st.Duration.Seconds())
+		fmt.Fprintf(w, "reprint: stats: stage=%s seconds=%.3f cpu_seconds=%.3f\n", st.Name, st.Duration.Seconds(), st.CPU.Seconds())
 	}
 }
 
