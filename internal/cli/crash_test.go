@@ -21,6 +21,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
 )
 
 var crashIterations = flag.Int("crash-iterations", 0, "kills of reprint index add in TestIndexAddSurvivesKills (default 20, or $REPRINT_CRASH_ITERATIONS)")
@@ -95,7 +97,7 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 	}
 	bin := reprintBinary(t)
 	dir := t.TempDir()
-	index := filepath.Join(dir, "crash.db")
+	indexPath := filepath.Join(dir, "crash.db")
 	base := crashCorpus(1500)
 
 	// Version v of the corpus: every text ends with " (version v)", so
@@ -121,7 +123,7 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 	}
 
 	run := func(corpus string, kill time.Duration) (committed []string, killed bool) {
-		cmd := exec.Command(bin, "index", "add", "--index", index, "--batch-size", "50", "--list-committed", corpus)
+		cmd := exec.Command(bin, "index", "add", "--index", indexPath, "--batch-size", "50", "--list-committed", corpus)
 		cmd.Env = append(os.Environ(), "CI=true")
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
@@ -171,16 +173,16 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 				latest[id] = it
 			}
 		}
-		out, err := exec.Command(bin, "index", "stats", "--index", index, "--format", "json").CombinedOutput()
+		out, err := exec.Command(bin, "index", "stats", "--index", indexPath, "--format", "json").CombinedOutput()
 		require.NoError(t, err, "iteration %d: stats after the kill: %s", it, out)
-		var st reprint.IndexStats
+		var st index.Stats
 		require.NoError(t, json.Unmarshal(out, &st), "iteration %d", it)
 		require.Equal(t, len(base), st.Documents, "iteration %d: documents", it)
 
-		ix, err := reprint.OpenIndex(index, reprint.IndexOptions{ReadOnly: true, Timeout: 10 * time.Second})
+		ix, err := index.Open(context.Background(), indexPath, index.Options{ReadOnly: true, Timeout: 10 * time.Second})
 		require.NoError(t, err, "iteration %d", it)
 		for id, v := range latest {
-			d, ok, err := ix.Document(id)
+			d, ok, err := ix.Document(context.Background(), id)
 			require.NoError(t, err)
 			require.True(t, ok, "iteration %d: %s lost", it, id)
 			// The stored version is the one reported, or a later one
@@ -191,7 +193,7 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 			}
 			require.True(t, found, "iteration %d: %s holds neither version %d nor a later one", it, id, v)
 		}
-		rep, err := ix.Audit(context.Background(), []reprint.Document{{ID: "probe", Text: versionText(0, 0)}}, reprint.DefaultPolicy())
+		rep, err := audit.Run(context.Background(), ix, []reprint.Document{{ID: "probe", Text: versionText(0, 0)}}, audit.DefaultPolicy())
 		require.NoError(t, err)
 		require.NotEmpty(t, rep.Articles[0].Findings, "iteration %d: the index still finds its documents", it)
 		require.NoError(t, ix.Close())

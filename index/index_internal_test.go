@@ -1,4 +1,4 @@
-package reprint
+package index
 
 import (
 	"math/rand/v2"
@@ -9,17 +9,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
 func TestDocumentRecordRoundTrip(t *testing.T) {
-	tests := map[string]Document{
+	tests := map[string]reprint.Document{
 		"bare":       {ID: "a", Text: "x"},
 		"empty text": {ID: "a"},
 		"everything": {ID: "reuters-1", Path: "wire/a.md", Title: "T", Source: "Reuters", URL: "https://e.com/a",
 			Text: strings.Repeat("Showers continued throughout the week. ", 40), TextOffset: 31, LineOffset: 3,
-			Date: Date{Time: time.Date(1987, 2, 26, 15, 1, 1, 500, time.FixedZone("", -5*3600)), Granularity: GranularitySecond, HasZone: true}},
-		"day": {ID: "d", Text: "ü", Date: Date{Time: time.Date(2017, 6, 9, 0, 0, 0, 0, time.UTC), Granularity: GranularityDay}},
+			Date: reprint.Date{Time: time.Date(1987, 2, 26, 15, 1, 1, 500, time.FixedZone("", -5*3600)), Granularity: reprint.GranularitySecond, HasZone: true}},
+		"day": {ID: "d", Text: "ü", Date: reprint.Date{Time: time.Date(2017, 6, 9, 0, 0, 0, 0, time.UTC), Granularity: reprint.GranularityDay}},
 	}
 	for name, d := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -36,7 +38,7 @@ func TestDocumentRecordRoundTrip(t *testing.T) {
 }
 
 func FuzzDecodeDocument(f *testing.F) {
-	f.Add(encodeDocument(Document{ID: "a", Text: strings.Repeat("some text ", 30), Date: Date{Time: time.Unix(0, 0).UTC(), Granularity: GranularityDay}}))
+	f.Add(encodeDocument(reprint.Document{ID: "a", Text: strings.Repeat("some text ", 30), Date: reprint.Date{Time: time.Unix(0, 0).UTC(), Granularity: reprint.GranularityDay}}))
 	f.Add([]byte{recordVersion, 1, 'a'})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -55,8 +57,9 @@ func FuzzDecodeDocument(f *testing.F) {
 // by two documents gives both a common anchor: the winnowing guarantee the
 // audit relies on.
 func TestAnchorsShareEveryLongEnoughRun(t *testing.T) {
-	cfg := defaultConfig()
-	h, err := minhash.NewHasher(cfg.params)
+	p := Params{Params: minhash.DefaultParams(), VerifyShingle: reprint.DefaultVerifyShingle, AnchorWindow: DefaultAnchorWindow}
+	pc := pipeline.Config{Params: p.Params, VerifyShingle: p.VerifyShingle, MinWords: reprint.DefaultMinWords, BucketCap: minhash.DefaultBucketCap, Workers: 1}
+	h, err := minhash.NewHasher(p.Params)
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(3, 4))
 	word := func() string {
@@ -69,10 +72,9 @@ func TestAnchorsShareEveryLongEnoughRun(t *testing.T) {
 		}
 		return strings.Join(w, " ")
 	}
-	minRun := cfg.verifyK + DefaultAnchorWindow - 1
+	minRun := p.VerifyShingle + DefaultAnchorWindow - 1
 	for i := range 300 {
 		shared := words(minRun + rng.IntN(3))
-		pc := cfg.pipeline()
 		a := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
 		b := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
 		ka := anchors(a.Entries, DefaultAnchorWindow)

@@ -1,0 +1,56 @@
+// Package testcorpus makes small corpora for tests that must not need
+// ../shared.
+package testcorpus
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/reader"
+)
+
+// Synthetic returns n documents of random words from a small vocabulary,
+// with passages copied between them, so that tests do not need ../shared.
+func Synthetic(n int, seed uint64) []reprint.Document {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	vocab := strings.Fields("the a of to in and said on for with by at from that was is his her its their government minister market shares company talks police city report year new week official people after before over under about would could")
+	sentence := func() string {
+		w := make([]string, 8+rng.IntN(20))
+		for i := range w {
+			w[i] = vocab[rng.IntN(len(vocab))] + fmt.Sprint(rng.IntN(50))
+		}
+		return strings.Join(w, " ") + "."
+	}
+	docs := make([]reprint.Document, n)
+	var pool []string
+	for i := range docs {
+		var s []string
+		for j := 0; j < 5+rng.IntN(10); j++ {
+			if len(pool) > 0 && rng.IntN(4) == 0 {
+				s = append(s, pool[rng.IntN(len(pool))])
+			} else {
+				x := sentence()
+				pool = append(pool, x)
+				s = append(s, x)
+			}
+		}
+		docs[i] = reprint.Document{ID: fmt.Sprintf("doc%03d", i), Text: strings.Join(s, " ")}
+	}
+	return docs
+}
+
+// Seeds reads the five seed articles from dir (testdata/seeds of the
+// module).
+func Seeds(dir string) ([]reprint.Document, error) {
+	docs, problems, err := reader.Read(context.Background(), []string{dir}, reader.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 || len(docs) != 5 {
+		return nil, fmt.Errorf("testcorpus: %s: %d seeds, %d problems", dir, len(docs), len(problems))
+	}
+	return docs, nil
+}
