@@ -84,8 +84,7 @@ const (
 	migrateLock int64 = 0x7265707269_6d67
 )
 
-// Redact returns location with any password replaced by "xxxxx", for
-// messages. Other locations come back unchanged.
+// Redact returns location without its password, for messages. Other locations come back unchanged.
 func Redact(location string) string {
 	u, err := url.Parse(location)
 	if err != nil || u.Scheme == "" || u.Host == "" && u.User == nil {
@@ -97,11 +96,11 @@ func Redact(location string) string {
 	}
 	q := u.Query()
 	if q.Has("password") {
-		q.Set("password", "xxxxx")
+		q.Del("password")
 		u.RawQuery = q.Encode()
 	}
 	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		u.User = url.User(u.User.Username())
 	}
 	return u.String()
 }
@@ -162,22 +161,22 @@ func connectErr(err error, dsn string) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "28P01", "28000":
-			return fmt.Errorf("cannot log in to %s: %s", Redact(dsn), pe.Message)
+			return fmt.Errorf("cannot log in: %s", pe.Message)
 		case "3D000":
-			return fmt.Errorf("cannot open %s: %s", Redact(dsn), pe.Message)
+			return fmt.Errorf("cannot open the database: %s", pe.Message)
 		}
-		return fmt.Errorf("cannot connect to %s: %s (SQLSTATE %s)", Redact(dsn), pe.Message, pe.Code)
+		return fmt.Errorf("cannot connect: %s (SQLSTATE %s)", pe.Message, pe.Code)
 	}
 	msg := scrub(err, dsn)
 	switch {
 	case strings.Contains(msg, "refused TLS") || strings.Contains(msg, "tls:"):
-		return fmt.Errorf("cannot connect to %s: TLS is required (sslmode) but the server does not offer it: %s", Redact(dsn), msg)
+		return fmt.Errorf("cannot connect: TLS is required (sslmode) but the server does not offer it: %s", msg)
 	case strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "unexpected message") ||
 		strings.Contains(msg, "unexpected response") || strings.Contains(msg, "unknown authentication") ||
 		strings.Contains(msg, "invalid") && !strings.Contains(msg, "password"):
-		return fmt.Errorf("%w: cannot connect to %s: the server does not speak PostgreSQL's protocol: %s", ErrUnavailable, Redact(dsn), msg)
+		return fmt.Errorf("cannot connect: the server does not speak PostgreSQL's protocol: %s", msg)
 	}
-	return fmt.Errorf("%w: cannot connect to %s: %s", ErrUnavailable, Redact(dsn), msg)
+	return fmt.Errorf("%w: cannot connect: %s", ErrUnavailable, msg)
 }
 
 // scrub returns err's message with the password of dsn, if any, removed.
@@ -640,7 +639,7 @@ func wrapErr(err error) error {
 		return err
 	}
 	if unavailable(err) {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: the connection broke (the server restarted or the network failed; --retry N tries again): %v", ErrUnavailable, err)
 	}
 	return err
 }
