@@ -10,7 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // Fields names the members of a JSON Lines record that hold each part of a
@@ -48,7 +48,7 @@ func (f Fields) withDefaults() Fields {
 // article on one line; each line is decoded once, so the cost is linear in
 // the input. A bad line is reported with its number and the rest is read.
 // data is valid UTF-8.
-func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
+func parseJSONL(in input, data []byte, fields Fields) ([]record, []model.InputError) {
 	fields = fields.withDefaults()
 	data = bytes.TrimPrefix(data, bom)
 	// Cut the file into its lines first, then decode them on all cores:
@@ -69,7 +69,7 @@ func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.Input
 	}
 	type parsed struct {
 		rec  *record
-		errs []reprint.InputError
+		errs []model.InputError
 	}
 	out := make([]parsed, len(lines))
 	const chunk = 256
@@ -93,7 +93,7 @@ func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.Input
 	wg.Wait()
 	var (
 		recs []record
-		errs []reprint.InputError
+		errs []model.InputError
 	)
 	for _, p := range out {
 		errs = append(errs, p.errs...)
@@ -107,23 +107,23 @@ func parseJSONL(in input, data []byte, fields Fields) ([]record, []reprint.Input
 	return recs, errs
 }
 
-func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []reprint.InputError) {
+func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []model.InputError) {
 	if t := bytes.TrimSpace(line); t[0] != '{' {
-		return nil, []reprint.InputError{failure(in.path, lineNo, "not a JSON object: skipped")}
+		return nil, []model.InputError{failure(in.path, lineNo, "not a JSON object: skipped")}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
-		return nil, []reprint.InputError{failure(in.path, lineNo, "malformed JSON: %s: skipped", jsonError(err))}
+		return nil, []model.InputError{failure(in.path, lineNo, "malformed JSON: %s: skipped", jsonError(err))}
 	}
-	var errs []reprint.InputError
-	doc := reprint.Document{Path: in.path}
+	var errs []model.InputError
+	doc := model.Document{Path: in.path}
 
 	text, ok, err := jsonString(obj[f.Text])
 	switch {
 	case err != nil:
-		return nil, []reprint.InputError{failure(in.path, lineNo, "%q is %v: skipped", f.Text, err)}
+		return nil, []model.InputError{failure(in.path, lineNo, "%q is %v: skipped", f.Text, err)}
 	case !ok || isBlank(text):
-		return nil, []reprint.InputError{warning(in.path, lineNo, "no %q or an empty one: skipped", f.Text)}
+		return nil, []model.InputError{warning(in.path, lineNo, "no %q or an empty one: skipped", f.Text)}
 	}
 	doc.Text = text
 

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // Format is an input format, named by its usual file extension.
@@ -99,7 +99,7 @@ type Options struct {
 //
 // Files are parsed concurrently. The returned error is non-nil only when
 // ctx is cancelled; the results are then discarded.
-func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document, []reprint.InputError, error) {
+func Read(ctx context.Context, paths []string, opt Options) ([]model.Document, []model.InputError, error) {
 	tasks := plan(paths)
 	results := make([]result, len(tasks))
 	if err := runTasks(ctx, tasks, results, opt); err != nil {
@@ -108,8 +108,8 @@ func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document,
 
 	type origin struct{ task, line int }
 	var (
-		docs []reprint.Document
-		errs []reprint.InputError
+		docs []model.Document
+		errs []model.InputError
 		seen = map[string]origin{} // id → where it was first read
 	)
 	for i, r := range results {
@@ -141,7 +141,7 @@ func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document,
 			seen[rec.doc.ID] = origin{i, rec.line}
 			docs = append(docs, rec.doc)
 		}
-		slices.SortStableFunc(taskErrs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
+		slices.SortStableFunc(taskErrs, func(a, b model.InputError) int { return cmp.Compare(a.Line, b.Line) })
 		errs = append(errs, taskErrs...)
 	}
 	return docs, errs, nil
@@ -156,9 +156,9 @@ func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document,
 // still index the file exactly; a warning names the line of the first bad
 // byte. (An HTML page that declares another charset is decoded instead.)
 // A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
-func Parse(name string, data []byte, format Format, fields Fields) ([]reprint.Document, []reprint.InputError) {
+func Parse(name string, data []byte, format Format, fields Fields) ([]model.Document, []model.InputError) {
 	recs, errs := parse(input{id: name, path: name, format: format}, data, fields)
-	docs := make([]reprint.Document, len(recs))
+	docs := make([]model.Document, len(recs))
 	for i, r := range recs {
 		docs[i] = r.doc
 	}
@@ -172,25 +172,25 @@ type input struct {
 	id     string
 	format Format
 	stdin  bool
-	err    *reprint.InputError // a problem found while planning
+	err    *model.InputError // a problem found while planning
 }
 
 // record is a parsed document and the line it came from (JSON Lines) or 0.
 type record struct {
-	doc  reprint.Document
+	doc  model.Document
 	line int
 }
 
 // result is what reading one input gave.
 type result struct {
 	recs []record
-	errs []reprint.InputError
+	errs []model.InputError
 }
 
 // parse dispatches on the format after the checks all formats share.
-func parse(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
+func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) {
 	if off := isBinary(data); off >= 0 {
-		return nil, []reprint.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
+		return nil, []model.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
 	}
 	if in.format == FormatHTML {
 		return parseHTML(in, data)
@@ -198,7 +198,7 @@ func parse(in input, data []byte, fields Fields) ([]record, []reprint.InputError
 	data, errs := repairInput(in.path, data)
 	var (
 		recs []record
-		more []reprint.InputError
+		more []model.InputError
 	)
 	switch in.format {
 	case FormatMarkdown:
@@ -384,7 +384,7 @@ feed:
 // readInput reads and parses one planned input.
 func readInput(in input, opt Options) result {
 	if in.err != nil {
-		return result{errs: []reprint.InputError{*in.err}}
+		return result{errs: []model.InputError{*in.err}}
 	}
 	var (
 		data []byte
@@ -398,12 +398,12 @@ func readInput(in input, opt Options) result {
 		}
 		data, err = io.ReadAll(r)
 		if err != nil {
-			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read standard input: %v", err)}}
+			return result{errs: []model.InputError{failure(in.path, 0, "cannot read standard input: %v", err)}}
 		}
 	} else {
 		data, err = os.ReadFile(in.path)
 		if err != nil {
-			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
+			return result{errs: []model.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
 		}
 	}
 	recs, errs := parse(in, data, opt.Fields)
