@@ -11,10 +11,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/credit"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/segment"
@@ -83,7 +83,7 @@ func (p Policy) Validate() error {
 // its content and order are deterministic for the same inputs.
 type Report struct {
 	Schema    string       `json:"schema"`
-	Tool      reprint.Tool `json:"tool"`
+	Tool      model.Tool   `json:"tool"`
 	Params    index.Params `json:"params"`
 	Policy    Policy       `json:"policy"`
 	Reference Reference    `json:"reference"`
@@ -92,8 +92,8 @@ type Report struct {
 	Articles []Article `json:"articles"`
 	// Stale lists baseline entries that matched no finding (see
 	// ApplyBaseline).
-	Stale  []BaselineEntry      `json:"stale_baseline"`
-	Errors []reprint.InputError `json:"errors"`
+	Stale  []BaselineEntry    `json:"stale_baseline"`
+	Errors []model.InputError `json:"errors"`
 }
 
 // Reference describes what the articles were audited against.
@@ -194,7 +194,7 @@ type FindingRef struct {
 // returns the findings, read from one snapshot of the index. A document
 // that is also in the index (same ID) is still audited, against the
 // others.
-func Run(ctx context.Context, ix *index.Index, docs []reprint.Document, p Policy) (*Report, error) {
+func Run(ctx context.Context, ix *index.Index, docs []model.Document, p Policy) (*Report, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -203,9 +203,9 @@ func Run(ctx context.Context, ix *index.Index, docs []reprint.Document, p Policy
 		BucketCap: minhash.DefaultBucketCap, Workers: ix.Workers()}
 	workers := ix.Workers()
 	rep := &Report{
-		Schema: SchemaV1, Tool: reprint.Tool{Name: "reprint", Version: reprint.Version}, Params: ip, Policy: p,
+		Schema: SchemaV1, Tool: model.Tool{Name: "reprint", Version: model.Version}, Params: ip, Policy: p,
 		Reference: Reference{Index: ix.Location()}, Articles: make([]Article, len(docs)),
-		Stale: []BaselineEntry{}, Errors: []reprint.InputError{},
+		Stale: []BaselineEntry{}, Errors: []model.InputError{},
 	}
 	if rep.Policy.Wire == nil {
 		rep.Policy.Wire = []string{}
@@ -235,7 +235,7 @@ func Run(ctx context.Context, ix *index.Index, docs []reprint.Document, p Policy
 	// set-based lookup and one fetch for the whole audit.
 	var cands [][]index.Num
 	var nums []index.Num
-	var stored map[index.Num]reprint.Document
+	var stored map[index.Num]model.Document
 	err = ix.View(ctx, func(v *index.Snapshot) error {
 		found, hot, err := v.Lookup(all)
 		if err != nil {
@@ -265,7 +265,7 @@ func Run(ctx context.Context, ix *index.Index, docs []reprint.Document, p Policy
 	nums = slices.DeleteFunc(nums, func(n index.Num) bool { _, ok := stored[n]; return !ok })
 
 	// Prepare the candidates.
-	refs := make([]reprint.Document, len(nums))
+	refs := make([]model.Document, len(nums))
 	refPrep := make([]*pipeline.Prepared, len(nums))
 	refOf := make(map[index.Num]int, len(nums))
 	for i, n := range nums {
@@ -323,7 +323,7 @@ type hit struct {
 
 // buildArticle groups an article's hits into findings: overlapping hits
 // on the article's side are one passage, credited to the best reference.
-func buildArticle(doc reprint.Document, tp *pipeline.Prepared, hits []hit, refs []reprint.Document, refPrep []*pipeline.Prepared, wire wireSet) Article {
+func buildArticle(doc model.Document, tp *pipeline.Prepared, hits []hit, refs []model.Document, refPrep []*pipeline.Prepared, wire wireSet) Article {
 	a := Article{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.Tokens), Findings: []Finding{}}
 	lines := newlines(doc.Text)
 	slices.SortFunc(hits, func(x, y hit) int {
@@ -397,7 +397,7 @@ func buildArticle(doc reprint.Document, tp *pipeline.Prepared, hits []hit, refs 
 
 // betterHit orders the candidate references of one passage: wire sources
 // first, then more words, then the earlier date, then the smaller id.
-func betterHit(h, best hit, refs []reprint.Document, wire wireSet) bool {
+func betterHit(h, best hit, refs []model.Document, wire wireSet) bool {
 	hw, bw := wire.has(refs[h.ref].Source), wire.has(refs[best.ref].Source)
 	if hw != bw {
 		return hw
@@ -561,7 +561,7 @@ func excerpt(s string, n int) string {
 // position returns the 1-based line and UTF-16 column of file offset off
 // in a document. Text before TextOffset on Text's first line (a seed
 // file's date prefix) counts in the column when no lines precede Text.
-func position(doc reprint.Document, lines []int, off int) (line, col int) {
+func position(doc model.Document, lines []int, off int) (line, col int) {
 	rel := off - doc.TextOffset
 	line = doc.LineOffset + sort.SearchInts(lines, rel) + 1
 	lineStart := 0
@@ -682,13 +682,13 @@ func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
 
 // compareDates orders two dates at the coarser of their granularities,
 // as provenance does.
-func compareDates(a, b reprint.Date) int {
+func compareDates(a, b model.Date) int {
 	switch min(a.Granularity, b.Granularity) {
-	case reprint.GranularityDay:
+	case model.GranularityDay:
 		ya, ma, da := a.Time.Date()
 		yb, mb, db := b.Time.Date()
 		return cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
-	case reprint.GranularityMinute:
+	case model.GranularityMinute:
 		return cmp.Compare(a.Time.Unix()/60, b.Time.Unix()/60)
 	}
 	return cmp.Compare(a.Time.Unix(), b.Time.Unix())

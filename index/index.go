@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/index/internal/backend"
 	"github.com/reprint-dev/reprint/index/internal/bolt"
 	"github.com/reprint-dev/reprint/index/internal/memory"
 	"github.com/reprint-dev/reprint/index/internal/postgres"
 	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/minhash"
@@ -46,7 +46,7 @@ var (
 
 // DefaultAnchorWindow is the winnowing window of a new index, in
 // shingles: with verify shingles of 5 words, every passage of at least
-// 5+4-1 = 8 identical words (reprint.DefaultMinWords) shares an anchor
+// 5+4-1 = 8 identical words (model.DefaultMinWords) shares an anchor
 // with the reference it came from.
 const DefaultAnchorWindow = 4
 
@@ -80,7 +80,7 @@ type Options struct {
 	// minhash.ErrParamsMismatch.
 	Params minhash.Params
 	// VerifyShingle is the anchor and verification shingle size, with
-	// the same rule (0: stored or reprint.DefaultVerifyShingle).
+	// the same rule (0: stored or model.DefaultVerifyShingle).
 	VerifyShingle int
 	// ReadOnly opens an existing index for reading; many processes may
 	// read one index at once. A bbolt file then has one writer or many
@@ -150,7 +150,7 @@ func Open(ctx context.Context, location string, o Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta, err := json.Marshal(indexMeta{Tool: reprint.Tool{Name: "reprint", Version: reprint.Version}, Params: want})
+	meta, err := json.Marshal(indexMeta{Tool: model.Tool{Name: "reprint", Version: model.Version}, Params: want})
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func Migrate(ctx context.Context, url string, o Options) (from, to int, err erro
 
 // indexMeta is what the backend keeps as the index's meta.
 type indexMeta struct {
-	Tool reprint.Tool `json:"created_by"`
+	Tool model.Tool `json:"created_by"`
 	Params
 }
 
@@ -200,7 +200,7 @@ func (o Options) params() (Params, error) {
 		ip.Params = minhash.DefaultParams()
 	}
 	if ip.VerifyShingle == 0 {
-		ip.VerifyShingle = reprint.DefaultVerifyShingle
+		ip.VerifyShingle = model.DefaultVerifyShingle
 	}
 	if err := ip.Params.Validate(); err != nil {
 		return ip, fmt.Errorf("index: %w", err)
@@ -238,7 +238,7 @@ func (ix *Index) load() error {
 	if ix.opts.HotAnchors == 0 {
 		ix.opts.HotAnchors = DefaultHotAnchors
 	}
-	ix.pc = pipeline.Config{Params: m.Params.Params, VerifyShingle: m.VerifyShingle, MinWords: reprint.DefaultMinWords,
+	ix.pc = pipeline.Config{Params: m.Params.Params, VerifyShingle: m.VerifyShingle, MinWords: model.DefaultMinWords,
 		BucketCap: minhash.DefaultBucketCap, Workers: ix.opts.Workers}
 	return nil
 }
@@ -270,10 +270,10 @@ func (ix *Index) Close() error { return ix.be.Close() }
 // process dies, every batch committed before is kept whole and nothing of
 // the others. Its cost is proportional to the documents added, never to
 // the index.
-func (ix *Index) Add(ctx context.Context, docs ...reprint.Document) error {
+func (ix *Index) Add(ctx context.Context, docs ...model.Document) error {
 	for _, d := range docs {
 		if d.ID == "" {
-			return reprint.ErrEmptyID
+			return model.ErrEmptyID
 		}
 	}
 	for start := 0; start < len(docs); start += ix.opts.BatchSize {
@@ -301,7 +301,7 @@ func (ix *Index) Add(ctx context.Context, docs ...reprint.Document) error {
 }
 
 // storeDoc prepares one document for the backend.
-func (ix *Index) storeDoc(h *minhash.Hasher, d reprint.Document) backend.Doc {
+func (ix *Index) storeDoc(h *minhash.Hasher, d model.Document) backend.Doc {
 	pd := ix.pc.PrepareWhole(h, d.Text, nil)
 	sd := backend.Doc{
 		ID: d.ID, Record: encodeDocument(d), Keys: anchors(pd.Entries, ix.ip.AnchorWindow),
@@ -427,8 +427,8 @@ func (ix *Index) Stats(ctx context.Context) (Stats, error) {
 }
 
 // Document returns the stored document with the given id.
-func (ix *Index) Document(ctx context.Context, id string) (reprint.Document, bool, error) {
-	var d reprint.Document
+func (ix *Index) Document(ctx context.Context, id string) (model.Document, bool, error) {
+	var d model.Document
 	var ok bool
 	err := ix.be.View(ctx, func(v backend.Snapshot) error {
 		rec, found, err := v.Record(id)
@@ -440,7 +440,7 @@ func (ix *Index) Document(ctx context.Context, id string) (reprint.Document, boo
 		return err
 	})
 	if err != nil {
-		return reprint.Document{}, false, fmt.Errorf("index %s: %w", ix.be.Name(), err)
+		return model.Document{}, false, fmt.Errorf("index %s: %w", ix.be.Name(), err)
 	}
 	return d, ok, nil
 }
@@ -493,7 +493,7 @@ func (s *Snapshot) Len() (int, error) { return s.v.Len() }
 
 // Documents returns the stored documents among nums (numbers of removed
 // documents are left out).
-func (s *Snapshot) Documents(nums []Num) (map[Num]reprint.Document, error) {
+func (s *Snapshot) Documents(nums []Num) (map[Num]model.Document, error) {
 	recs, err := s.v.Records(nums)
 	if err != nil {
 		return nil, err
@@ -502,7 +502,7 @@ func (s *Snapshot) Documents(nums []Num) (map[Num]reprint.Document, error) {
 	for n := range recs {
 		keys = append(keys, n)
 	}
-	docs := make([]reprint.Document, len(keys))
+	docs := make([]model.Document, len(keys))
 	errs := make([]error, len(keys))
 	err = pool.Run(context.Background(), len(keys), pool.Options{Workers: s.ix.opts.Workers}, func() func(i int) {
 		return func(i int) { docs[i], errs[i] = decodeDocument(recs[keys[i]]) }
@@ -510,7 +510,7 @@ func (s *Snapshot) Documents(nums []Num) (map[Num]reprint.Document, error) {
 	if err = errors.Join(append(errs, err)...); err != nil {
 		return nil, err
 	}
-	out := make(map[Num]reprint.Document, len(keys))
+	out := make(map[Num]model.Document, len(keys))
 	for i, n := range keys {
 		out[n] = docs[i]
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // The document record: a version byte, the metadata, then the text,
@@ -26,7 +26,7 @@ var (
 	})
 )
 
-func encodeDocument(d reprint.Document) []byte {
+func encodeDocument(d model.Document) []byte {
 	b := []byte{recordVersion}
 	str := func(s string) { b = binary.AppendUvarint(b, uint64(len(s))); b = append(b, s...) }
 	str(d.ID)
@@ -58,8 +58,8 @@ func encodeDocument(d reprint.Document) []byte {
 
 var errRecord = fmt.Errorf("%w: bad document record", ErrCorrupt)
 
-func decodeDocument(b []byte) (reprint.Document, error) {
-	var d reprint.Document
+func decodeDocument(b []byte) (model.Document, error) {
+	var d model.Document
 	if len(b) == 0 || b[0] != recordVersion {
 		return d, errRecord
 	}
@@ -103,8 +103,8 @@ func decodeDocument(b []byte) (reprint.Document, error) {
 		return c
 	}
 	d.ID, d.Path, d.Title, d.Source, d.URL = str(), str(), str(), str(), str()
-	d.Date.Granularity = reprint.Granularity(byt())
-	if d.Date.Granularity > reprint.GranularitySecond {
+	d.Date.Granularity = model.Granularity(byt())
+	if d.Date.Granularity > model.GranularitySecond {
 		return d, errRecord
 	}
 	if !d.Date.IsZero() {

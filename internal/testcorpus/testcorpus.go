@@ -8,13 +8,13 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
 // Synthetic returns n documents of random words from a small vocabulary,
 // with passages copied between them, so that tests do not need ../shared.
-func Synthetic(n int, seed uint64) []reprint.Document {
+func Synthetic(n int, seed uint64) []model.Document {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	vocab := strings.Fields("the a of to in and said on for with by at from that was is his her its their government minister market shares company talks police city report year new week official people after before over under about would could")
 	sentence := func() string {
@@ -24,7 +24,7 @@ func Synthetic(n int, seed uint64) []reprint.Document {
 		}
 		return strings.Join(w, " ") + "."
 	}
-	docs := make([]reprint.Document, n)
+	docs := make([]model.Document, n)
 	var pool []string
 	for i := range docs {
 		var s []string
@@ -37,14 +37,14 @@ func Synthetic(n int, seed uint64) []reprint.Document {
 				s = append(s, x)
 			}
 		}
-		docs[i] = reprint.Document{ID: fmt.Sprintf("doc%03d", i), Text: strings.Join(s, " ")}
+		docs[i] = model.Document{ID: fmt.Sprintf("doc%03d", i), Text: strings.Join(s, " ")}
 	}
 	return docs
 }
 
 // Seeds reads the five seed articles from dir (testdata/seeds of the
 // module).
-func Seeds(dir string) ([]reprint.Document, error) {
+func Seeds(dir string) ([]model.Document, error) {
 	docs, problems, err := reader.Read(context.Background(), []string{dir}, reader.Options{})
 	if err != nil {
 		return nil, err
