@@ -14,7 +14,6 @@ import (
 	"github.com/reprint-dev/reprint/index/internal/bolt"
 	"github.com/reprint-dev/reprint/index/internal/memory"
 	"github.com/reprint-dev/reprint/index/internal/postgres"
-	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
@@ -276,22 +275,50 @@ func (ix *Index) Add(ctx context.Context, docs ...model.Document) error {
 			return model.ErrEmptyID
 		}
 	}
-	for start := 0; start < len(docs); start += ix.opts.BatchSize {
+	// Batch k+1 is prepared (tokens, anchors, compression: all cores)
+	// while batch k commits (one writer), so that neither waits for the
+	// other.
+	prepare := func(start int) ([]backend.Doc, error) {
 		batch := docs[start:min(start+ix.opts.BatchSize, len(docs))]
 		recs := make([]backend.Doc, len(batch))
 		err := pool.Run(ctx, len(batch), pool.Options{Workers: ix.opts.Workers}, func() func(i int) {
 			h, _ := minhash.NewHasher(ix.pc.Params) // validated by load
-			return func(i int) { recs[i] = ix.storeDoc(h, batch[i]) }
+			var lean pipeline.Lean
+			return func(i int) { recs[i] = ix.storeDoc(h, &lean, batch[i]) }
 		})
-		if err != nil {
-			return err
+		return recs, err
+	}
+	type prepared struct {
+		recs []backend.Doc
+		err  error
+	}
+	var next chan prepared
+	ahead := func(start int) {
+		next = nil
+		if start < len(docs) {
+			next = make(chan prepared, 1)
+			go func(ch chan prepared) {
+				recs, err := prepare(start)
+				ch <- prepared{recs, err}
+			}(next)
 		}
-		if err := ix.be.Put(ctx, recs); err != nil {
+	}
+	ahead(0)
+	for start := 0; next != nil; start += ix.opts.BatchSize {
+		p := <-next
+		if p.err != nil {
+			return p.err
+		}
+		ahead(start + ix.opts.BatchSize)
+		if err := ix.be.Put(ctx, p.recs); err != nil {
+			if next != nil {
+				<-next // let the preparation finish before returning
+			}
 			return fmt.Errorf("index %s: %w", ix.be.Name(), err)
 		}
 		if ix.opts.OnCommit != nil {
-			ids := make([]string, len(batch))
-			for i, d := range batch {
+			ids := make([]string, len(p.recs))
+			for i, d := range p.recs {
 				ids[i] = d.ID
 			}
 			ix.opts.OnCommit(ids)
@@ -301,11 +328,11 @@ func (ix *Index) Add(ctx context.Context, docs ...model.Document) error {
 }
 
 // storeDoc prepares one document for the backend.
-func (ix *Index) storeDoc(h *minhash.Hasher, d model.Document) backend.Doc {
-	pd := ix.pc.PrepareWhole(h, d.Text, nil)
+func (ix *Index) storeDoc(h *minhash.Hasher, lean *pipeline.Lean, d model.Document) backend.Doc {
+	hashes, words, units := ix.pc.PrepareLean(h, d.Text, lean)
 	sd := backend.Doc{
-		ID: d.ID, Record: encodeDocument(d), Keys: anchors(pd.Entries, ix.ip.AnchorWindow),
-		Units: pipeline.CountUnits(pd), Words: len(pd.Tokens), Bytes: len(d.Text),
+		ID: d.ID, Record: encodeDocument(d), Keys: anchors(hashes, ix.ip.AnchorWindow),
+		Units: units, Words: words, Bytes: len(d.Text),
 	}
 	if !d.Date.IsZero() {
 		sd.Date, sd.HasDate = d.Date.Time.Unix(), true
@@ -313,19 +340,15 @@ func (ix *Index) storeDoc(h *minhash.Hasher, d model.Document) backend.Doc {
 	return sd
 }
 
-// anchors winnows a document's verification shingles (entries, sorted by
-// hash, with positions): of every window consecutive shingles it keeps the
-// one with the smallest hash, as a 32-bit key. A document with fewer
-// shingles than the window keeps its smallest.
-func anchors(entries []align.Entry, window int) []uint32 {
-	if len(entries) == 0 {
+// anchors winnows a document's verification shingles (their hashes in
+// text order): of every window consecutive shingles it keeps the one with
+// the smallest hash, as a 32-bit key. A document with fewer shingles than
+// the window keeps its smallest.
+func anchors(hs []uint64, window int) []uint32 {
+	if len(hs) == 0 {
 		return nil
 	}
-	hs := make([]uint64, len(entries))
-	for _, e := range entries {
-		hs[e.Pos] = e.Hash
-	}
-	var keys []uint32
+	keys := make([]uint32, 0, 2*len(hs)/(window+1)+1)
 	last := -1
 	for s := 0; s == 0 || s+window <= len(hs); s++ {
 		best := s

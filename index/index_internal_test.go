@@ -2,6 +2,7 @@ package index
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,10 +76,11 @@ func TestAnchorsShareEveryLongEnoughRun(t *testing.T) {
 	minRun := p.VerifyShingle + DefaultAnchorWindow - 1
 	for i := range 300 {
 		shared := words(minRun + rng.IntN(3))
-		a := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
-		b := pc.PrepareWhole(h, words(rng.IntN(60))+" "+shared+" "+words(rng.IntN(60)), nil)
-		ka := anchors(a.Entries, DefaultAnchorWindow)
-		kb := anchors(b.Entries, DefaultAnchorWindow)
+		ta := words(rng.IntN(60)) + " " + shared + " " + words(rng.IntN(60))
+		tb := words(rng.IntN(60)) + " " + shared + " " + words(rng.IntN(60))
+		ha, hb := positional(t, pc, h, ta), positional(t, pc, h, tb)
+		ka := anchors(ha, DefaultAnchorWindow)
+		kb := anchors(hb, DefaultAnchorWindow)
 		common := false
 		for _, k := range ka {
 			if _, ok := slicesIndex(kb, k); ok {
@@ -97,4 +99,20 @@ func slicesIndex(s []uint32, k uint32) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// positional returns the verification shingle hashes of a prepared text
+// in text order, from PrepareLean, checking that they are PrepareWhole's.
+func positional(t *testing.T, pc pipeline.Config, h *minhash.Hasher, text string) []uint64 {
+	t.Helper()
+	pd := pc.PrepareWhole(h, text, nil)
+	var lean pipeline.Lean
+	hs, words, units := pc.PrepareLean(h, text, &lean)
+	require.Len(t, hs, len(pd.Entries))
+	for _, e := range pd.Entries {
+		require.Equal(t, e.Hash, hs[e.Pos])
+	}
+	require.Equal(t, len(pd.Tokens), words)
+	require.Equal(t, pipeline.CountUnits(pd), units)
+	return slices.Clone(hs)
 }

@@ -321,7 +321,7 @@ func (s *Store) Put(ctx context.Context, docs []Doc) (err error) {
 			c.postings += len(keys)
 		}
 		if len(ps) > 0 {
-			slices.SortFunc(ps, comparePostings)
+			sortPostings(ps)
 			if err := b.writeRun(ps); err != nil {
 				return err
 			}
@@ -694,13 +694,7 @@ func (b bucketSet) merge(c *counts) error {
 		if err != nil {
 			return err
 		}
-		merged := make([]posting, 0, len(older)+len(newer))
-		for _, p := range append(older, newer...) {
-			if isAlive(p.doc) {
-				merged = append(merged, p)
-			}
-		}
-		slices.SortFunc(merged, comparePostings)
+		merged := mergeRuns(make([]posting, 0, len(older)+len(newer)), older, newer, isAlive)
 		c.runPostings -= len(older) + len(newer) - len(merged)
 		for _, r := range runs[n-2:] {
 			if err := b.deleteRun(r.id); err != nil {
@@ -781,7 +775,7 @@ func (b bucketSet) mergeAll(c *counts) error {
 			live = append(live, p)
 		}
 	}
-	slices.SortFunc(live, comparePostings)
+	sortPostings(live)
 	c.runPostings = len(live)
 	if len(live) == 0 {
 		return nil
@@ -803,4 +797,35 @@ func guard(err *error) {
 func faults() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
+}
+
+// mergeRuns appends to dst the postings of a and b (each sorted) that
+// keep is true for, in order: one linear pass, where sorting the two
+// together cost a merge n log n comparisons.
+func mergeRuns(dst, a, b []posting, keep func(doc uint32) bool) []posting {
+	for len(a) > 0 || len(b) > 0 {
+		var p posting
+		if len(b) == 0 || len(a) > 0 && comparePostings(a[0], b[0]) <= 0 {
+			p, a = a[0], a[1:]
+		} else {
+			p, b = b[0], b[1:]
+		}
+		if keep(p.doc) {
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// sortPostings sorts ps by key, then document, as plain integers: several
+// times faster than sorting the structs with a comparison function.
+func sortPostings(ps []posting) {
+	packed := make([]uint64, len(ps))
+	for i, p := range ps {
+		packed[i] = uint64(p.key)<<32 | uint64(p.doc)
+	}
+	slices.Sort(packed)
+	for i, v := range packed {
+		ps[i] = posting{uint32(v >> 32), uint32(v)}
+	}
 }
