@@ -25,6 +25,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -271,14 +272,14 @@ var migrations = []string{
 		words   integer NOT NULL,
 		bytes   integer NOT NULL,
 		anchors integer NOT NULL,
+		keys    bytea   NOT NULL,
 		date    bigint
 	);
 	CREATE TABLE reprint_anchors (
 		key integer NOT NULL,
 		num bigint  NOT NULL
 	);
-	CREATE INDEX reprint_anchors_key ON reprint_anchors (key, num);
-	CREATE INDEX reprint_anchors_num ON reprint_anchors (num);`,
+	CREATE INDEX reprint_anchors_key ON reprint_anchors (key, num);`,
 }
 
 // migrate applies the migrations the database lacks, under an advisory
@@ -417,8 +418,7 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM reprint_documents WHERE id = ANY($1) RETURNING num)
-			DELETE FROM reprint_anchors WHERE num IN (SELECT num FROM gone)`, ids); err != nil {
+		if _, err := deleteIDs(ctx, tx, ids); err != nil {
 			return err
 		}
 		nums := make([]int64, 0, len(put))
@@ -447,43 +447,108 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			if d.HasDate {
 				date = d.Date
 			}
-			docRows[i] = []any{nums[i], d.ID, d.Record, d.Units, d.Words, d.Bytes, len(d.Keys), date}
+			docRows[i] = []any{nums[i], d.ID, d.Record, d.Units, d.Words, d.Bytes, len(d.Keys), encodeKeys(d.Keys), date}
 			nAnchors += len(d.Keys)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_documents"},
-			[]string{"num", "id", "record", "units", "words", "bytes", "anchors", "date"}, pgx.CopyFromRows(docRows)); err != nil {
+			[]string{"num", "id", "record", "units", "words", "bytes", "anchors", "keys", "date"}, pgx.CopyFromRows(docRows)); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_anchors"}, []string{"key", "num"}, &anchorSource{docs: put, nums: nums, j: -1}); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_anchors"}, []string{"key", "num"}, newAnchorSource(put, nums, nAnchors)); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
 	}))
 }
 
-// anchorSource feeds COPY the (key, num) rows of a batch without making
-// them all first.
+// anchorSource feeds COPY the (key, num) rows of a batch in key order:
+// the index on key then takes them page by page, not at random.
 type anchorSource struct {
-	docs []backend.Doc
+	rows []uint64 // key<<32 | position in nums
 	nums []int64
-	i, j int
+	i    int
 	row  [2]any
 }
 
-func (a *anchorSource) Next() bool {
-	a.j++
-	for a.i < len(a.docs) && a.j >= len(a.docs[a.i].Keys) {
-		a.i, a.j = a.i+1, 0
+func newAnchorSource(docs []backend.Doc, nums []int64, n int) *anchorSource {
+	rows := make([]uint64, 0, n)
+	for i, d := range docs {
+		for _, k := range d.Keys {
+			rows = append(rows, uint64(k)<<32|uint64(i))
+		}
 	}
-	return a.i < len(a.docs)
+	slices.Sort(rows)
+	return &anchorSource{rows: rows, nums: nums, i: -1}
+}
+
+func (a *anchorSource) Next() bool {
+	a.i++
+	return a.i < len(a.rows)
 }
 
 func (a *anchorSource) Values() ([]any, error) {
-	a.row[0], a.row[1] = int32(a.docs[a.i].Keys[a.j]), a.nums[a.i]
+	r := a.rows[a.i]
+	a.row[0], a.row[1] = int32(uint32(r>>32)), a.nums[uint32(r)]
 	return a.row[:], nil
 }
 
 func (a *anchorSource) Err() error { return nil }
+
+// encodeKeys delta-codes a document's sorted anchor keys, kept with it so
+// that removing it deletes its postings through the index on key.
+func encodeKeys(keys []uint32) []byte {
+	b := make([]byte, 0, 2*len(keys))
+	prev := uint32(0)
+	for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(k-prev))
+		prev = k
+	}
+	return b
+}
+
+func decodeKeys(b []byte) ([]uint32, error) {
+	var keys []uint32
+	prev := uint32(0)
+	for len(b) > 0 {
+		d, n := binary.Uvarint(b)
+		if n <= 0 || d > 1<<32-1 {
+			return nil, fmt.Errorf("%w: bad anchor keys", backend.ErrCorrupt)
+		}
+		prev += uint32(d)
+		keys = append(keys, prev)
+		b = b[n:]
+	}
+	return keys, nil
+}
+
+// deleteIDs removes the documents with the given ids and their postings,
+// and returns how many there were.
+func deleteIDs(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM reprint_documents WHERE id = ANY($1) RETURNING num, keys`, ids)
+	if err != nil {
+		return 0, err
+	}
+	var keys []int32
+	var nums []int64
+	gone := 0
+	var num int64
+	var enc []byte
+	_, err = pgx.ForEachRow(rows, []any{&num, &enc}, func() error {
+		gone++
+		ks, err := decodeKeys(enc)
+		for _, k := range ks {
+			keys = append(keys, int32(k))
+			nums = append(nums, num)
+		}
+		return err
+	})
+	if err != nil || len(keys) == 0 {
+		return gone, err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM reprint_anchors a USING unnest($1::integer[], $2::bigint[]) AS g(key, num)
+		WHERE a.key = g.key AND a.num = g.num`, keys, nums)
+	return gone, err
+}
 
 // Delete removes the documents with the given ids in one transaction.
 func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
@@ -497,10 +562,7 @@ func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `WITH gone AS (DELETE FROM reprint_documents WHERE id = ANY($1) RETURNING num),
-			posts AS (DELETE FROM reprint_anchors WHERE num IN (SELECT num FROM gone))
-			SELECT count(*) FROM gone`, ids).Scan(&n)
-		if err != nil {
+		if n, err = deleteIDs(ctx, tx, ids); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
