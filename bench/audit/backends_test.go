@@ -97,7 +97,7 @@ func BenchmarkBackendAudit(b *testing.B) {
 func cachedPostgres(b *testing.B, c *benchaudit.Corpus, n int) string {
 	b.Helper()
 	base := pgtest.Server(b)
-	schema := fmt.Sprintf("bench_audit_v1_%d", n)
+	schema := fmt.Sprintf("bench_audit_v2_%d", n)
 	loc := pgtest.WithSchema(base, schema)
 	if ix, err := index.Open(context.Background(), loc, index.Options{ReadOnly: true}); err == nil {
 		st, err := ix.Stats(context.Background())
