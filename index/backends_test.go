@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -398,4 +399,51 @@ func TestPostgresRestartDuringAudit(t *testing.T) {
 			assert.Equal(t, 100, rep.Reference.Documents)
 		})
 	}
+}
+
+// The README's least-privilege setup works: an owner migrates, an ingest
+// role adds and removes, an audit role reads and can write nothing.
+func TestPostgresLeastPrivilegeRoles(t *testing.T) {
+	ctx := context.Background()
+	base := pgtest.Server(t)
+	suffix := fmt.Sprintf("%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
+	owner, ingest, auditor, schema := "rp_owner_"+suffix, "rp_ingest_"+suffix, "rp_audit_"+suffix, "rp_wire_"+suffix
+	pgtest.Exec(t, base,
+		"CREATE ROLE "+owner+" LOGIN", "CREATE ROLE "+ingest+" LOGIN", "CREATE ROLE "+auditor+" LOGIN",
+		"CREATE SCHEMA "+schema+" AUTHORIZATION "+owner,
+		"GRANT USAGE ON SCHEMA "+schema+" TO "+ingest+", "+auditor)
+	t.Cleanup(func() {
+		pgtest.Exec(t, base, "DROP SCHEMA "+schema+" CASCADE",
+			"DROP ROLE "+owner, "DROP ROLE "+ingest, "DROP ROLE "+auditor)
+	})
+	as := func(role string) string {
+		return pgtest.WithSchema(strings.Replace(base, "postgres://postgres@", "postgres://"+role+"@", 1), schema)
+	}
+	_, _, err := index.Migrate(ctx, as(owner), index.Options{})
+	require.NoError(t, err)
+	tables := schema + ".reprint_schema, " + schema + ".reprint_documents, " + schema + ".reprint_anchors"
+	pgtest.Exec(t, as(owner),
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+ingest,
+		"GRANT USAGE ON SEQUENCE "+schema+".reprint_document_num TO "+ingest,
+		"GRANT SELECT ON "+tables+" TO "+auditor)
+
+	w, err := index.Open(ctx, as(ingest), index.Options{})
+	require.NoError(t, err, "the ingest role adds")
+	docs := synthetic(50, 12)
+	require.NoError(t, w.Add(ctx, docs...))
+	_, err = w.Remove(ctx, docs[0].ID)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+
+	r, err := index.Open(ctx, as(auditor), index.Options{ReadOnly: true})
+	require.NoError(t, err, "the audit role reads")
+	defer r.Close()
+	rep, err := audit.Run(ctx, r, docs[40:], audit.DefaultPolicy())
+	require.NoError(t, err)
+	assert.Equal(t, 49, rep.Reference.Documents)
+	_, err = r.Stats(ctx)
+	require.NoError(t, err)
+	_, err = index.Open(ctx, as(auditor), index.Options{})
+	require.Error(t, err, "the audit role cannot open for writing")
+	assert.Contains(t, err.Error(), "permission denied")
 }
