@@ -11,6 +11,7 @@ import (
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/index"
+	"github.com/reprint-dev/reprint/internal/testcorpus"
 )
 
 const (
@@ -134,9 +135,9 @@ func TestSuppressWithReason(t *testing.T) {
 // references, whenever the passage is long enough for the anchors'
 // guarantee (DefaultAuditMinWords is).
 func TestAuditFindsWhatTheDetectorFinds(t *testing.T) {
-	docs := synthetic(240, 21)
+	docs := testcorpus.Synthetic(240, 21)
 	refs, targets := docs[:160], docs[160:]
-	ix, _ := newIndex(t, refs, index.Options{})
+	ix, _ := testcorpus.NewIndex(t, refs, index.Options{})
 	p := audit.DefaultPolicy()
 	rep, err := audit.Run(context.Background(), ix, targets, p)
 	require.NoError(t, err)
@@ -145,7 +146,11 @@ func TestAuditFindsWhatTheDetectorFinds(t *testing.T) {
 	for _, d := range refs {
 		isRef[d.ID] = true
 	}
-	det := detect(t, docs, reprint.WithMinWords(p.MinWords))
+	detector, err := reprint.New(reprint.WithMinWords(p.MinWords))
+	require.NoError(t, err)
+	require.NoError(t, detector.Add(docs...))
+	det, err := detector.Detect(context.Background())
+	require.NoError(t, err)
 	want := map[string][]reprint.Span{} // target → spans shared with a reference
 	for _, m := range det.Matches {
 		for _, pair := range [][2]reprint.Span{{m.A, m.B}, {m.B, m.A}} {

@@ -359,7 +359,7 @@ func TestPostgresConnectErrors(t *testing.T) {
 // survived either way (the pool replaces dead connections).
 func TestPostgresRestartDuringAudit(t *testing.T) {
 	ctx := context.Background()
-	loc := pgtest.URL(t)
+	loc, pgctl := pgtest.Private(t)
 	docs := synthetic(100, 4)
 	for _, retry := range []int{0, 5} {
 		t.Run(fmt.Sprint("retry ", retry), func(t *testing.T) {
@@ -372,7 +372,7 @@ func TestPostgresRestartDuringAudit(t *testing.T) {
 			err = ix.View(ctx, func(v *index.Snapshot) error {
 				runs++
 				if runs == 1 {
-					pgtest.PgCtl(t, "restart", "-m", "immediate")
+					pgctl("restart", "-m", "immediate")
 				}
 				if _, _, err := v.Lookup(keys); err != nil {
 					return err

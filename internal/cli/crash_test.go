@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -140,9 +141,12 @@ func testAddSurvivesKills(t *testing.T, indexPath string, iterations int) {
 		pos[d["id"]] = i
 	}
 
+	var lastStderr bytes.Buffer
 	run := func(corpus string, kill time.Duration) (committed []string, killed bool) {
 		cmd := exec.Command(bin, "index", "add", "--index", indexPath, "--batch-size", fmt.Sprint(batch), "--list-committed", corpus)
 		cmd.Env = append(os.Environ(), "CI=true")
+		lastStderr.Reset()
+		cmd.Stderr = &lastStderr
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
 		require.NoError(t, cmd.Start())
@@ -171,7 +175,7 @@ func testAddSurvivesKills(t *testing.T, indexPath string, iterations int) {
 	start := time.Now()
 	ids, killed := run(writeVersion(0), time.Hour)
 	require.False(t, killed)
-	require.Len(t, ids, len(base))
+	require.Len(t, ids, len(base), "the first run: %s", lastStderr.String())
 	full := time.Since(start)
 	latest := map[string]int{} // id → latest version reported committed
 	for _, id := range ids {

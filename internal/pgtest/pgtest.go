@@ -13,19 +13,17 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// EnvURL names the variable holding the test server's URL; EnvData and
-// EnvBin name its data directory and binaries, for restarts.
+// EnvURL names the variable holding the test server's URL; EnvBin names
+// the directory of its binaries, with which Private starts a cluster.
 const (
-	EnvURL  = "REPRINT_TEST_POSTGRES"
-	EnvData = "REPRINT_TEST_PGDATA"
-	EnvBin  = "REPRINT_TEST_PGBIN"
+	EnvURL = "REPRINT_TEST_POSTGRES"
+	EnvBin = "REPRINT_TEST_PGBIN"
 )
 
 // Required says whether a missing server fails the test rather than
@@ -90,16 +88,23 @@ func WithSchema(base, schema string) string {
 	return u.String()
 }
 
+// connect connects to u for one minute's work; close closes it.
+func connect(tb testing.TB, u string) (ctx context.Context, conn *pgx.Conn, close func()) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		cancel()
+		tb.Fatalf("pgtest: %v", err)
+	}
+	return ctx, conn, func() { conn.Close(ctx); cancel() }
+}
+
 // Exec runs SQL statements on the database at u.
 func Exec(tb testing.TB, u string, stmts ...string) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		tb.Fatalf("pgtest: %v", err)
-	}
-	defer conn.Close(ctx)
+	ctx, conn, close := connect(tb, u)
+	defer close()
 	for _, s := range stmts {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			tb.Fatalf("pgtest: %s: %v", s, err)
@@ -110,13 +115,8 @@ func Exec(tb testing.TB, u string, stmts ...string) {
 // QueryInt runs a query returning one integer.
 func QueryInt(tb testing.TB, u, sql string, args ...any) int {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		tb.Fatalf("pgtest: %v", err)
-	}
-	defer conn.Close(ctx)
+	ctx, conn, close := connect(tb, u)
+	defer close()
 	var n int
 	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
 		tb.Fatalf("pgtest: %s: %v", sql, err)
@@ -124,24 +124,48 @@ func QueryInt(tb testing.TB, u, sql string, args ...any) int {
 	return n
 }
 
-// PgCtl runs pg_ctl on the test server with args (for example "restart",
-// "-m", "immediate"), as the data directory's owner. It skips (fails, in
-// CI) when the server's directory is unknown.
-func PgCtl(tb testing.TB, args ...string) {
+// Private starts a cluster of the test's own, on another port, for tests
+// that restart the server (the shared one serves tests of other packages
+// running at the same time), and returns its URL and a function that runs
+// pg_ctl on it with args (for example "restart", "-m", "immediate"). The
+// cluster is stopped and removed when the test ends. It skips (fails, in
+// CI) when the shared server's binaries are unknown.
+func Private(tb testing.TB) (url string, pgctl func(args ...string)) {
 	tb.Helper()
-	data, bin := os.Getenv(EnvData), os.Getenv(EnvBin)
-	if data == "" || bin == "" {
-		unavailable(tb, EnvData+" and "+EnvBin+" are not set: the server cannot be restarted")
+	Server(tb)
+	bin := os.Getenv(EnvBin)
+	if bin == "" {
+		unavailable(tb, EnvBin+" is not set: no binaries to start a server with")
 	}
-	// -l: a server started with our pipe as its output would hold it open.
-	argv := append([]string{bin + "/pg_ctl", "-D", data, "-w", "-l", data + "/server.log"}, args...)
-	if fi, err := os.Stat(data); err == nil && os.Geteuid() == 0 {
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
-			argv = append([]string{"runuser", "-u", "postgres", "--"}, argv...)
+	dir, err := os.MkdirTemp("", "reprint-pgtest-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	asOwner := func(argv ...string) []string { return argv }
+	if os.Geteuid() == 0 {
+		// initdb refuses root: the cluster belongs to postgres.
+		if out, err := exec.Command("chown", "postgres:", dir).CombinedOutput(); err != nil {
+			tb.Fatalf("pgtest: chown: %v: %s", err, out)
+		}
+		asOwner = func(argv ...string) []string { return append([]string{"runuser", "-u", "postgres", "--"}, argv...) }
+	}
+	run := func(argv ...string) {
+		tb.Helper()
+		argv = asOwner(argv...)
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			tb.Fatalf("pgtest: %s: %v\n%s", strings.Join(argv, " "), err, out)
 		}
 	}
-	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-	if err != nil {
-		tb.Fatalf("pgtest: %s: %v\n%s", strings.Join(argv, " "), err, out)
+	data := dir + "/data"
+	port := 20000 + rand.IntN(20000)
+	run(bin+"/initdb", "-D", data, "-A", "trust", "-U", "postgres")
+	// -l: a server started with our pipe as its output would hold it open.
+	pgctl = func(args ...string) {
+		tb.Helper()
+		run(append([]string{bin + "/pg_ctl", "-D", data, "-w", "-l", data + "/server.log"}, args...)...)
 	}
+	pgctl("-o", fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s", port, data), "start")
+	tb.Cleanup(func() { pgctl("-m", "immediate", "stop") })
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), pgctl
 }

@@ -6,8 +6,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
+	"testing"
 
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
@@ -53,4 +56,30 @@ func Seeds(dir string) ([]model.Document, error) {
 		return nil, fmt.Errorf("testcorpus: %s: %d seeds, %d problems", dir, len(docs), len(problems))
 	}
 	return docs, nil
+}
+
+// NewIndex opens a new bbolt index in a temporary directory, closed when
+// the test ends, with docs added, and returns it with its path.
+func NewIndex(tb testing.TB, docs []model.Document, o index.Options) (*index.Index, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "ref.db")
+	ix, err := index.Open(context.Background(), path, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	if err := ix.Add(context.Background(), docs...); err != nil {
+		tb.Fatal(err)
+	}
+	return ix, path
+}
+
+// ReadSeeds is Seeds for a test: it fails the test on error.
+func ReadSeeds(tb testing.TB, dir string) []model.Document {
+	tb.Helper()
+	docs, err := Seeds(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return docs
 }

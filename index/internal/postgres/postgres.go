@@ -416,15 +416,7 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			put = append(put, d)
 		}
 	}
-	return s.wrap(withRetry(ctx, s.o.Retry, func() error {
-		tx, err := s.pool.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
-			return err
-		}
+	return s.write(ctx, func(tx pgx.Tx) error {
 		gone, err := deleteIDs(ctx, tx, ids)
 		if err != nil {
 			return err
@@ -465,7 +457,24 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_anchors"}, []string{"key", "num"}, newAnchorSource(put, nums, nAnchors)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents + $1`, len(put)-gone); err != nil {
+		_, err = tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents + $1`, len(put)-gone)
+		return err
+	})
+}
+
+// write runs fn in a write transaction that holds the writers' lock, and
+// commits it; with retries after a broken connection.
+func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
+	return s.wrap(withRetry(ctx, s.o.Retry, func() error {
+		tx, err := s.pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
@@ -564,24 +573,15 @@ func deleteIDs(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
 // Delete removes the documents with the given ids in one transaction.
 func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
 	var n int
-	err := withRetry(ctx, s.o.Retry, func() error {
-		tx, err := s.pool.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
-			return err
-		}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var err error
 		if n, err = deleteIDs(ctx, tx, ids); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents - $1`, n); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+		_, err = tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents - $1`, n)
+		return err
 	})
-	return n, s.wrap(err)
+	return n, err
 }
 
 // View runs fn in one REPEATABLE READ READ ONLY transaction.
