@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,5 +130,36 @@ func TestPostgresConnectionErrorsExit3(t *testing.T) {
 				assert.NotContains(t, out+stderr, "s3cr3t")
 			}
 		})
+	}
+}
+
+// A password in the URL reaches no output: not the messages, the JSON
+// report, SARIF, JUnit, annotations or stats.
+func TestPostgresPasswordNeverPrinted(t *testing.T) {
+	dir := workspace(t)
+	loc := pgtest.URL(t)
+	code, _, stderr := run(t, dir, "index", "add", "--index", loc, "wire/")
+	require.Equal(t, 0, code, stderr)
+	pgtest.Exec(t, loc, `DO $$ BEGIN
+		EXECUTE format('GRANT USAGE ON SCHEMA %I TO reprint_secret', current_schema());
+		EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO reprint_secret', current_schema());
+	END $$`)
+	secret := strings.Replace(loc, "postgres://postgres@", "postgres://reprint_secret:correct-horse@", 1)
+	require.NotEqual(t, loc, secret)
+	for _, args := range [][]string{
+		{"audit", "--against", secret, "articles/"},
+		{"audit", "--against", secret, "--format", "json", "articles/"},
+		{"audit", "--against", secret, "--format", "sarif", "articles/"},
+		{"audit", "--against", secret, "--format", "junit", "articles/"},
+		{"audit", "--against", secret, "--format", "github", "articles/"},
+		{"index", "stats", "--index", secret},
+		{"index", "stats", "--index", secret, "--format", "json"},
+	} {
+		code, out, stderr := run(t, dir, args...)
+		require.Contains(t, []int{0, cli.ExitFindings}, code, "%v: %s", args, stderr)
+		assert.NotContains(t, out+stderr, "correct-horse", "%v", args)
+		if slices.Contains(args, "json") || args[0] == "index" {
+			assert.Contains(t, out+stderr, "reprint_secret@", "%v names the database", args)
+		}
 	}
 }
