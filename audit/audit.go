@@ -679,17 +679,3 @@ func ratio(a, b int) float64 {
 
 // round4 keeps reports stable: four decimals, as in reprint.Report.
 func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
-
-// compareDates orders two dates at the coarser of their granularities,
-// as provenance does.
-func compareDates(a, b model.Date) int {
-	switch min(a.Granularity, b.Granularity) {
-	case model.GranularityDay:
-		ya, ma, da := a.Time.Date()
-		yb, mb, db := b.Time.Date()
-		return cmp.Or(cmp.Compare(ya, yb), cmp.Compare(ma, mb), cmp.Compare(da, db))
-	case model.GranularityMinute:
-		return cmp.Compare(a.Time.Unix()/60, b.Time.Unix()/60)
-	}
-	return cmp.Compare(a.Time.Unix(), b.Time.Unix())
-}
