@@ -245,3 +245,29 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(writeTime.Seconds(), "write-s")
 	}
 }
+
+// The bbolt and PostgreSQL backends find exactly the same things on the
+// dev corpus: every article, finding for finding.
+func TestBackendsFindTheSameOnTheDevCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the dev corpus twice")
+	}
+	docs := devCorpus(t)
+	c := benchaudit.NewCorpus(docs)
+	targets := c.Targets(100, docs, 1, 7)
+	var reports []*audit.Report
+	for _, loc := range []string{filepath.Join(t.TempDir(), "dev.db"), pgtest.URL(t)} {
+		ix, err := index.Open(context.Background(), loc, index.Options{})
+		require.NoError(t, err)
+		require.NoError(t, ix.Add(context.Background(), docs...))
+		rep, err := audit.Run(context.Background(), ix, targets, audit.DefaultPolicy())
+		require.NoError(t, err)
+		require.NoError(t, ix.Close())
+		reports = append(reports, rep)
+	}
+	require.Positive(t, reports[0].Summary.Findings)
+	assert.Equal(t, reports[0].Articles, reports[1].Articles)
+	assert.Equal(t, reports[0].Summary, reports[1].Summary)
+	assert.Equal(t, reports[0].Reference.Documents, reports[1].Reference.Documents)
+	t.Logf("%d findings in %d articles, the same on both backends", reports[0].Summary.Findings, len(targets))
+}
