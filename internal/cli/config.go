@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/internal/reader"
 	"github.com/reprint-dev/reprint/minhash"
 	"github.com/reprint-dev/reprint/provenance"
@@ -48,9 +49,10 @@ type Config struct {
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
 	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
+	Index         string           `yaml:"index"` // the index of reprint index and audit (index.go)
 	path          string           // the file it came from, if any
 	given         map[string]bool  // the keys the file or a flag set (see setting.key)
-	policy        reprint.Policy   // where audit's policy flags write
+	policy        audit.Policy     // where audit's policy flags write
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
 	extra         []reprint.Option // derived
@@ -161,7 +163,7 @@ func flagDefaults() *Config {
 	d := defaults()
 	d.StdinFormat = "txt"
 	d.JSONL = reader.Fields{ID: "id", Text: "text", Date: "date", Title: "title", Source: "source", URL: "url"}
-	d.policy = reprint.DefaultPolicy()
+	d.policy = audit.DefaultPolicy()
 	return d
 }
 

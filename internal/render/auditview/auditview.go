@@ -9,13 +9,13 @@ import (
 	"io"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/internal/ellipsis"
 )
 
 // Report is the audit's result as the audit's writers take it: the one
 // place below the CLI that names where the audit domain lives.
-type Report = reprint.AuditReport
+type Report = audit.Report
 
 // JSON writes the audit as indented JSON (schema reprint/audit/v1),
 // article text not HTML-escaped.
