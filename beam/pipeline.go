@@ -26,7 +26,7 @@ import (
 
 func init() {
 	for _, t := range []any{(*readFn)(nil), (*sketchFn)(nil), (*candidatesFn)(nil), (*joinAFn)(nil),
-		(*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
+		(*filterFn)(nil), (*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 	register.Function2x1(neededFn)
@@ -83,17 +83,21 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
 	sketches := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o}, beam.Reshuffle(s, docs))
-	indexed, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, sketches))
+	seeds, texts, pairs, base := beam.ParDo4(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, sketches))
 
-	// Verification: each pair meets document a, then document b.
-	sideA := beam.ParDo(s.Scope("join-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, indexed))
-	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, sideA, indexed))
+	// Verification: each pair meets the seeds of a, then of b, for the
+	// seed filter; the pairs it lets through meet the text of a, then of
+	// b, for alignment. Texts travel only with the pairs that may align.
+	seedsA := beam.ParDo(s.Scope("seeds-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, seeds))
+	passed := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seeds))
+	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, passed, texts))
+	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
 
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
-	texts := beam.ParDo(s.Scope("texts"), &textsFn{}, beam.CoGroupByKey(s, needed, indexed))
+	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, needed, texts))
 	keyed := beam.AddFixedKey(s, matches)
-	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o}, beam.CoGroupByKey(s, base, keyed, texts))
+	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o}, beam.CoGroupByKey(s, base, keyed, quoted))
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
 
@@ -239,11 +243,11 @@ func (f *sketchFn) ProcessElement(data []byte, emit func(int, []byte)) error {
 	return nil
 }
 
-// indexedDoc is what verification needs of a document.
-type indexedDoc struct {
-	Text  string
-	Seeds pipeline.Seeds
-	Mask  []pipeline.Span
+// textDoc is what alignment needs of a document: its text and its
+// boilerplate's spans.
+type textDoc struct {
+	Text string
+	Mask []pipeline.Span
 }
 
 // reportBase is what the report needs besides the matches and the
@@ -268,7 +272,7 @@ type candidatesFn struct {
 
 // ProcessElement runs the candidate stage over the whole corpus.
 func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sketchIter func(*[]byte) bool,
-	emitDoc func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
+	emitSeeds, emitText func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
 	var metas []fileMeta
 	var data []byte
 	for metaIter(&data) {
@@ -333,7 +337,8 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	}
 	defer cand.Pairs.Close()
 	for i, text := range texts {
-		emitDoc(int64(i), encode(indexedDoc{Text: text, Seeds: st.Seeds(int32(i)), Mask: cand.Mask[int32(i)]}))
+		emitSeeds(int64(i), encode(st.Seeds(int32(i))))
+		emitText(int64(i), encode(textDoc{Text: text, Mask: cand.Mask[int32(i)]}))
 	}
 	for {
 		p, ok := cand.Pairs.Next()
@@ -354,13 +359,15 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	return nil
 }
 
-// sideA is document a of candidate pairs, sent to each b.
+// sideA is what a pair's document a sends to its b: its seeds or its
+// textDoc, encoded.
 type sideA struct {
-	A   int64
-	Doc indexedDoc
+	A    int64
+	Data []byte
 }
 
-// joinAFn sends document a to the b of each of its pairs.
+// joinAFn sends what is known of document a (its seeds or its text) to
+// the b of each of its pairs.
 type joinAFn struct{}
 
 // ProcessElement sends document a to each b.
@@ -369,29 +376,78 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", a)
 	}
-	var d indexedDoc
-	if err := decode(data, &d); err != nil {
-		return err
-	}
-	out := encode(sideA{a, d})
+	var out []byte
 	var b int64
 	for bs(&b) {
+		if out == nil {
+			out = encode(sideA{a, data})
+		}
 		emit(b, out)
 	}
 	return nil
 }
 
-// verifyFn verifies the candidate pairs of one document b: the seed filter,
-// then alignment, as VerifyPairs does.
+// filterFn runs the seed filter (pipeline.Filter, as VerifyPairs does) on
+// the candidate pairs of one document b, and passes on those that may
+// align, keyed by a.
+type filterFn struct {
+	Opts Options
+	f    *pipeline.Filter
+
+	candidates, passed beam.Counter
+}
+
+// Setup makes the worker's filter.
+func (f *filterFn) Setup() error {
+	d, _, cfg, err := stages(&f.Opts)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	f.f = cfg.NewFilter()
+	f.candidates = beam.NewCounter("reprint", "candidates")
+	f.passed = beam.NewCounter("reprint", "aligned")
+	return nil
+}
+
+// ProcessElement filters the pairs (a, b) of one b.
+func (f *filterFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, int64)) error {
+	var data []byte
+	if !docs(&data) {
+		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", b)
+	}
+	var sb pipeline.Seeds
+	if err := decode(data, &sb); err != nil {
+		return err
+	}
+	for as(&data) {
+		var a sideA
+		var sa pipeline.Seeds
+		if err := decode(data, &a); err != nil {
+			return err
+		}
+		if err := decode(a.Data, &sa); err != nil {
+			return err
+		}
+		f.candidates.Inc(ctx, 1)
+		f.f.Reset(sa)
+		if f.f.MayAlign(sb) {
+			f.passed.Inc(ctx, 1)
+			emit(a.A, b)
+		}
+	}
+	return nil
+}
+
+// verifyFn aligns the pairs of one document b that passed the filter.
 type verifyFn struct {
 	Opts Options
 	cfg  *pipeline.Config
 	det  *reprint.Detector
 	h    *minhash.Hasher
-	f    *pipeline.Filter
 	al   align.Aligner
 
-	candidates, aligned, found beam.Counter
+	found beam.Counter
 }
 
 // Setup makes the worker's scratch space.
@@ -402,9 +458,6 @@ func (f *verifyFn) Setup() error {
 	}
 	f.det, f.cfg = d, cfg
 	f.h, err = minhash.NewHasher(cfg.Params)
-	f.f = cfg.NewFilter()
-	f.candidates = beam.NewCounter("reprint", "candidates")
-	f.aligned = beam.NewCounter("reprint", "aligned")
 	f.found = beam.NewCounter("reprint", "matches")
 	return err
 }
@@ -412,32 +465,30 @@ func (f *verifyFn) Setup() error {
 // Teardown frees the Detector.
 func (f *verifyFn) Teardown() error { return f.det.Close() }
 
-// ProcessElement verifies the pairs (a, b) of one b.
+// ProcessElement aligns the pairs (a, b) of one b.
 func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte) bool, docs func(*[]byte) bool, emit func([]byte)) error {
 	var data []byte
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", b)
 	}
-	var db indexedDoc
+	var db textDoc
 	if err := decode(data, &db); err != nil {
 		return err
 	}
 	var pb *pipeline.Prepared
 	for as(&data) {
 		var a sideA
+		var da textDoc
 		if err := decode(data, &a); err != nil {
 			return err
 		}
-		f.candidates.Inc(ctx, 1)
-		f.f.Reset(a.Doc.Seeds)
-		if !f.f.MayAlign(db.Seeds) {
-			continue
+		if err := decode(a.Data, &da); err != nil {
+			return err
 		}
-		f.aligned.Inc(ctx, 1)
 		if pb == nil {
 			pb = f.cfg.Prepare(f.h, db.Text, db.Mask)
 		}
-		pa := f.cfg.Prepare(f.h, a.Doc.Text, a.Doc.Mask)
+		pa := f.cfg.Prepare(f.h, da.Text, da.Mask)
 		if m, ok := f.cfg.Verify(f.h, &f.al, int32(a.A), int32(b), pa, pb); ok {
 			f.found.Inc(ctx, 1)
 			emit(encode(m))
@@ -475,7 +526,7 @@ func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: match of unknown document %d", doc)
 	}
-	var d indexedDoc
+	var d textDoc
 	if err := decode(data, &d); err != nil {
 		return err
 	}
