@@ -419,7 +419,7 @@ func betterHit(h, best hit, refs []Document, wire wireSet) bool {
 	}
 	hd, bd := refs[h.ref].Date, refs[best.ref].Date
 	if !hd.IsZero() && !bd.IsZero() {
-		if c := compareDates(hd, bd); c != 0 {
+		if c := hd.Compare(bd); c != 0 {
 			return c < 0
 		}
 	}

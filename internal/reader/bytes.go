@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"unicode/utf8"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // binarySniffLen is how much of a file is looked at for a NUL byte, the
@@ -53,11 +53,11 @@ func lineAt(data []byte, off int) int {
 
 // repairInput repairs invalid UTF-8 (see repairUTF8) and warns about it,
 // naming the line of the first bad byte.
-func repairInput(path string, data []byte) ([]byte, []reprint.InputError) {
+func repairInput(path string, data []byte) ([]byte, []model.InputError) {
 	fixed, n, first := repairUTF8(data)
 	if n == 0 {
 		return data, nil
 	}
-	return fixed, []reprint.InputError{warning(path, lineAt(data, first),
+	return fixed, []model.InputError{warning(path, lineAt(data, first),
 		"invalid UTF-8: %d byte(s) replaced with '?', the first at offset %d", n, first)}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // ErrDate is wrapped by every error ParseDate returns, so that callers can
@@ -24,10 +24,10 @@ var ErrDate = errors.New("reader: unparsable date")
 // zoned one. Named zones are accepted only where RFC 822 defines them (UT,
 // UTC, GMT, Z, EST, EDT, CST, CDT, MST, MDT, PST, PDT): other abbreviations
 // are ambiguous and Go would silently read them as UTC.
-func ParseDate(s string) (reprint.Date, error) {
+func ParseDate(s string) (model.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return reprint.Date{}, fmt.Errorf("%w: empty", ErrDate)
+		return model.Date{}, fmt.Errorf("%w: empty", ErrDate)
 	}
 	if d, ok := parseISODate(s); ok {
 		return d, nil
@@ -35,31 +35,31 @@ func ParseDate(s string) (reprint.Date, error) {
 	if d, ok := parseRFC1123Date(s); ok {
 		return d, nil
 	}
-	return reprint.Date{}, fmt.Errorf("%w %q", ErrDate, truncate(s, 64))
+	return model.Date{}, fmt.Errorf("%w %q", ErrDate, truncate(s, 64))
 }
 
 // dateFromTime turns a time.Time that carries no granularity (YAML decodes
 // unquoted timestamps to time.Time) into a Date, guessing the granularity
 // from the zero fields: midnight UTC is a day, a whole minute a minute.
-func dateFromTime(t time.Time) reprint.Date {
+func dateFromTime(t time.Time) model.Date {
 	if t.IsZero() {
-		return reprint.Date{}
+		return model.Date{}
 	}
 	_, off := t.Zone()
 	switch {
 	case t.Location() == time.UTC && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0:
-		return reprint.Date{Time: t, Granularity: reprint.GranularityDay}
+		return model.Date{Time: t, Granularity: model.GranularityDay}
 	case t.Second() == 0 && t.Nanosecond() == 0:
-		return reprint.Date{Time: t, Granularity: reprint.GranularityMinute, HasZone: off != 0 || t.Location() != time.UTC}
+		return model.Date{Time: t, Granularity: model.GranularityMinute, HasZone: off != 0 || t.Location() != time.UTC}
 	default:
-		return reprint.Date{Time: t, Granularity: reprint.GranularitySecond, HasZone: off != 0 || t.Location() != time.UTC}
+		return model.Date{Time: t, Granularity: model.GranularitySecond, HasZone: off != 0 || t.Location() != time.UTC}
 	}
 }
 
 // parseISODate reads YYYY-MM-DD[(T|t| )HH:MM[:SS[.fff]][zone]] by hand
 // rather than with a list of time.Parse layouts, because the granularity is
 // whatever part of the string was present, and layouts cannot say that.
-func parseISODate(s string) (reprint.Date, bool) {
+func parseISODate(s string) (model.Date, bool) {
 	p := scanner{s: s}
 	year, ok1 := p.digits(4)
 	ok2 := p.byte('-')
@@ -67,43 +67,43 @@ func parseISODate(s string) (reprint.Date, bool) {
 	ok4 := p.byte('-')
 	day, ok5 := p.digits(2)
 	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
-		return reprint.Date{}, false
+		return model.Date{}, false
 	}
 	if p.done() {
 		t, ok := makeTime(year, month, day, 0, 0, 0, 0, time.UTC)
-		return reprint.Date{Time: t, Granularity: reprint.GranularityDay}, ok
+		return model.Date{Time: t, Granularity: model.GranularityDay}, ok
 	}
 	if !p.byte('T') && !p.byte('t') && !p.byte(' ') {
-		return reprint.Date{}, false
+		return model.Date{}, false
 	}
 	hour, ok1 := p.digits(2)
 	ok2 = p.byte(':')
 	minute, ok3 := p.digits(2)
 	if !(ok1 && ok2 && ok3) {
-		return reprint.Date{}, false
+		return model.Date{}, false
 	}
-	gran := reprint.GranularityMinute
+	gran := model.GranularityMinute
 	sec, nsec := 0, 0
 	if p.byte(':') {
 		var ok bool
 		if sec, ok = p.digits(2); !ok {
-			return reprint.Date{}, false
+			return model.Date{}, false
 		}
-		gran = reprint.GranularitySecond
+		gran = model.GranularitySecond
 		if p.byte('.') || p.byte(',') {
 			var ok bool
 			if nsec, ok = p.fraction(); !ok {
-				return reprint.Date{}, false
+				return model.Date{}, false
 			}
 		}
 	}
 	p.byte(' ') // "2017-06-09 14:05:31 +0100" is common in feeds
 	loc, hasZone, ok := p.zone()
 	if !ok || !p.done() {
-		return reprint.Date{}, false
+		return model.Date{}, false
 	}
 	t, ok := makeTime(year, month, day, hour, minute, sec, nsec, loc)
-	return reprint.Date{Time: t, Granularity: gran, HasZone: hasZone}, ok
+	return model.Date{Time: t, Granularity: gran, HasZone: hasZone}, ok
 }
 
 // rfc1123Layouts are tried in order; the zone is read apart (see ParseDate).
@@ -117,10 +117,10 @@ var rfc1123Layouts = []string{
 // parseRFC1123Date reads RFC 1123 and 1123Z dates (and their RFC 822
 // relatives without seconds or weekday), which RSS feeds and some meta tags
 // use.
-func parseRFC1123Date(s string) (reprint.Date, bool) {
+func parseRFC1123Date(s string) (model.Date, bool) {
 	i := strings.LastIndexByte(s, ' ')
 	if i < 0 {
-		return reprint.Date{}, false
+		return model.Date{}, false
 	}
 	body, zone := s[:i], s[i+1:]
 	loc, ok := namedZone(zone)
@@ -129,7 +129,7 @@ func parseRFC1123Date(s string) (reprint.Date, bool) {
 		var hasZone bool
 		loc, hasZone, ok = p.zone()
 		if !ok || !hasZone || !p.done() {
-			return reprint.Date{}, false
+			return model.Date{}, false
 		}
 	}
 	body = strings.Join(strings.Fields(body), " ")
@@ -138,13 +138,13 @@ func parseRFC1123Date(s string) (reprint.Date, bool) {
 		if err != nil {
 			continue
 		}
-		gran := reprint.GranularitySecond
+		gran := model.GranularitySecond
 		if !strings.Contains(layout, ":05") {
-			gran = reprint.GranularityMinute
+			gran = model.GranularityMinute
 		}
-		return reprint.Date{Time: t, Granularity: gran, HasZone: true}, true
+		return model.Date{Time: t, Granularity: gran, HasZone: true}, true
 	}
-	return reprint.Date{}, false
+	return model.Date{}, false
 }
 
 // namedZone knows the zone names RFC 822 defines; any other abbreviation is

@@ -7,13 +7,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // checkFileOffsets holds for every format whose offsets are into the file:
 // Text is the repaired file from TextOffset on, and LineOffset counts the
 // lines before it.
-func checkFileOffsets(t *testing.T, data []byte, docs []reprint.Document) {
+func checkFileOffsets(t *testing.T, data []byte, docs []model.Document) {
 	t.Helper()
 	if isBinary(data) >= 0 {
 		if len(docs) != 0 {
@@ -39,7 +39,7 @@ func checkFileOffsets(t *testing.T, data []byte, docs []reprint.Document) {
 }
 
 // checkDocs holds for every format.
-func checkDocs(t *testing.T, docs []reprint.Document, errs []reprint.InputError) {
+func checkDocs(t *testing.T, docs []model.Document, errs []model.InputError) {
 	t.Helper()
 	for _, d := range docs {
 		if d.ID == "" {
@@ -144,7 +144,7 @@ func FuzzParseDate(f *testing.F) {
 			}
 			return
 		}
-		if d.IsZero() || d.Granularity > reprint.GranularitySecond {
+		if d.IsZero() || d.Granularity > model.GranularitySecond {
 			t.Fatalf("ParseDate(%q) = %+v without error", s, d)
 		}
 		// The date's own rendering must read back as the same instant at

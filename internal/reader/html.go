@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // parseHTML reads a saved news page: the article's main text as
@@ -23,12 +23,12 @@ import (
 // paragraphs are separated by blank lines. data has passed the binary
 // check but not the UTF-8 repair, because a page may declare another
 // charset.
-func parseHTML(in input, data []byte) ([]record, []reprint.InputError) {
+func parseHTML(in input, data []byte) ([]record, []model.InputError) {
 	data = bytes.TrimPrefix(data, bom)
-	var errs []reprint.InputError
+	var errs []model.InputError
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil { // html.Parse only fails on read errors, which a byte slice has none of
-		return nil, []reprint.InputError{failure(in.path, 0, "cannot parse HTML: %v", err)}
+		return nil, []model.InputError{failure(in.path, 0, "cannot parse HTML: %v", err)}
 	}
 	if !utf8.Valid(data) {
 		if enc := declaredCharset(root); enc != nil {
@@ -37,14 +37,14 @@ func parseHTML(in input, data []byte) ([]record, []reprint.InputError) {
 				data = decoded
 			}
 		}
-		var repairErrs []reprint.InputError
+		var repairErrs []model.InputError
 		data, repairErrs = repairInput(in.path, data)
 		errs = append(errs, repairErrs...)
 		root, _ = html.Parse(bytes.NewReader(data))
 	}
 
 	meta := pageMetadata(root)
-	doc := reprint.Document{ID: in.id, Path: in.path, URL: meta.url}
+	doc := model.Document{ID: in.id, Path: in.path, URL: meta.url}
 	if d, ok := firstDate(meta.dates); ok {
 		doc.Date = d
 	} else if len(meta.dates) > 0 {
@@ -218,13 +218,13 @@ func jsonLDDates(src string) []string {
 }
 
 // firstDate returns the first candidate that parses.
-func firstDate(candidates []string) (reprint.Date, bool) {
+func firstDate(candidates []string) (model.Date, bool) {
 	for _, c := range candidates {
 		if d, err := ParseDate(c); err == nil {
 			return d, true
 		}
 	}
-	return reprint.Date{}, false
+	return model.Date{}, false
 }
 
 // lineOfValue is the line where an attribute value first appears in the

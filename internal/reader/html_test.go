@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
@@ -28,7 +28,7 @@ func TestParseHTMLNewsPage(t *testing.T) {
 	assert.Zero(t, d.TextOffset, "HTML offsets are into the extracted text")
 
 	// article:published_time wins over JSON-LD, <time> and <meta name=date>.
-	assert.Equal(t, reprint.GranularitySecond, d.Date.Granularity)
+	assert.Equal(t, model.GranularitySecond, d.Date.Granularity)
 	assert.True(t, d.Date.HasZone)
 	assert.True(t, time.Date(2017, 6, 9, 13, 5, 31, 0, time.UTC).Equal(d.Date.Time))
 	assert.Equal(t, "2017-06-09T14:05:31+01:00", d.Date.String())

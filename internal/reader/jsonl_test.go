@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
@@ -47,7 +47,7 @@ func TestParseJSONL(t *testing.T) {
 	assert.Equal(t, "Reuters", a.Source)
 	assert.Equal(t, "https://example.com/a", a.URL)
 	assert.Equal(t, "2017-06-09T14:05Z", a.Date.String())
-	assert.Equal(t, reprint.GranularityMinute, a.Date.Granularity)
+	assert.Equal(t, model.GranularityMinute, a.Date.Granularity)
 	assert.True(t, docs[3].Date.IsZero())
 	assert.Empty(t, docs[4].Title)
 	assert.Equal(t, "Escapes: \"quoted\" é \n new line.", docs[7].Text)
@@ -82,9 +82,9 @@ func TestParseJSONLCustomFields(t *testing.T) {
 	docs, errs := reader.Parse("c.jsonl", []byte(in), reader.FormatJSONL, fields)
 	require.Empty(t, errs)
 	require.Len(t, docs, 1)
-	assert.Equal(t, reprint.Document{
+	assert.Equal(t, model.Document{
 		ID: "x1", Path: "c.jsonl", Text: "Text in body.", Title: "H", Source: "AP", URL: "https://e.com",
-		Date: reprint.Date{Time: time.Date(2017, 6, 9, 0, 0, 0, 0, time.UTC), Granularity: reprint.GranularityDay},
+		Date: model.Date{Time: time.Date(2017, 6, 9, 0, 0, 0, 0, time.UTC), Granularity: model.GranularityDay},
 	}, docs[0])
 
 	// Only the fields that are set change; the others keep their defaults.

@@ -9,20 +9,20 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // parseMarkdown reads a Markdown article with optional YAML front matter
 // between "---" lines (the closing line may also be "...", YAML's end of
 // document). The body is kept as written, markup included, so that offsets
 // into it are offsets into the file. data is valid UTF-8.
-func parseMarkdown(in input, data []byte) ([]record, []reprint.InputError) {
+func parseMarkdown(in input, data []byte) ([]record, []model.InputError) {
 	start := 0
 	if bytes.HasPrefix(data, bom) {
 		start = len(bom)
 	}
-	doc := reprint.Document{ID: in.id, Path: in.path, TextOffset: start}
-	var errs []reprint.InputError
+	doc := model.Document{ID: in.id, Path: in.path, TextOffset: start}
+	var errs []model.InputError
 	if yamlStart, yamlEnd, body, ok := frontMatter(data, start); ok {
 		errs = readFrontMatter(in.path, data[yamlStart:yamlEnd], &doc)
 		doc.TextOffset = body
@@ -73,7 +73,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // a date keeps the precision it was written with (YAML would turn
 // "2017-06-09" into midnight UTC) and problems can name their line. Front
 // matter starts on the file's second line, hence the +1 on YAML lines.
-func readFrontMatter(path string, src []byte, doc *reprint.Document) []reprint.InputError {
+func readFrontMatter(path string, src []byte, doc *model.Document) []model.InputError {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
 		line, msg := 1, err.Error()
@@ -83,16 +83,16 @@ func readFrontMatter(path string, src []byte, doc *reprint.Document) []reprint.I
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		return []reprint.InputError{warning(path, line, "front matter: %s; metadata ignored", msg)}
+		return []model.InputError{warning(path, line, "front matter: %s; metadata ignored", msg)}
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil // empty front matter
 	}
 	m := root.Content[0]
 	if m.Kind != yaml.MappingNode {
-		return []reprint.InputError{warning(path, m.Line+1, "front matter is not a mapping of keys to values; metadata ignored")}
+		return []model.InputError{warning(path, m.Line+1, "front matter is not a mapping of keys to values; metadata ignored")}
 	}
-	var errs []reprint.InputError
+	var errs []model.InputError
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key, val := m.Content[i], m.Content[i+1]
 		field := strings.ToLower(key.Value)

@@ -7,14 +7,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
 func TestParseMarkdown(t *testing.T) {
 	type want struct {
 		text, title, source, url, date string
-		gran                           reprint.Granularity
+		gran                           model.Granularity
 		lines                          int
 		warnLine                       int    // line of the one warning expected, if any
 		warn                           string // substring of it
@@ -27,22 +27,22 @@ func TestParseMarkdown(t *testing.T) {
 		{
 			name: "full front matter",
 			in:   "---\ntitle: Khan calls for visit to be cancelled\ndate: 2017-06-09\nsource: Reuters\nurl: https://example.com/a\ntags: [politics]\n---\nBody text.\n",
-			want: want{text: "Body text.\n", title: "Khan calls for visit to be cancelled", source: "Reuters", url: "https://example.com/a", date: "2017-06-09", gran: reprint.GranularityDay, lines: 7},
+			want: want{text: "Body text.\n", title: "Khan calls for visit to be cancelled", source: "Reuters", url: "https://example.com/a", date: "2017-06-09", gran: model.GranularityDay, lines: 7},
 		},
 		{
 			name: "unquoted datetime keeps minute granularity and zone",
 			in:   "---\ndate: 2017-06-09T14:05+01:00\n---\nBody.",
-			want: want{text: "Body.", date: "2017-06-09T14:05+01:00", gran: reprint.GranularityMinute, lines: 3},
+			want: want{text: "Body.", date: "2017-06-09T14:05+01:00", gran: model.GranularityMinute, lines: 3},
 		},
 		{
 			name: "quoted datetime with seconds",
 			in:   "---\ndate: \"2017-06-09 14:05:31\"\n---\nBody.",
-			want: want{text: "Body.", date: "2017-06-09T14:05:31Z", gran: reprint.GranularitySecond, lines: 3},
+			want: want{text: "Body.", date: "2017-06-09T14:05:31Z", gran: model.GranularitySecond, lines: 3},
 		},
 		{
 			name: "YAML-only timestamp form is read through time.Time",
 			in:   "---\ndate: 2017-6-9\n---\nBody.",
-			want: want{text: "Body.", date: "2017-06-09", gran: reprint.GranularityDay, lines: 3},
+			want: want{text: "Body.", date: "2017-06-09", gran: model.GranularityDay, lines: 3},
 		},
 		{
 			name: "no front matter",

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
@@ -27,7 +27,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return root
 }
 
-func ids(docs []reprint.Document) []string {
+func ids(docs []model.Document) []string {
 	out := make([]string, len(docs))
 	for i, d := range docs {
 		out[i] = d.ID
@@ -99,8 +99,8 @@ func TestReadDuplicateIDs(t *testing.T) {
 	assert.Equal(t, "First a.", docs[0].Text, "the first is kept")
 	assert.Equal(t, "First b.", docs[1].Text)
 	require.Len(t, errs, 2)
-	assert.Equal(t, reprint.InputError{Path: "one.jsonl", Line: 3, Error: `duplicate id "a", first read from one.jsonl:1: skipped`}, errs[0])
-	assert.Equal(t, reprint.InputError{Path: "two.jsonl", Line: 1, Error: `duplicate id "b", first read from one.jsonl:2: skipped`}, errs[1])
+	assert.Equal(t, model.InputError{Path: "one.jsonl", Line: 3, Error: `duplicate id "a", first read from one.jsonl:1: skipped`}, errs[0])
+	assert.Equal(t, model.InputError{Path: "two.jsonl", Line: 1, Error: `duplicate id "b", first read from one.jsonl:2: skipped`}, errs[1])
 }
 
 func TestReadDuplicateIDsAcrossDirectories(t *testing.T) {

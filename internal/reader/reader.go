@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // Format is an input format, named by its usual file extension.
@@ -99,52 +99,73 @@ type Options struct {
 //
 // Files are parsed concurrently. The returned error is non-nil only when
 // ctx is cancelled; the results are then discarded.
-func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document, []reprint.InputError, error) {
+func Read(ctx context.Context, paths []string, opt Options) ([]model.Document, []model.InputError, error) {
 	tasks := plan(paths)
 	results := make([]result, len(tasks))
 	if err := runTasks(ctx, tasks, results, opt); err != nil {
 		return nil, nil, err
 	}
 
-	type origin struct{ task, line int }
+	c := newCollector(tasks)
 	var (
-		docs []reprint.Document
-		errs []reprint.InputError
-		seen = map[string]origin{} // id → where it was first read
+		docs []model.Document
+		errs []model.InputError
 	)
 	for i, r := range results {
-		taskErrs := r.errs
-		for _, rec := range r.recs {
-			// Two directories named together may hold files of the same
-			// relative name (siteA/story.html, siteB/story.html): the
-			// later file takes its path as opened for id, with a warning,
-			// rather than being lost. Ids given in JSON Lines stay as
-			// they are: a repeat there is an error.
-			if _, dup := seen[rec.doc.ID]; dup && rec.line == 0 && rec.doc.Path != "" {
-				if alt := filepath.ToSlash(filepath.Clean(rec.doc.Path)); alt != rec.doc.ID {
-					if _, taken := seen[alt]; !taken {
-						taskErrs = append(taskErrs, warning(tasks[i].path, 0,
-							"id %q is already used by %s: this file's id is %q", rec.doc.ID, tasks[seen[rec.doc.ID].task].path, alt))
-						rec.doc.ID = alt
-					}
-				}
-			}
-			if first, dup := seen[rec.doc.ID]; dup {
-				where := tasks[first.task].path
-				if first.line > 0 {
-					where = fmt.Sprintf("%s:%d", where, first.line)
-				}
-				taskErrs = append(taskErrs, failure(tasks[i].path, rec.line,
-					"duplicate id %q, first read from %s: skipped", rec.doc.ID, where))
-				continue
-			}
-			seen[rec.doc.ID] = origin{i, rec.line}
-			docs = append(docs, rec.doc)
-		}
-		slices.SortStableFunc(taskErrs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
+		kept, taskErrs := c.add(i, r.recs, r.errs)
+		docs = append(docs, kept...)
+		slices.SortStableFunc(taskErrs, func(a, b model.InputError) int { return cmp.Compare(a.Line, b.Line) })
 		errs = append(errs, taskErrs...)
 	}
 	return docs, errs, nil
+}
+
+// collector keeps the ids read so far, to drop or rename repeats.
+type collector struct {
+	tasks []input
+	seen  map[string]origin // id → where it was first read
+}
+
+type origin struct{ task, line int }
+
+func newCollector(tasks []input) *collector {
+	return &collector{tasks: tasks, seen: map[string]origin{}}
+}
+
+// add takes the records of task i (all or some of them, in order) and
+// their problems, and returns the documents kept and the problems with
+// those of the ids appended.
+func (c *collector) add(i int, recs []record, taskErrs []model.InputError) ([]model.Document, []model.InputError) {
+	tasks, seen := c.tasks, c.seen
+	var docs []model.Document
+	for _, rec := range recs {
+		// Two directories named together may hold files of the same
+		// relative name (siteA/story.html, siteB/story.html): the
+		// later file takes its path as opened for id, with a warning,
+		// rather than being lost. Ids given in JSON Lines stay as
+		// they are: a repeat there is an error.
+		if _, dup := seen[rec.doc.ID]; dup && rec.line == 0 && rec.doc.Path != "" {
+			if alt := filepath.ToSlash(filepath.Clean(rec.doc.Path)); alt != rec.doc.ID {
+				if _, taken := seen[alt]; !taken {
+					taskErrs = append(taskErrs, warning(tasks[i].path, 0,
+						"id %q is already used by %s: this file's id is %q", rec.doc.ID, tasks[seen[rec.doc.ID].task].path, alt))
+					rec.doc.ID = alt
+				}
+			}
+		}
+		if first, dup := seen[rec.doc.ID]; dup {
+			where := tasks[first.task].path
+			if first.line > 0 {
+				where = fmt.Sprintf("%s:%d", where, first.line)
+			}
+			taskErrs = append(taskErrs, failure(tasks[i].path, rec.line,
+				"duplicate id %q, first read from %s: skipped", rec.doc.ID, where))
+			continue
+		}
+		seen[rec.doc.ID] = origin{i, rec.line}
+		docs = append(docs, rec.doc)
+	}
+	return docs, taskErrs
 }
 
 // Parse reads one input already in memory. name is the document's id and
@@ -156,9 +177,9 @@ func Read(ctx context.Context, paths []string, opt Options) ([]reprint.Document,
 // still index the file exactly; a warning names the line of the first bad
 // byte. (An HTML page that declares another charset is decoded instead.)
 // A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
-func Parse(name string, data []byte, format Format, fields Fields) ([]reprint.Document, []reprint.InputError) {
+func Parse(name string, data []byte, format Format, fields Fields) ([]model.Document, []model.InputError) {
 	recs, errs := parse(input{id: name, path: name, format: format}, data, fields)
-	docs := make([]reprint.Document, len(recs))
+	docs := make([]model.Document, len(recs))
 	for i, r := range recs {
 		docs[i] = r.doc
 	}
@@ -172,25 +193,25 @@ type input struct {
 	id     string
 	format Format
 	stdin  bool
-	err    *reprint.InputError // a problem found while planning
+	err    *model.InputError // a problem found while planning
 }
 
 // record is a parsed document and the line it came from (JSON Lines) or 0.
 type record struct {
-	doc  reprint.Document
+	doc  model.Document
 	line int
 }
 
 // result is what reading one input gave.
 type result struct {
 	recs []record
-	errs []reprint.InputError
+	errs []model.InputError
 }
 
 // parse dispatches on the format after the checks all formats share.
-func parse(in input, data []byte, fields Fields) ([]record, []reprint.InputError) {
+func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) {
 	if off := isBinary(data); off >= 0 {
-		return nil, []reprint.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
+		return nil, []model.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
 	}
 	if in.format == FormatHTML {
 		return parseHTML(in, data)
@@ -198,7 +219,7 @@ func parse(in input, data []byte, fields Fields) ([]record, []reprint.InputError
 	data, errs := repairInput(in.path, data)
 	var (
 		recs []record
-		more []reprint.InputError
+		more []model.InputError
 	)
 	switch in.format {
 	case FormatMarkdown:
@@ -384,7 +405,7 @@ feed:
 // readInput reads and parses one planned input.
 func readInput(in input, opt Options) result {
 	if in.err != nil {
-		return result{errs: []reprint.InputError{*in.err}}
+		return result{errs: []model.InputError{*in.err}}
 	}
 	var (
 		data []byte
@@ -398,12 +419,12 @@ func readInput(in input, opt Options) result {
 		}
 		data, err = io.ReadAll(r)
 		if err != nil {
-			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read standard input: %v", err)}}
+			return result{errs: []model.InputError{failure(in.path, 0, "cannot read standard input: %v", err)}}
 		}
 	} else {
 		data, err = os.ReadFile(in.path)
 		if err != nil {
-			return result{errs: []reprint.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
+			return result{errs: []model.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
 		}
 	}
 	recs, errs := parse(in, data, opt.Fields)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // datePrefix matches the seed articles' metadata prefix, " date 2017-06-09 "
@@ -17,13 +17,13 @@ import (
 var datePrefix = regexp.MustCompile(`^ ?date[ \t]+(\d{4}-\S*)(\s+|$)`)
 
 // parseText reads a plain-text article. data is valid UTF-8.
-func parseText(in input, data []byte) ([]record, []reprint.InputError) {
+func parseText(in input, data []byte) ([]record, []model.InputError) {
 	off := 0
 	if bytes.HasPrefix(data, bom) {
 		off = len(bom)
 	}
-	doc := reprint.Document{ID: in.id, Path: in.path}
-	var errs []reprint.InputError
+	doc := model.Document{ID: in.id, Path: in.path}
+	var errs []model.InputError
 	if m := datePrefix.FindSubmatchIndex(data[off:]); m != nil {
 		value := string(data[off+m[2] : off+m[3]])
 		d, err := ParseDate(value)
@@ -49,11 +49,11 @@ func isBlank(s string) bool {
 
 // warning makes an InputError for an input that was repaired or harmlessly
 // skipped.
-func warning(path string, line int, format string, args ...any) reprint.InputError {
-	return reprint.InputError{Path: path, Line: line, Error: fmt.Sprintf(format, args...), Warning: true}
+func warning(path string, line int, format string, args ...any) model.InputError {
+	return model.InputError{Path: path, Line: line, Error: fmt.Sprintf(format, args...), Warning: true}
 }
 
 // failure makes an InputError for an input, or part of one, that was lost.
-func failure(path string, line int, format string, args ...any) reprint.InputError {
-	return reprint.InputError{Path: path, Line: line, Error: fmt.Sprintf(format, args...)}
+func failure(path string, line int, format string, args ...any) model.InputError {
+	return model.InputError{Path: path, Line: line, Error: fmt.Sprintf(format, args...)}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/reader"
 )
 
@@ -79,7 +79,7 @@ func TestSeedsKeepExactOffsets(t *testing.T) {
 			if strings.HasPrefix(string(data), " date ") {
 				dated++
 				assert.Equal(t, 17, d.TextOffset)
-				assert.Equal(t, reprint.GranularityDay, d.Date.Granularity)
+				assert.Equal(t, model.GranularityDay, d.Date.Granularity)
 				assert.Equal(t, 2017, d.Date.Time.Year())
 				assert.Equal(t, time.June, d.Date.Time.Month())
 			} else {

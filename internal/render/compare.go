@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // Compare writes the passages two documents share, for people: both
@@ -16,13 +16,13 @@ import (
 // columns when columns is true (a terminal wide enough for them), else one
 // side under the other. a and b are document ids of rep; the texts come
 // from the Renderer's Docs.
-func (r Renderer) Compare(w io.Writer, rep *reprint.Report, a, b string, columns bool) error {
+func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns bool) error {
 	v := newView(rep, r.Docs)
 	p := painter{r.Color}
 	width := r.width()
 	ew := &errWriter{w: w}
 
-	var pair *reprint.DocPair
+	var pair *model.DocPair
 	for i, dp := range rep.DocPairs {
 		if (dp.A == a && dp.B == b) || (dp.A == b && dp.B == a) {
 			pair = &rep.DocPairs[i]
@@ -53,7 +53,7 @@ func (r Renderer) Compare(w io.Writer, rep *reprint.Report, a, b string, columns
 			p.paint(meta+" · "+pct(inOther(side.id))+" of it found in "+side.other, stDim)))
 	}
 
-	var ms []reprint.Match
+	var ms []model.Match
 	for _, m := range rep.Matches {
 		if m.A.Doc == b && m.B.Doc == a {
 			m.A, m.B = m.B, m.A
@@ -62,7 +62,7 @@ func (r Renderer) Compare(w io.Writer, rep *reprint.Report, a, b string, columns
 			ms = append(ms, m)
 		}
 	}
-	slices.SortStableFunc(ms, func(x, y reprint.Match) int { return cmp.Compare(x.A.Start, y.A.Start) })
+	slices.SortStableFunc(ms, func(x, y model.Match) int { return cmp.Compare(x.A.Start, y.A.Start) })
 	if len(ms) == 0 {
 		ew.str(fmt.Sprintf("\nNo shared passage of %d words or more.\n", rep.Params.MinWords))
 		return ew.err
@@ -120,7 +120,7 @@ func (r Renderer) Compare(w io.Writer, rep *reprint.Report, a, b string, columns
 }
 
 // spanMeta describes one side of a match: line and byte span.
-func (r Renderer) spanMeta(v *view, side string, s reprint.Span) string {
+func (r Renderer) spanMeta(v *view, side string, s model.Span) string {
 	if n := v.line(s.Doc, s.Start); n > 0 {
 		return fmt.Sprintf("%s line %d · bytes %d-%d", side, n, s.Start, s.End)
 	}

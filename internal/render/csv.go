@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // csvHeader names the CSV columns. Lines and texts are empty when the
@@ -22,7 +22,7 @@ var csvHeader = []string{
 // spreadsheets: the cluster the match belongs to, both sides' documents,
 // dates, byte spans and lines, the similarity, the words, and both texts.
 // Fields are quoted as RFC 4180 wants; rows end in "\n".
-func (r Renderer) CSV(w io.Writer, rep *reprint.Report) error {
+func (r Renderer) CSV(w io.Writer, rep *model.Report) error {
 	v := newView(rep, r.Docs)
 	find := clusterFinder(rep)
 	cw := csv.NewWriter(w)
@@ -30,7 +30,7 @@ func (r Renderer) CSV(w io.Writer, rep *reprint.Report) error {
 		return err
 	}
 	itoa := strconv.Itoa
-	lineOf := func(s reprint.Span) string {
+	lineOf := func(s model.Span) string {
 		if n := v.line(s.Doc, s.Start); n > 0 {
 			return itoa(n)
 		}
@@ -55,7 +55,7 @@ func (r Renderer) CSV(w io.Writer, rep *reprint.Report) error {
 
 // clusterFinder returns a function naming the cluster whose copy in a
 // span's document overlaps the span most ("" when none does).
-func clusterFinder(rep *reprint.Report) func(reprint.Span) string {
+func clusterFinder(rep *model.Report) func(model.Span) string {
 	type copyAt struct {
 		start, end int
 		cluster    string
@@ -69,7 +69,7 @@ func clusterFinder(rep *reprint.Report) func(reprint.Span) string {
 	for _, cs := range byDoc {
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].start < cs[j].start })
 	}
-	return func(s reprint.Span) string {
+	return func(s model.Span) string {
 		best, bestN := "", 0
 		for _, c := range byDoc[s.Doc] {
 			if c.start >= s.End {

@@ -1,4 +1,4 @@
-// Package render draws a reprint.Report for its readers.
+// Package render draws a model.Report for its readers.
 //
 // The formats: text (the default; for people at a terminal or reading a
 // log: a summary, then each cluster with its copies and a word diff of each

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // The HTML report is one file that needs nothing else: the style sheet is
@@ -55,15 +55,15 @@ const (
 // inline SVG, and — when the Renderer has Docs — the full text of every
 // document with a recycled passage, its passages marked and linked both
 // ways. The page makes no network request and runs no script.
-func (r Renderer) HTML(w io.Writer, rep *reprint.Report) error {
+func (r Renderer) HTML(w io.Writer, rep *model.Report) error {
 	return htmlTemplate.Execute(w, buildPage(newView(rep, r.Docs)))
 }
 
 // page is what report.tmpl draws.
 type page struct {
 	CSS        template.CSS
-	Tool       reprint.Tool
-	Params     reprint.ReportParams
+	Tool       model.Tool
+	Params     model.ReportParams
 	Documents  int
 	Passages   int
 	Clusters   int
@@ -296,7 +296,7 @@ func (pg *page) buildMatrix(v *view, ref func(string) docRef) {
 		}
 		return d
 	}
-	cell := make(map[[2]string]reprint.DocPair)
+	cell := make(map[[2]string]model.DocPair)
 	for _, dp := range v.rep.DocPairs {
 		for _, id := range []string{dp.A, dp.B} {
 			d := get(id)
@@ -354,7 +354,7 @@ func (pg *page) buildMatrix(v *view, ref func(string) docRef) {
 
 func (pg *page) buildPairs(v *view, ref func(string) docRef) {
 	pairs := slices.Clone(v.rep.DocPairs)
-	slices.SortStableFunc(pairs, func(a, b reprint.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
+	slices.SortStableFunc(pairs, func(a, b model.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
 	if len(pairs) > htmlPairsListed {
 		pg.PairsUnlisted = len(pairs) - htmlPairsListed
 		pairs = pairs[:htmlPairsListed]
@@ -384,7 +384,7 @@ type copyAt struct {
 	cluster    string
 }
 
-func buildCard(v *view, ref func(string) docRef, c reprint.Cluster, k int, at map[string][]copyAt) card {
+func buildCard(v *view, ref func(string) docRef, c model.Cluster, k int, at map[string][]copyAt) card {
 	anchor := "k" + strconv.Itoa(k+1)
 	cd := card{
 		Anchor: anchor, ID: c.ID, Spread: spread(c), Words: clusterWords(c), Copies: len(c.Passages),
@@ -466,7 +466,7 @@ func segsOf(rs []run) []seg {
 // buildDocView cuts a document's text at every start and end of its
 // copies: each piece is plain or recycled (linked to the first cluster
 // that covers it), and copy anchors sit where their copies start.
-func buildDocView(v *view, i int, d reprint.DocSummary, copies []copyAt) docView {
+func buildDocView(v *view, i int, d model.DocSummary, copies []copyAt) docView {
 	doc := v.docs[d.ID]
 	dv := docView{
 		Anchor: "d" + strconv.Itoa(i), ID: d.ID, Title: d.Title, Source: d.Source, Date: d.Date,

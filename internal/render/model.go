@@ -5,15 +5,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // view is a report prepared for drawing: the lookups and totals that the
 // renderers share.
 type view struct {
-	rep   *reprint.Report
-	docs  map[string]*reprint.Document // by id; empty without Renderer.Docs
-	index map[string]int               // id → position in rep.Documents
+	rep   *model.Report
+	docs  map[string]*model.Document // by id; empty without Renderer.Docs
+	index map[string]int             // id → position in rep.Documents
 	// words and reused are the corpus's words and its words in recycled
 	// passages; passages counts the copies in all clusters.
 	words, reused float64
@@ -22,10 +22,10 @@ type view struct {
 	clustersOf map[string]int
 }
 
-func newView(rep *reprint.Report, docs []reprint.Document) *view {
+func newView(rep *model.Report, docs []model.Document) *view {
 	v := &view{
 		rep:        rep,
-		docs:       make(map[string]*reprint.Document, len(docs)),
+		docs:       make(map[string]*model.Document, len(docs)),
 		index:      make(map[string]int, len(rep.Documents)),
 		clustersOf: make(map[string]int),
 	}
@@ -71,7 +71,7 @@ func (v *view) title(id string) string {
 
 // text returns the bytes [start, end) of a document's file, when the
 // document's text is at hand.
-func (v *view) text(s reprint.Span) (string, bool) {
+func (v *view) text(s model.Span) (string, bool) {
 	d, ok := v.docs[s.Doc]
 	if !ok {
 		return "", false
@@ -99,7 +99,7 @@ func (v *view) line(id string, off int) int {
 
 // copyView is one copy of a cluster's passage, prepared for drawing.
 type copyView struct {
-	reprint.Passage
+	model.Passage
 	num  int    // 1-based, in drawing order: the reference is 1
 	date string // the document's date, or ""
 	// same is the num of an earlier copy with the same text (white space
@@ -118,7 +118,7 @@ func (c *copyView) isRef() bool { return c.num == 1 }
 // copies prepares a cluster's copies: the reference first (the longest
 // copy, in words; the first of the longest on a tie), then the others in
 // report order, each compared with the reference word by word.
-func (v *view) copies(c reprint.Cluster) []copyView {
+func (v *view) copies(c model.Cluster) []copyView {
 	ref := 0
 	refWords := -1
 	for i, p := range c.Passages {
@@ -152,7 +152,7 @@ func (v *view) copies(c reprint.Cluster) []copyView {
 }
 
 // spread is the number of documents a cluster's copies are in.
-func spread(c reprint.Cluster) int {
+func spread(c model.Cluster) int {
 	n, last := 0, ""
 	for _, p := range c.Passages {
 		if p.Doc != last {
@@ -163,7 +163,7 @@ func spread(c reprint.Cluster) int {
 }
 
 // clusterWords is the length of a cluster's longest copy, in words.
-func clusterWords(c reprint.Cluster) int {
+func clusterWords(c model.Cluster) int {
 	m := 0
 	for _, p := range c.Passages {
 		m = max(m, len(strings.Fields(p.Text)))
@@ -174,9 +174,9 @@ func clusterWords(c reprint.Cluster) int {
 // orderedClusters returns the clusters by spread, then length, then report
 // order: the order Detect already gives, restated here so that a report
 // from elsewhere draws the same way.
-func orderedClusters(cs []reprint.Cluster) []reprint.Cluster {
+func orderedClusters(cs []model.Cluster) []model.Cluster {
 	type keyed struct {
-		c             reprint.Cluster
+		c             model.Cluster
 		spread, words int
 		i             int
 	}
@@ -187,7 +187,7 @@ func orderedClusters(cs []reprint.Cluster) []reprint.Cluster {
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		return cmp.Or(-cmp.Compare(a.spread, b.spread), -cmp.Compare(a.words, b.words), cmp.Compare(a.i, b.i))
 	})
-	out := make([]reprint.Cluster, len(cs))
+	out := make([]model.Cluster, len(cs))
 	for i, k := range ks {
 		out[i] = k.c
 	}
@@ -206,7 +206,7 @@ type treeNode struct {
 // each copy: the first copy's edge is Bare (no kind or probability of its
 // own), the others name the copy they are co-derived With.
 type treeEdge struct {
-	reprint.Edge
+	model.Edge
 	With string
 	Bare bool
 }
@@ -218,7 +218,7 @@ type treeEdge struct {
 // source, so that neither is drawn as derived from the other. A node
 // reached twice is drawn under its first parent only, so that cycles in a
 // malformed report end.
-func tree(c reprint.Cluster) (roots []string, nodes map[string]*treeNode) {
+func tree(c model.Cluster) (roots []string, nodes map[string]*treeNode) {
 	nodes = make(map[string]*treeNode)
 	var order []string
 	node := func(id string) *treeNode {
@@ -235,7 +235,7 @@ func tree(c reprint.Cluster) (roots []string, nodes map[string]*treeNode) {
 		if e.Kind == kindCoDerived && e.From != "" && e.To != "" {
 			ext := node("")
 			if !into[e.From] {
-				ext.children = append(ext.children, treeEdge{Edge: reprint.Edge{To: e.From, Kind: e.Kind}, Bare: true})
+				ext.children = append(ext.children, treeEdge{Edge: model.Edge{To: e.From, Kind: e.Kind}, Bare: true})
 				into[e.From] = true
 				node(e.From)
 			}

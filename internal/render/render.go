@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // Formats lists the formats Write knows, the default first.
@@ -24,7 +24,7 @@ type Renderer struct {
 	// Docs are the documents the report was made from, when at hand: they
 	// give the HTML report its full-document views and the CSV its match
 	// texts and lines. Documents the report does not name are ignored.
-	Docs []reprint.Document
+	Docs []model.Document
 	// Color draws the text views with ANSI colour; leave it off unless
 	// the output is a terminal that wants it.
 	Color bool
@@ -51,7 +51,7 @@ func CheckFormat(format string) error {
 }
 
 // Write renders rep in format to w.
-func (r Renderer) Write(w io.Writer, format string, rep *reprint.Report) error {
+func (r Renderer) Write(w io.Writer, format string, rep *model.Report) error {
 	switch format {
 	case "json":
 		return JSON(w, rep)
@@ -66,14 +66,14 @@ func (r Renderer) Write(w io.Writer, format string, rep *reprint.Report) error {
 }
 
 // Write renders rep in format to w with the zero Renderer.
-func Write(w io.Writer, format string, rep *reprint.Report) error {
+func Write(w io.Writer, format string, rep *model.Report) error {
 	return Renderer{}.Write(w, format, rep)
 }
 
 // JSON writes the report as indented JSON: the stable machine format of
 // DESIGN.md. Article text is not HTML-escaped: the output is for programs
 // and people, not for pasting into a page.
-func JSON(w io.Writer, rep *reprint.Report) error {
+func JSON(w io.Writer, rep *model.Report) error {
 	// Encoded compact, then indented by indentJSON: the same bytes as
 	// the encoder's own indentation (SetIndent), in a fraction of the
 	// time.

@@ -11,54 +11,54 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 // hostile is a small report whose texts and ids try to break out of every
 // context the renderers write into, with provenance filled in.
-func hostile() (*reprint.Report, []reprint.Document) {
+func hostile() (*model.Report, []model.Document) {
 	evil := `Officials said <script>alert(1)</script> the "plan" & more would go ahead on Monday, a spokesman said.`
 	copyText := `Officials said <script>alert(1)</script> the 'plan' & more would go ahead on Monday.`
-	docs := []reprint.Document{
+	docs := []model.Document{
 		{ID: "a<b>.txt", Text: "Intro line.\n" + evil + "\nEnd.", Title: `<img src=x onerror=alert(2)>`, URL: "javascript:alert(3)",
-			Date: reprint.Date{Granularity: reprint.GranularityDay}},
+			Date: model.Date{Granularity: model.GranularityDay}},
 		{ID: `b"'.txt`, Text: copyText + "\nTail.", TextOffset: 17, LineOffset: 1},
 		{ID: "c.txt", Text: copyText},
 	}
 	aStart := len("Intro line.\n")
-	rep := &reprint.Report{
-		Schema: reprint.SchemaV1,
-		Tool:   reprint.Tool{Name: "reprint", Version: "test"},
-		Params: reprint.ReportParams{Shingle: 3, NumHash: 128, Bands: 42, Rows: 3, Threshold: 0.3, MinWords: 8, Seed: 1},
-		Documents: []reprint.DocSummary{
+	rep := &model.Report{
+		Schema: model.SchemaV1,
+		Tool:   model.Tool{Name: "reprint", Version: "test"},
+		Params: model.ReportParams{Shingle: 3, NumHash: 128, Bands: 42, Rows: 3, Threshold: 0.3, MinWords: 8, Seed: 1},
+		Documents: []model.DocSummary{
 			{ID: docs[0].ID, Title: docs[0].Title, Date: "2017-06-06", Words: 20, ReusedFraction: 0.8},
 			{ID: docs[1].ID, Date: "2017-06-07", Words: 15, ReusedFraction: 0.9},
 			{ID: docs[2].ID, Words: 14, ReusedFraction: 1},
 		},
-		DocPairs: []reprint.DocPair{
+		DocPairs: []model.DocPair{
 			{A: docs[0].ID, B: docs[1].ID, Jaccard: 0.5, ContainmentA: 0.6, ContainmentB: 0.9, SharedWords: 14, Source: ptr(docs[0].ID), SourceProbability: 0.8},
 			{A: docs[1].ID, B: docs[2].ID, Jaccard: 0.9, ContainmentA: 0.9, ContainmentB: 1, SharedWords: 14},
 		},
-		Clusters: []reprint.Cluster{{
+		Clusters: []model.Cluster{{
 			ID: "c1",
-			Passages: []reprint.Passage{
+			Passages: []model.Passage{
 				{Doc: docs[0].ID, Start: aStart, End: aStart + len(evil), Line: 2, Text: evil},
 				{Doc: docs[1].ID, Start: 17, End: 17 + len(copyText), Line: 2, Text: copyText},
 				{Doc: docs[2].ID, Start: 0, End: len(copyText), Line: 1, Text: copyText},
 			},
 			Earliest: ptr(docs[0].ID),
-			Origin:   &reprint.Origin{Doc: ptr(docs[0].ID), Probability: 0.7, ExternalProbability: 0.2, Reasons: []string{"dated earliest <b>", "longest copy"}},
-			Edges: []reprint.Edge{
+			Origin:   &model.Origin{Doc: ptr(docs[0].ID), Probability: 0.7, ExternalProbability: 0.2, Reasons: []string{"dated earliest <b>", "longest copy"}},
+			Edges: []model.Edge{
 				{From: docs[0].ID, To: docs[1].ID, Probability: 0.8, Kind: "trimmed", Reasons: []string{"drops the attribution </title><script>alert(4)</script>"}},
 				{From: docs[1].ID, To: docs[2].ID, Probability: 0.4, Kind: "verbatim", Reasons: []string{"same words"}},
 			},
 		}},
-		Matches: []reprint.Match{
-			{A: reprint.Span{Doc: docs[0].ID, Start: aStart, End: aStart + len(evil)}, B: reprint.Span{Doc: docs[1].ID, Start: 17, End: 17 + len(copyText)}, Similarity: 0.8, Words: 14},
+		Matches: []model.Match{
+			{A: model.Span{Doc: docs[0].ID, Start: aStart, End: aStart + len(evil)}, B: model.Span{Doc: docs[1].ID, Start: 17, End: 17 + len(copyText)}, Similarity: 0.8, Words: 14},
 		},
-		Errors: []reprint.InputError{{Path: "gone<.txt", Error: "open gone<.txt: no such file"}},
+		Errors: []model.InputError{{Path: "gone<.txt", Error: "open gone<.txt: no such file"}},
 	}
 	return rep, docs
 }
@@ -221,7 +221,7 @@ func TestWriteFormats(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	require.NoError(t, JSON(&buf, rep))
-	var back reprint.Report
+	var back model.Report
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
 	assert.Equal(t, *rep, back)
 	has(t, buf.String(), "<script>", "JSON keeps text as it is")
@@ -247,11 +247,11 @@ func hasNot(t *testing.T, out, unwanted string, msg ...any) {
 // coDerived turns the hostile report's cluster into one whose origin is
 // outside the corpus: a<b>.txt and c.txt copy it independently, and
 // b"'.txt copies a<b>.txt.
-func coDerived() (*reprint.Report, []reprint.Document) {
+func coDerived() (*model.Report, []model.Document) {
 	rep, docs := hostile()
 	c := &rep.Clusters[0]
-	c.Origin = &reprint.Origin{Probability: 0.9, ExternalProbability: 0.9, Reasons: []string{"all copies quote a tweet"}}
-	c.Edges = []reprint.Edge{
+	c.Origin = &model.Origin{Probability: 0.9, ExternalProbability: 0.9, Reasons: []string{"all copies quote a tweet"}}
+	c.Edges = []model.Edge{
 		{From: docs[0].ID, To: docs[1].ID, Probability: 0.8, Kind: "trimmed", Reasons: []string{"drops the attribution"}},
 		{From: docs[0].ID, To: docs[2].ID, Probability: 0.6, Kind: "co-derived", Reasons: []string{"all copies quote a tweet", "c.txt credits AP"}},
 	}

@@ -3,7 +3,7 @@ package render
 import (
 	"fmt"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // svgTree is a cluster's derivation tree laid out for inline SVG: nodes in
@@ -43,7 +43,7 @@ const (
 // layoutTree lays out c's derivation edges, or returns nil when there are
 // none or more than htmlTreeMaxNodes nodes (the edge table still lists
 // them).
-func layoutTree(c reprint.Cluster, anchor string, ref func(string) docRef) *svgTree {
+func layoutTree(c model.Cluster, anchor string, ref func(string) docRef) *svgTree {
 	roots, nodes := tree(c)
 	if len(nodes) == 0 || len(nodes) > htmlTreeMaxNodes {
 		return nil

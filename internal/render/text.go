@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // textTop is how many documents and document pairs the text view's summary
@@ -20,7 +20,7 @@ const textTop = 10
 // the longest shown as a word diff against it, and the provenance when the
 // report has it. Without colour the output is plain and stable: deletions
 // are marked [-so-] and insertions {+so+}.
-func (r Renderer) Text(w io.Writer, rep *reprint.Report) error {
+func (r Renderer) Text(w io.Writer, rep *model.Report) error {
 	v := newView(rep, r.Docs)
 	p := painter{r.Color}
 	width := r.width()
@@ -51,7 +51,7 @@ func (r Renderer) Text(w io.Writer, rep *reprint.Report) error {
 
 // textDocuments lists the documents with the largest recycled share.
 func (r Renderer) textDocuments(ew *errWriter, v *view, p painter) {
-	var docs []reprint.DocSummary
+	var docs []model.DocSummary
 	for _, d := range v.rep.Documents {
 		if d.ReusedFraction > 0 {
 			docs = append(docs, d)
@@ -60,7 +60,7 @@ func (r Renderer) textDocuments(ew *errWriter, v *view, p painter) {
 	if len(docs) == 0 {
 		return
 	}
-	slices.SortStableFunc(docs, func(a, b reprint.DocSummary) int { return -cmp.Compare(a.ReusedFraction, b.ReusedFraction) })
+	slices.SortStableFunc(docs, func(a, b model.DocSummary) int { return -cmp.Compare(a.ReusedFraction, b.ReusedFraction) })
 	ew.heading(p, r.width(), "Most recycled documents", "(share of the document's words in recycled passages)")
 	for _, d := range docs[:min(len(docs), textTop)] {
 		meta := plural(d.Words, "word", "words") + ", " + plural(v.clustersOf[d.ID], "cluster", "clusters")
@@ -87,7 +87,7 @@ func (r Renderer) textPairs(ew *errWriter, v *view, p painter) {
 		return
 	}
 	pairs := slices.Clone(v.rep.DocPairs)
-	slices.SortStableFunc(pairs, func(a, b reprint.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
+	slices.SortStableFunc(pairs, func(a, b model.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
 	ew.heading(p, r.width(), plural(len(pairs), "document pair shares", "document pairs share")+" text",
 		"(shared words; share of A found in B, of B found in A)")
 	pairs = pairs[:min(len(pairs), textTop)]
@@ -117,7 +117,7 @@ func (r Renderer) textPairs(ew *errWriter, v *view, p painter) {
 }
 
 // textCluster draws one cluster: heading, copies, provenance.
-func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c reprint.Cluster) {
+func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster) {
 	width := r.width()
 	copies := v.copies(c)
 	head := fmt.Sprintf("· %s · %s", plural(spread(c), "document", "documents"), plural(clusterWords(c), "word", "words"))
@@ -163,7 +163,7 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c reprint.Clust
 
 // textProvenance draws a cluster's origin, with its reasons, and its
 // derivation tree, when the report has them.
-func (r Renderer) textProvenance(ew *errWriter, p painter, c reprint.Cluster) {
+func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 	width := r.width()
 	if o := c.Origin; o != nil {
 		s := "origin: "
@@ -256,7 +256,7 @@ func hang(ls []line) []line {
 }
 
 // hasProvenance reports whether any cluster carries provenance.
-func hasProvenance(rep *reprint.Report) bool {
+func hasProvenance(rep *model.Report) bool {
 	for _, c := range rep.Clusters {
 		if c.Origin != nil || len(c.Edges) > 0 {
 			return true
@@ -271,7 +271,7 @@ func hasProvenance(rep *reprint.Report) bool {
 }
 
 // problem formats an input error as "error: path:line: what".
-func problem(e reprint.InputError) string {
+func problem(e model.InputError) string {
 	loc := e.Path
 	if e.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", e.Path, e.Line)

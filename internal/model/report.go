@@ -1,4 +1,4 @@
-package reprint
+package model
 
 // SchemaV1 is the value of Report.Schema for the JSON report described in
 // the README (and fixed by DESIGN.md).
