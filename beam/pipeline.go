@@ -121,8 +121,8 @@ func decode(data []byte, v any) error {
 
 // docRec is a document read, with its place in the input.
 type docRec struct {
-	File, Ord int
-	Doc       reprint.Document
+	File, Ord, Line int
+	Doc             reprint.Document
 }
 
 // fileMeta is what one file gave besides its documents.
@@ -164,10 +164,10 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 	if format == "" {
 		format = reader.FormatText
 	}
-	docs, errs := reader.Parse(t.Path, data, format, f.Fields)
+	docs, lines, errs := reader.ParseLines(t.Path, data, format, f.Fields)
 	meta.Errs = append(meta.Errs, errs...)
 	for i, d := range docs {
-		emitDoc(encode(docRec{t.Index, i, d}))
+		emitDoc(encode(docRec{t.Index, i, lines[i], d}))
 	}
 	emitMeta(0, encode(meta))
 	return nil
@@ -301,7 +301,11 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	}
 	defer det.Close()
 	base := reportBase{BoilerTexts: map[int32]string{}}
-	first := map[string]string{} // id → the file it was first read from
+	type origin struct {
+		path string
+		line int
+	}
+	first := map[string]origin{} // id → where it was first read
 	byFile := map[int][]reprint.InputError{}
 	for _, m := range metas {
 		byFile[m.File] = m.Errs
@@ -309,12 +313,16 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	var texts []string
 	for i := range recs {
 		r := &recs[i].Rec
-		if where, dup := first[r.Doc.ID]; dup {
-			byFile[r.File] = append(byFile[r.File], reprint.InputError{Path: r.Doc.Path,
+		if o, dup := first[r.Doc.ID]; dup {
+			where := o.path
+			if o.line > 0 {
+				where = fmt.Sprintf("%s:%d", where, o.line)
+			}
+			byFile[r.File] = append(byFile[r.File], reprint.InputError{Path: r.Doc.Path, Line: r.Line,
 				Error: fmt.Sprintf("duplicate id %q, first read from %s: skipped", r.Doc.ID, where)})
 			continue
 		}
-		first[r.Doc.ID] = r.Doc.Path
+		first[r.Doc.ID] = origin{r.Doc.Path, r.Line}
 		if err := st.Add(r.Doc, &recs[i].Sketch); err != nil {
 			return err
 		}

@@ -256,3 +256,33 @@ func TestExpand(t *testing.T) {
 	require.Contains(t, files[1].Path, "002_")
 	require.Contains(t, files[2].Path, "000_")
 }
+
+// TestBadInputIdentical: a malformed line, a record without text and an
+// id repeated across files are reported as `reprint report` reports them.
+func TestBadInputIdentical(t *testing.T) {
+	dir := t.TempDir()
+	seeds, err := filepath.Glob("../testdata/seeds/*.txt")
+	require.NoError(t, err)
+	var a, b bytes.Buffer
+	for i, p := range seeds {
+		text, err := os.ReadFile(p)
+		require.NoError(t, err)
+		line, err := json.Marshal(map[string]string{"id": fmt.Sprintf("s%d", i), "text": string(text)})
+		require.NoError(t, err)
+		w := &a
+		if i%2 == 1 {
+			w = &b
+		}
+		fmt.Fprintf(w, "%s\n", line)
+	}
+	a.WriteString("{not json\n{\"id\": \"empty\"}\n")
+	dup, err := json.Marshal(map[string]string{"id": "s0", "text": "a second story with the first one's id"})
+	require.NoError(t, err)
+	fmt.Fprintf(&b, "%s\n", dup)
+	pa, pb := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	require.NoError(t, os.WriteFile(pa, a.Bytes(), 0o644))
+	require.NoError(t, os.WriteFile(pb, b.Bytes(), 0o644))
+	rep := requireSameReport(t, singleMachine(t, []string{pa, pb}), runBeam(t, "prism", options(filepath.Join(dir, "*.jsonl"))))
+	require.Len(t, rep.Errors, 3)
+	require.NotEmpty(t, rep.Clusters)
+}
