@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"encoding/gob"
 	"fmt"
 	"io"
@@ -239,7 +240,8 @@ func (f *sketchFn) ProcessElement(data []byte, emit func(int, []byte)) error {
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)
-	emit(0, encode(sketchRec{r, sk}))
+	head := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(r.File)), uint64(r.Ord))
+	emit(0, append(head, encode(sketchRec{r, sk})...))
 	return nil
 }
 
@@ -283,17 +285,17 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		metas = append(metas, m)
 	}
 	slices.SortFunc(metas, func(a, b fileMeta) int { return cmp.Compare(a.File, b.File) })
-	var recs []sketchRec
+	// The sketches stay encoded until their turn: sorted by their place
+	// in the input (a header of two big-endian uint64s), each decoded,
+	// filed and dropped, so that the worker never holds them twice.
+	var encoded [][]byte
 	for sketchIter(&data) {
-		var r sketchRec
-		if err := decode(data, &r); err != nil {
-			return err
+		if len(data) < 16 {
+			return fmt.Errorf("reprintbeam: short sketch record")
 		}
-		recs = append(recs, r)
+		encoded = append(encoded, data)
 	}
-	slices.SortFunc(recs, func(a, b sketchRec) int {
-		return cmp.Or(cmp.Compare(a.Rec.File, b.Rec.File), cmp.Compare(a.Rec.Ord, b.Rec.Ord))
-	})
+	slices.SortFunc(encoded, func(a, b []byte) int { return bytes.Compare(a[:16], b[:16]) })
 
 	det, st, _, err := stages(&f.Opts)
 	if err != nil {
@@ -311,8 +313,13 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		byFile[m.File] = m.Errs
 	}
 	var texts []string
-	for i := range recs {
-		r := &recs[i].Rec
+	for i, e := range encoded {
+		var rec sketchRec
+		if err := decode(e[16:], &rec); err != nil {
+			return err
+		}
+		encoded[i] = nil
+		r := &rec.Rec
 		if o, dup := first[r.Doc.ID]; dup {
 			where := o.path
 			if o.line > 0 {
@@ -323,16 +330,15 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 			continue
 		}
 		first[r.Doc.ID] = origin{r.Doc.Path, r.Line}
-		if err := st.Add(r.Doc, &recs[i].Sketch); err != nil {
+		if err := st.Add(r.Doc, &rec.Sketch); err != nil {
 			return err
 		}
 		texts = append(texts, r.Doc.Text)
 		doc := r.Doc
 		base.Lens = append(base.Lens, len(doc.Text))
-		base.Words = append(base.Words, recs[i].Sketch.Words)
+		base.Words = append(base.Words, rec.Sketch.Words)
 		doc.Text = ""
 		base.Docs = append(base.Docs, doc)
-		recs[i] = sketchRec{} // let the sketch go
 	}
 	for _, m := range metas {
 		errs := byFile[m.File]
