@@ -27,7 +27,7 @@ import (
 
 func init() {
 	for _, t := range []any{(*readFn)(nil), (*sketchFn)(nil), (*candidatesFn)(nil), (*joinAFn)(nil),
-		(*filterFn)(nil), (*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
+		(*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 	register.Function2x1(neededFn)
@@ -84,14 +84,11 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
 	sketches := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o}, beam.Reshuffle(s, docs))
-	seeds, texts, pairs, base := beam.ParDo4(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, sketches))
+	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, sketches))
 
-	// Verification: each pair meets the seeds of a, then of b, for the
-	// seed filter; the pairs it lets through meet the text of a, then of
-	// b, for alignment. Texts travel only with the pairs that may align.
-	seedsA := beam.ParDo(s.Scope("seeds-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, seeds))
-	passed := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seeds))
-	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, passed, texts))
+	// Alignment: each pair that passed the seed filter meets the text of
+	// a, then of b.
+	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
 	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
 
 	// The report: the matched documents' texts, then one worker.
@@ -261,7 +258,9 @@ type reportBase struct {
 	BoilerTexts map[int32]string
 	Hot         int
 	Errors      []reprint.InputError
-	Candidates  int
+	// Candidates counts the candidate pairs, Aligned those the seed
+	// filter let through.
+	Candidates, Aligned int
 }
 
 // candidatesFn numbers the documents in input order (a repeated id is
@@ -274,7 +273,7 @@ type candidatesFn struct {
 
 // ProcessElement runs the candidate stage over the whole corpus.
 func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sketchIter func(*[]byte) bool,
-	emitSeeds, emitText func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
+	emitText func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
 	var metas []fileMeta
 	var data []byte
 	for metaIter(&data) {
@@ -297,7 +296,7 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	}
 	slices.SortFunc(encoded, func(a, b []byte) int { return bytes.Compare(a[:16], b[:16]) })
 
-	det, st, _, err := stages(&f.Opts)
+	det, st, cfg, err := stages(&f.Opts)
 	if err != nil {
 		return err
 	}
@@ -351,16 +350,28 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	}
 	defer cand.Pairs.Close()
 	for i, text := range texts {
-		emitSeeds(int64(i), encode(st.Seeds(int32(i))))
 		emitText(int64(i), encode(textDoc{Text: text, Mask: cand.Mask[int32(i)]}))
 	}
+	// The seed filter runs here, where every document's seeds are at
+	// hand (about 3 µs a pair): only the pairs that may align leave this
+	// worker, instead of every candidate pair carrying a document's seeds.
+	filter := cfg.NewFilter()
+	lastA := int64(-1)
 	for {
 		p, ok := cand.Pairs.Next()
 		if !ok {
 			break
 		}
-		emitPair(int64(p>>32), int64(uint32(p)))
+		a, b := int64(p>>32), int64(uint32(p))
+		if a != lastA {
+			filter.Reset(st.Seeds(int32(a)))
+			lastA = a
+		}
 		base.Candidates++
+		if filter.MayAlign(st.Seeds(int32(b))) {
+			base.Aligned++
+			emitPair(a, b)
+		}
 	}
 	if err := cand.Pairs.Err(); err != nil {
 		return err
@@ -373,15 +384,14 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	return nil
 }
 
-// sideA is what a pair's document a sends to its b: its seeds or its
-// textDoc, encoded.
+// sideA is what a pair's document a sends to its b: its textDoc,
+// encoded.
 type sideA struct {
 	A    int64
 	Data []byte
 }
 
-// joinAFn sends what is known of document a (its seeds or its text) to
-// the b of each of its pairs.
+// joinAFn sends document a's text to the b of each of its pairs.
 type joinAFn struct{}
 
 // ProcessElement sends document a to each b.
@@ -397,58 +407,6 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 			out = encode(sideA{a, data})
 		}
 		emit(b, out)
-	}
-	return nil
-}
-
-// filterFn runs the seed filter (pipeline.Filter, as VerifyPairs does) on
-// the candidate pairs of one document b, and passes on those that may
-// align, keyed by a.
-type filterFn struct {
-	Opts Options
-	f    *pipeline.Filter
-
-	candidates, passed beam.Counter
-}
-
-// Setup makes the worker's filter.
-func (f *filterFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	f.f = cfg.NewFilter()
-	f.candidates = beam.NewCounter("reprint", "candidates")
-	f.passed = beam.NewCounter("reprint", "aligned")
-	return nil
-}
-
-// ProcessElement filters the pairs (a, b) of one b.
-func (f *filterFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, int64)) error {
-	var data []byte
-	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", b)
-	}
-	var sb pipeline.Seeds
-	if err := decode(data, &sb); err != nil {
-		return err
-	}
-	for as(&data) {
-		var a sideA
-		var sa pipeline.Seeds
-		if err := decode(data, &a); err != nil {
-			return err
-		}
-		if err := decode(a.Data, &sa); err != nil {
-			return err
-		}
-		f.candidates.Inc(ctx, 1)
-		f.f.Reset(sa)
-		if f.f.MayAlign(sb) {
-			f.passed.Inc(ctx, 1)
-			emit(a.A, b)
-		}
 	}
 	return nil
 }
