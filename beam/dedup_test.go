@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/pipeline"
 )
 
 func TestDedup(t *testing.T) {
@@ -34,4 +35,21 @@ func TestDedup(t *testing.T) {
 			require.Equal(t, tc.want, b.String())
 		})
 	}
+}
+
+func TestRecordCodecs(t *testing.T) {
+	for _, d := range []textDoc{{}, {Text: "héllo"}, {Text: "x y z", Mask: []pipeline.Span{{Start: 1, End: 3}, {Start: 4, End: 1 << 30}}}} {
+		var got textDoc
+		require.NoError(t, got.decode(d.encode()))
+		require.Equal(t, d.Text, got.Text)
+		require.Equal(t, d.Mask, got.Mask)
+		b := d.encode()
+		if len(b) > 1 {
+			require.Error(t, new(textDoc).decode(b[:len(b)-1]), "a truncated record is an error")
+		}
+	}
+	var s sideA
+	require.NoError(t, s.decode(sideA{42, []byte("data")}.encode()))
+	require.Equal(t, sideA{42, []byte("data")}, s)
+	require.Error(t, s.decode([]byte{1, 2}))
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -350,7 +351,7 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	}
 	defer cand.Pairs.Close()
 	for i, text := range texts {
-		emitText(int64(i), encode(textDoc{Text: text, Mask: cand.Mask[int32(i)]}))
+		emitText(int64(i), textDoc{Text: text, Mask: cand.Mask[int32(i)]}.encode())
 	}
 	// The seed filter runs here, where every document's seeds are at
 	// hand (about 3 µs a pair): only the pairs that may align leave this
@@ -384,11 +385,65 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	return nil
 }
 
+// encode packs d by hand: texts travel with every pair that passed the
+// filter, and a gob decoder compiled per element costs more than the
+// copy.
+func (d textDoc) encode() []byte {
+	b := binary.AppendUvarint(make([]byte, 0, len(d.Text)+16+8*len(d.Mask)), uint64(len(d.Text)))
+	b = append(b, d.Text...)
+	b = binary.AppendUvarint(b, uint64(len(d.Mask)))
+	for _, m := range d.Mask {
+		b = binary.AppendUvarint(binary.AppendUvarint(b, uint64(m.Start)), uint64(m.End))
+	}
+	return b
+}
+
+var errShort = errors.New("reprintbeam: truncated record")
+
+func (d *textDoc) decode(b []byte) error {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < n {
+		return errShort
+	}
+	d.Text, b = string(b[k:k+int(n)]), b[k+int(n):]
+	n, k = binary.Uvarint(b)
+	if k <= 0 {
+		return errShort
+	}
+	b = b[k:]
+	d.Mask = nil
+	for range n {
+		start, k1 := binary.Uvarint(b)
+		if k1 <= 0 {
+			return errShort
+		}
+		end, k2 := binary.Uvarint(b[k1:])
+		if k2 <= 0 {
+			return errShort
+		}
+		d.Mask = append(d.Mask, pipeline.Span{Start: uint32(start), End: uint32(end)})
+		b = b[k1+k2:]
+	}
+	return nil
+}
+
 // sideA is what a pair's document a sends to its b: its textDoc,
 // encoded.
 type sideA struct {
 	A    int64
 	Data []byte
+}
+
+func (s sideA) encode() []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(s.Data)), uint64(s.A)), s.Data...)
+}
+
+func (s *sideA) decode(b []byte) error {
+	if len(b) < 8 {
+		return errShort
+	}
+	s.A, s.Data = int64(binary.BigEndian.Uint64(b)), b[8:]
+	return nil
 }
 
 // joinAFn sends document a's text to the b of each of its pairs.
@@ -404,7 +459,7 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 	var b int64
 	for bs(&b) {
 		if out == nil {
-			out = encode(sideA{a, data})
+			out = sideA{a, data}.encode()
 		}
 		emit(b, out)
 	}
@@ -444,17 +499,17 @@ func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", b)
 	}
 	var db textDoc
-	if err := decode(data, &db); err != nil {
+	if err := db.decode(data); err != nil {
 		return err
 	}
 	var pb *pipeline.Prepared
 	for as(&data) {
 		var a sideA
 		var da textDoc
-		if err := decode(data, &a); err != nil {
+		if err := a.decode(data); err != nil {
 			return err
 		}
-		if err := decode(a.Data, &da); err != nil {
+		if err := da.decode(a.Data); err != nil {
 			return err
 		}
 		if pb == nil {
@@ -499,7 +554,7 @@ func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func
 		return fmt.Errorf("reprintbeam: match of unknown document %d", doc)
 	}
 	var d textDoc
-	if err := decode(data, &d); err != nil {
+	if err := d.decode(data); err != nil {
 		return err
 	}
 	emit(0, encode(textRec{int32(doc), d.Text}))
