@@ -47,6 +47,7 @@ type Config struct {
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
 	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
+	Index         string           `yaml:"index"` // the index of reprint index and audit (index.go)
 	path          string           // the file it came from, if any
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
