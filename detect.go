@@ -153,14 +153,9 @@ func (d *Detector) flush(ctx context.Context) error {
 		} else if err := d.units.Append(n, &sketches[i]); err != nil {
 			return fmt.Errorf("reprint: %w", err)
 		}
-		if _, err := d.texts.Add(doc.Text); err != nil {
-			return fmt.Errorf("reprint: %w", err)
+		if err := d.file(doc, &sketches[i]); err != nil {
+			return err
 		}
-		d.lens = append(d.lens, len(doc.Text))
-		doc.Text = ""
-		d.docs = append(d.docs, doc)
-		d.words = append(d.words, int32(sketches[i].Words))
-		d.seeds = append(d.seeds, sketches[i].Seeds)
 		if p := prepared[i]; p != nil && d.cached < cacheLimit {
 			d.cache[n] = p
 			d.cached += p.Size()
@@ -171,6 +166,20 @@ func (d *Detector) flush(ctx context.Context) error {
 	if d.cfg.progress != nil {
 		d.cfg.progress("sketching documents", len(d.docs), 0)
 	}
+	return nil
+}
+
+// file keeps document doc (its units already appended) and its sketch's
+// word count and seeds.
+func (d *Detector) file(doc Document, sk *pipeline.Sketch) error {
+	if _, err := d.texts.Add(doc.Text); err != nil {
+		return fmt.Errorf("reprint: %w", err)
+	}
+	d.lens = append(d.lens, len(doc.Text))
+	doc.Text = ""
+	d.docs = append(d.docs, doc)
+	d.words = append(d.words, int32(sk.Words))
+	d.seeds = append(d.seeds, sk.Seeds)
 	return nil
 }
 
@@ -185,17 +194,9 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	d.stats = Stats{Documents: len(d.docs), Units: len(d.units.Keys), Stages: []StageTime{{"sketch", d.sketchTime, d.sketchCPU}}}
 	d.progress("finding candidates", 0, 0)
 	start, cpu := time.Now(), processCPU()
-	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
-		Ekzhu:     d.cfg.backend == BackendEkzhu,
-		PairLimit: int(d.cfg.shares().pairs),
-		Spill:     d.spill,
-		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
-	})
+	cand, err := d.candidates(ctx)
 	if err != nil {
-		return nil, wrapStageErr(err)
-	}
-	for doc, masked := range cand.MaskTokens {
-		d.seeds[doc] = d.seeds[doc].Mask(masked, d.cfg.params.Shingle)
+		return nil, err
 	}
 	d.timeStage("candidates", start, cpu)
 	d.progress("verifying candidate pairs", 0, 0)
@@ -213,14 +214,46 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	}
 	d.stats.Candidates, d.stats.Verified, d.stats.Matches = vs.Candidates, vs.Aligned, len(matches)
 	d.timeStage("verify", start, cpu)
-	start, cpu = time.Now(), processCPU()
+	r, err := d.report(matches, cand.Boilerplate, cand.Hot)
+	if err != nil {
+		return nil, err
+	}
+	d.stats.SpillBytes, d.stats.SpillFiles = d.spill.Bytes(), d.spill.Files()
+	d.sample()
+	d.stats.PeakHeap = d.peak.Load()
+	return r, nil
+}
+
+// candidates runs the candidate stage over the documents filed so far and
+// masks their seeds with the boilerplate found.
+func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error) {
+	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
+		Ekzhu:     d.cfg.backend == BackendEkzhu,
+		PairLimit: int(d.cfg.shares().pairs),
+		Spill:     d.spill,
+		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
+	})
+	if err != nil {
+		return nil, wrapStageErr(err)
+	}
+	for doc, masked := range cand.MaskTokens {
+		d.seeds[doc] = d.seeds[doc].Mask(masked, d.cfg.params.Shingle)
+	}
+	return cand, nil
+}
+
+// report assembles the report of the matches found (in pair order), the
+// boilerplate and the hot-bucket count: matches, pairs, clusters, limits,
+// then provenance.
+func (d *Detector) report(matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, error) {
+	start, cpu := time.Now(), processCPU()
 	r, clusters, err := d.assemble(matches)
 	if err != nil {
 		return nil, wrapStageErr(err)
 	}
-	if len(cand.Boilerplate) > 0 || cand.Hot > 0 {
-		r.Limits = &Limits{HotBuckets: cand.Hot}
-		for _, b := range cand.Boilerplate {
+	if len(boiler) > 0 || hot > 0 {
+		r.Limits = &Limits{HotBuckets: hot}
+		for _, b := range boiler {
 			text, err := d.texts.Get(int(b.Doc))
 			if err != nil {
 				return nil, wrapStageErr(err)
@@ -235,9 +268,6 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	d.timeStage("provenance", start, cpu)
-	d.stats.SpillBytes, d.stats.SpillFiles = d.spill.Bytes(), d.spill.Files()
-	d.sample()
-	d.stats.PeakHeap = d.peak.Load()
 	return r, nil
 }
 

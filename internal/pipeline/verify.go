@@ -258,6 +258,12 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// SortMatches puts matches in pair order (A, then B), the order of
+// VerifyPairs.
+func SortMatches(ms []Match) {
+	slices.SortFunc(ms, func(x, y Match) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+}
+
 // VerifyOptions give VerifyPairs the documents.
 type VerifyOptions struct {
 	// Seeds returns a document's seed keys.

@@ -178,12 +178,22 @@ func (c *collector) add(i int, recs []record, taskErrs []model.InputError) ([]mo
 // byte. (An HTML page that declares another charset is decoded instead.)
 // A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
 func Parse(name string, data []byte, format Format, fields Fields) ([]model.Document, []model.InputError) {
+	docs, _, errs := ParseLines(name, data, format, fields)
+	return docs, errs
+}
+
+// ParseLines is Parse that also returns the line each document came from
+// (JSON Lines; 0 for the other formats), so that a caller reading the
+// files of one corpus apart (the Beam pipeline) reports a repeated id as
+// Read does.
+func ParseLines(name string, data []byte, format Format, fields Fields) ([]model.Document, []int, []model.InputError) {
 	recs, errs := parse(input{id: name, path: name, format: format}, data, fields)
 	docs := make([]model.Document, len(recs))
+	lines := make([]int, len(recs))
 	for i, r := range recs {
-		docs[i] = r.doc
+		docs[i], lines[i] = r.doc, r.line
 	}
-	return docs, errs
+	return docs, lines, errs
 }
 
 // input is one thing to read: where it is, what its document is called and

@@ -1,0 +1,21 @@
+// Package reprintbeam runs reprint's detection as an Apache Beam
+// pipeline, so that a corpus too large for one machine runs on the
+// engine its users already have (Flink, Spark, Google Cloud Dataflow),
+// and in-process on the prism runner for tests.
+//
+// The pipeline runs reprint's own stages (package internal/pipeline,
+// through reprint.Stages), not a copy of them: documents are read a file
+// at a time and sketched a document at a time on every worker; the
+// candidate stage (the band join with its hot-bucket caps and
+// boilerplate families) runs on one worker over the sketches; candidate
+// pairs are verified a pair at a time on every worker, each pair joined
+// with its two documents; the report (matches, document pairs, coverage,
+// clusters, provenance) is assembled on one worker by the same code as
+// Detect's, so that report.json is byte-identical to
+// `reprint report --format json` on the same inputs and flags. The
+// tables of the report are also written as sharded Parquet files, and,
+// with Dedup, the documents to keep as JSON Lines.
+//
+// This package is its own module (github.com/reprint-dev/reprint/beam),
+// so that users of the library never download Beam.
+package reprintbeam

@@ -1,0 +1,103 @@
+package reprint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/reprint-dev/reprint/internal/pipeline"
+)
+
+// Stages lets another driver run Detect's stages one at a time, each
+// perhaps on another machine, and still get Detect's report: the Beam
+// pipeline of module github.com/reprint-dev/reprint/beam sketches and
+// verifies documents on many workers and calls Stages for the candidate
+// stage and the report. Its methods take the types of package
+// internal/pipeline, which only modules under this one can name: for
+// other callers it is of no use, and Detect is the whole detection.
+//
+// A Stages shares its Detector's state: use one or the other.
+type Stages struct{ d *Detector }
+
+// Stages returns the Detector's stages.
+func (d *Detector) Stages() *Stages { return &Stages{d} }
+
+// ErrStagesBackend is returned by Stages for a Detector with the ekzhu
+// backend, whose candidates need the units' signatures.
+var ErrStagesBackend = errors.New("reprint: stages run with the band backend only")
+
+// Config returns the stages' configuration: the same for every worker of
+// one run, so that each sketches and verifies as Detect would.
+func (s *Stages) Config() (*pipeline.Config, error) {
+	if s.d.cfg.backend == BackendEkzhu {
+		return nil, ErrStagesBackend
+	}
+	pc := s.d.pc
+	return &pc, nil
+}
+
+// Add files a document sketched elsewhere (by a Sketcher of Config, with
+// its whole text): Add without the sketching. Documents are numbered in
+// the order they are filed, as by Add, so they must come in input order;
+// they cannot be mixed with Detector.Add.
+func (s *Stages) Add(doc Document, sk *pipeline.Sketch) error {
+	d := s.d
+	if doc.ID == "" {
+		return ErrEmptyID
+	}
+	if _, dup := d.ids[doc.ID]; dup {
+		return fmt.Errorf("%w: %q", ErrDuplicateID, doc.ID)
+	}
+	if len(d.pending) > 0 {
+		return errors.New("reprint: Stages.Add after Detector.Add")
+	}
+	d.ids[doc.ID] = len(d.docs)
+	if err := d.units.Append(int32(len(d.docs)), sk); err != nil {
+		return fmt.Errorf("reprint: %w", err)
+	}
+	return d.file(doc, sk)
+}
+
+// Candidates runs the candidate stage over the documents filed, as Detect
+// does (the same hot-bucket caps and boilerplate families, and the same
+// spill budget). The caller closes the result's Pairs.
+func (s *Stages) Candidates(ctx context.Context) (*pipeline.Candidates, error) {
+	if s.d.cfg.backend == BackendEkzhu {
+		return nil, ErrStagesBackend
+	}
+	return s.d.candidates(ctx)
+}
+
+// AddReported files a document for a Detector that only makes the
+// report (Report): its metadata, the length of its text and its word
+// count. Its Text may be empty where the report quotes none of it (it is
+// in no match and no boilerplate). Documents come in input order.
+func (s *Stages) AddReported(doc Document, length, words int) error {
+	d := s.d
+	if _, dup := d.ids[doc.ID]; dup || doc.ID == "" {
+		return fmt.Errorf("%w: %q", ErrDuplicateID, doc.ID)
+	}
+	d.ids[doc.ID] = len(d.docs)
+	if err := d.file(doc, &pipeline.Sketch{Words: words}); err != nil {
+		return err
+	}
+	d.lens[len(d.lens)-1] = length
+	return nil
+}
+
+// Seeds returns document doc's seed keys, masked by the boilerplate that
+// Candidates found.
+func (s *Stages) Seeds(doc int32) pipeline.Seeds { return s.d.seeds[doc] }
+
+// Report assembles the report from the matches of verification (in any
+// order: they are put in pair order), the boilerplate and the hot-bucket
+// count of Candidates, exactly as Detect does: matches, document pairs,
+// coverage, clusters, limits and provenance. The documents were filed by
+// Add or AddReported.
+func (s *Stages) Report(ctx context.Context, matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	pipeline.SortMatches(matches)
+	return s.d.report(matches, boiler, hot)
+}

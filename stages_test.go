@@ -1,0 +1,117 @@
+package reprint_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/align"
+	"github.com/reprint-dev/reprint/internal/pipeline"
+	"github.com/reprint-dev/reprint/minhash"
+)
+
+// viaStages runs the detection as the Beam pipeline does: documents
+// sketched apart and filed, candidates, the seed filter and alignment pair
+// by pair (in reverse order, as workers may return them), then a second
+// Detector that only makes the report, given the texts of the matched and
+// boilerplate documents alone.
+func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
+	t.Helper()
+	ctx := context.Background()
+	det, err := reprint.New(opts...)
+	require.NoError(t, err)
+	defer det.Close()
+	st := det.Stages()
+	cfg, err := st.Config()
+	require.NoError(t, err)
+	sk, err := cfg.NewSketcher(false)
+	require.NoError(t, err)
+	words := make([]int, len(docs))
+	for i, d := range docs {
+		s, _ := sk.Sketch(d.Text, false)
+		words[i] = s.Words
+		require.NoError(t, st.Add(d, &s))
+	}
+	cand, err := st.Candidates(ctx)
+	require.NoError(t, err)
+	defer cand.Pairs.Close()
+	h, err := minhash.NewHasher(cfg.Params)
+	require.NoError(t, err)
+	f := cfg.NewFilter()
+	var al align.Aligner
+	var matches []pipeline.Match
+	for {
+		p, ok := cand.Pairs.Next()
+		if !ok {
+			break
+		}
+		a, b := int32(p>>32), int32(uint32(p))
+		f.Reset(st.Seeds(a))
+		if !f.MayAlign(st.Seeds(b)) {
+			continue
+		}
+		pa, pb := cfg.Prepare(h, docs[a].Text, cand.Mask[a]), cfg.Prepare(h, docs[b].Text, cand.Mask[b])
+		if m, ok := cfg.Verify(h, &al, a, b, pa, pb); ok {
+			matches = append([]pipeline.Match{m}, matches...)
+		}
+	}
+	require.NoError(t, cand.Pairs.Err())
+
+	quoted := map[int32]bool{}
+	for _, m := range matches {
+		quoted[m.A], quoted[m.B] = true, true
+	}
+	for _, b := range cand.Boilerplate {
+		quoted[b.Doc] = true
+	}
+	rd, err := reprint.New(opts...)
+	require.NoError(t, err)
+	defer rd.Close()
+	rs := rd.Stages()
+	for i, d := range docs {
+		n := len(d.Text)
+		if !quoted[int32(i)] {
+			d.Text = ""
+		}
+		require.NoError(t, rs.AddReported(d, n, words[i]))
+	}
+	rep, err := rs.Report(ctx, matches, cand.Boilerplate, cand.Hot)
+	require.NoError(t, err)
+	return rep
+}
+
+func TestStagesGiveDetectsReport(t *testing.T) {
+	var boiler []reprint.Document
+	for i := range 30 {
+		own := fmt.Sprintf("Alpha%d beta%d gamma%d delta%d epsilon%d zeta%d.", i, i, i, i, i, i)
+		boiler = append(boiler, reprint.Document{ID: fmt.Sprint(i), Text: own + " All rights reserved by the publisher of this fine newspaper today."})
+	}
+	for _, tc := range []struct {
+		name string
+		docs []reprint.Document
+		opts []reprint.Option
+	}{
+		{"seeds", readSeeds(t), nil},
+		{"seeds without dates", readSeeds(t), []reprint.Option{reprint.WithIgnoreDates(true)}},
+		{"synthetic", synthetic(200, 11), nil},
+		{"boilerplate over the cap", boiler, []reprint.Option{reprint.WithBucketCap(10)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := detect(t, tc.docs, tc.opts...)
+			require.True(t, len(want.Matches) > 0 || want.Limits != nil, "a case with something to report")
+			got := viaStages(t, tc.docs, tc.opts...)
+			require.Equal(t, string(marshal(t, want)), string(marshal(t, got)))
+		})
+	}
+}
+
+func TestStagesRefuseEkzhu(t *testing.T) {
+	det, err := reprint.New(reprint.WithBackend(reprint.BackendEkzhu))
+	require.NoError(t, err)
+	defer det.Close()
+	_, err = det.Stages().Config()
+	require.ErrorIs(t, err, reprint.ErrStagesBackend)
+}
