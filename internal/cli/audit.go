@@ -20,6 +20,7 @@ import (
 	"github.com/reprint-dev/reprint/internal/ghactions"
 	"github.com/reprint-dev/reprint/internal/junit"
 	"github.com/reprint-dev/reprint/internal/reader"
+	"github.com/reprint-dev/reprint/internal/render"
 	"github.com/reprint-dev/reprint/internal/sarif"
 )
 
@@ -546,6 +547,7 @@ func summaryLine(rep *reprint.AuditReport) string {
 
 // writeAuditText writes the human-readable audit.
 func writeAuditText(w io.Writer, rep *reprint.AuditReport) error {
+	w = render.VisibleWriter(w) // findings quote the articles
 	p := rep.Policy
 	wire := "every reference document"
 	if len(p.Wire) > 0 {

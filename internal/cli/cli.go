@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/render"
 )
 
 // The exit codes; see the package documentation.
@@ -74,11 +75,11 @@ func (e *env) run(ctx context.Context, args []string) int {
 	var ee *ExitError
 	if !errors.As(err, &ee) {
 		// cobra's own errors: unknown command or flag, bad arguments.
-		fmt.Fprintf(e.stderr, "reprint: %v\nRun 'reprint --help' for usage.\n", err)
+		fmt.Fprintf(e.stderr, "reprint: %s\nRun 'reprint --help' for usage.\n", render.Visible(err.Error(), true))
 		return ExitUsage
 	}
 	if ee.Err != nil && ee.Err.Error() != "" {
-		fmt.Fprintf(e.stderr, "reprint: %v\n", ee.Err)
+		fmt.Fprintf(e.stderr, "reprint: %s\n", render.Visible(ee.Err.Error(), true))
 	}
 	return ee.Code
 }

@@ -271,7 +271,9 @@ func logProblems(w io.Writer, problems []reprint.InputError) int {
 		if p.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", p.Path, p.Line)
 		}
-		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, loc, p.Error)
+		// A path or a message may quote the input: draw its control
+		// characters rather than send them to the terminal.
+		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, render.Visible(loc, false), render.Visible(p.Error, false))
 	}
 	return n
 }

@@ -46,10 +46,10 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 				meta = d.Date + " · " + meta
 			}
 			if d.Title != "" {
-				meta = truncate(d.Title, 50) + " · " + meta
+				meta = truncate(visible(d.Title), 50) + " · " + meta
 			}
 		}
-		ew.str(fmt.Sprintf("%s  %s  %s\n", p.paint(side.name, stHead), side.id,
+		ew.str(fmt.Sprintf("%s  %s  %s\n", p.paint(side.name, stHead), visible(side.id),
 			p.paint(meta+" · "+pct(inOther(side.id))+" of it found in "+side.other, stDim)))
 	}
 
@@ -72,7 +72,7 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 		summary += fmt.Sprintf(", %s · Jaccard %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
 		switch {
 		case pair.Source != nil:
-			summary += fmt.Sprintf(" · source %s (%.0f%%)", *pair.Source, 100*pair.SourceProbability)
+			summary += fmt.Sprintf(" · source %s (%.0f%%)", visible(*pair.Source), 100*pair.SourceProbability)
 		case hasProvenance(rep):
 			summary += " · source: neither, or unsure"
 		}

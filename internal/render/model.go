@@ -296,5 +296,5 @@ func nodeLabel(id string) string {
 	if id == "" {
 		return externalLabel
 	}
-	return id
+	return visible(id)
 }

@@ -68,7 +68,7 @@ func (r Renderer) textDocuments(ew *errWriter, v *view, p painter) {
 			meta = d.Date + ", " + meta
 		}
 		meta = "(" + meta + ")"
-		row := fmt.Sprintf("  %6s  %s", pct(d.ReusedFraction), truncate(d.ID, r.width()-10))
+		row := fmt.Sprintf("  %6s  %s", pct(d.ReusedFraction), truncate(visible(d.ID), r.width()-10))
 		if displayWidth(row)+2+displayWidth(meta) <= r.width() {
 			ew.str(row + "  " + p.paint(meta, stDim) + "\n")
 		} else {
@@ -93,16 +93,16 @@ func (r Renderer) textPairs(ew *errWriter, v *view, p painter) {
 	pairs = pairs[:min(len(pairs), textTop)]
 	idw := 0
 	for _, dp := range pairs {
-		idw = max(idw, displayWidth(dp.A), displayWidth(dp.B))
+		idw = max(idw, displayWidth(visible(dp.A)), displayWidth(visible(dp.B)))
 	}
 	idw = min(idw, (r.width()-30)/2)
 	for _, dp := range pairs {
-		a, b := truncate(dp.A, idw), truncate(dp.B, idw)
+		a, b := truncate(visible(dp.A), idw), truncate(visible(dp.B), idw)
 		row := fmt.Sprintf("  %6d  %s %6s  ↔  %s %6s", dp.SharedWords,
 			pad(line{a, displayWidth(a)}, idw), pct(dp.ContainmentA),
 			pad(line{b, displayWidth(b)}, idw), pct(dp.ContainmentB))
 		if dp.Source != nil {
-			src := fmt.Sprintf("source %s (%.0f%%)", *dp.Source, 100*dp.SourceProbability)
+			src := fmt.Sprintf("source %s (%.0f%%)", visible(*dp.Source), 100*dp.SourceProbability)
 			if displayWidth(row)+2+displayWidth(src) <= r.width() {
 				row += "  " + p.paint(src, stDim)
 			} else {
@@ -122,7 +122,7 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 	copies := v.copies(c)
 	head := fmt.Sprintf("· %s · %s", plural(spread(c), "document", "documents"), plural(clusterWords(c), "word", "words"))
 	if c.Earliest != nil {
-		head += " · earliest dated copy " + *c.Earliest
+		head += " · earliest dated copy " + visible(*c.Earliest)
 		if d := v.date(*c.Earliest); d != "" {
 			head += " (" + d + ")"
 		}
@@ -140,11 +140,11 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 		if cv.isRef() && len(copies) > 1 {
 			meta += " · longest copy"
 		}
-		num := fmt.Sprintf("  [%d] ", cv.num)
-		if displayWidth(num+cv.Doc+"  "+meta) <= width {
-			ew.str(num + cv.Doc + "  " + p.paint(meta, stDim) + "\n")
+		num, doc := fmt.Sprintf("  [%d] ", cv.num), visible(cv.Doc)
+		if displayWidth(num+doc+"  "+meta) <= width {
+			ew.str(num + doc + "  " + p.paint(meta, stDim) + "\n")
 		} else { // the meta on a line of its own
-			ew.str(num + cv.Doc + "\n")
+			ew.str(num + doc + "\n")
 			ew.lines("      ", wrap(textWords(meta, stDim), width-6, p))
 		}
 		var words []word
@@ -169,7 +169,7 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 		s := "origin: "
 		switch {
 		case o.Doc != nil:
-			s += fmt.Sprintf("%s (%.0f%%)", *o.Doc, 100*o.Probability)
+			s += fmt.Sprintf("%s (%.0f%%)", visible(*o.Doc), 100*o.Probability)
 			if o.ExternalProbability > 0 {
 				s += fmt.Sprintf(" · outside the corpus %.0f%%", 100*o.ExternalProbability)
 			}

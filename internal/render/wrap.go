@@ -84,6 +84,7 @@ func runWords(rs []run, color bool, head, tail bool, keepDel, keepIns bool) []wo
 			open, close = "", ""
 		}
 		for i, w := range r.words {
+			w = visible(w)
 			if i == 0 {
 				w = open + w
 			}
@@ -104,7 +105,7 @@ func textWords(s string, st style) []word {
 	f := strings.Fields(s)
 	out := make([]word, len(f))
 	for i, w := range f {
-		out[i] = word{w, st}
+		out[i] = word{visible(w), st}
 	}
 	return out
 }
