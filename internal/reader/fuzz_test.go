@@ -15,7 +15,7 @@ import (
 // lines before it.
 func checkFileOffsets(t *testing.T, data []byte, docs []model.Document) {
 	t.Helper()
-	if isBinary(data) >= 0 {
+	if sniff(data).binary() {
 		if len(docs) != 0 {
 			t.Fatalf("binary input gave %d documents", len(docs))
 		}

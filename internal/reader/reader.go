@@ -80,7 +80,8 @@ type Options struct {
 // Read never stops at a bad input: each problem is an InputError naming
 // the path as opened and, where it applies, the line, and the other inputs
 // go on. Warnings mark inputs that were repaired or harmlessly skipped
-// (invalid UTF-8 replaced, a binary or empty file, an unparsable date,
+// (invalid UTF-8 replaced, stray control bytes kept, a binary or empty
+// file, an unparsable date,
 // which leaves the document undated); errors mark inputs that were lost (a
 // missing path, a malformed JSON line, a duplicate id).
 //
@@ -155,7 +156,10 @@ func Read(ctx context.Context, paths []string, opt Options) ([]model.Document, [
 // '?', one byte for one, so that TextOffset and every offset into Text
 // still index the file exactly; a warning names the line of the first bad
 // byte. (An HTML page that declares another charset is decoded instead.)
-// A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
+// An input is binary, and skipped with a warning, when more than 1/32 of
+// its first 8 KiB are NUL or other control bytes; one with fewer is read,
+// every byte kept, with a warning naming the first. The same rule holds
+// for a JSON Lines text and an HTML page's extracted text.
 func Parse(name string, data []byte, format Format, fields Fields) ([]model.Document, []model.InputError) {
 	recs, errs := parse(input{id: name, path: name, format: format}, data, fields)
 	docs := make([]model.Document, len(recs))
@@ -189,8 +193,9 @@ type result struct {
 
 // parse dispatches on the format after the checks all formats share.
 func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) {
-	if off := isBinary(data); off >= 0 {
-		return nil, []model.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
+	c := sniff(data)
+	if c.binary() {
+		return nil, []model.InputError{binaryWarning(in.path, 0, c)}
 	}
 	if in.format == FormatHTML {
 		return parseHTML(in, data)
@@ -204,9 +209,15 @@ func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) 
 	case FormatMarkdown:
 		recs, more = parseMarkdown(in, data)
 	case FormatJSONL:
+		// A raw control byte is malformed JSON, reported by its line;
+		// the texts' escaped ones are checked record by record.
 		recs, more = parseJSONL(in, data, fields)
+		return recs, append(errs, more...)
 	default:
 		recs, more = parseText(in, data)
+	}
+	if c.first >= 0 && len(recs) > 0 {
+		errs = append(errs, strayWarning(in.path, lineAt(data, c.first), c, " of the file"))
 	}
 	return recs, append(errs, more...)
 }
