@@ -121,7 +121,7 @@ func TestParseFormat(t *testing.T) {
 // the text read from it.
 func TestStrayControlBytesAreKept(t *testing.T) {
 	body := strings.Repeat("Recycled words go on and on. ", 10) // 290 bytes
-	withNUL := body + "\x00\x00\x00" + body                      // NULs at offset 290
+	withNUL := body + "\x00\x00\x00" + body                     // NULs at offset 290
 	tests := []struct {
 		name     string
 		format   reader.Format

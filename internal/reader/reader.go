@@ -81,9 +81,9 @@ type Options struct {
 // the path as opened and, where it applies, the line, and the other inputs
 // go on. Warnings mark inputs that were repaired or harmlessly skipped
 // (invalid UTF-8 replaced, stray control bytes kept, a binary or empty
-// file, an unparsable date,
-// which leaves the document undated); errors mark inputs that were lost (a
-// missing path, a malformed JSON line, a duplicate id).
+// file, an unparsable date, which leaves the document undated); errors
+// mark inputs that were lost (a missing path, a malformed JSON line, a
+// duplicate id).
 //
 // Ids: a JSON Lines record's id (or "<file id>:<line>" when it has none);
 // for a file named as a path, the path as written, cleaned; for a file
