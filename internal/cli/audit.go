@@ -227,6 +227,9 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return runtimeErr(err)
 	}
 	inputErrs := logProblems(e.stderr, problems)
+	if err := nothingRead(len(targets), inputErrs); err != nil {
+		return err
+	}
 	root := f.root
 	if root == "" {
 		root = gitRoot(e.wd)

@@ -228,6 +228,9 @@ file that differ from the stored ones are refused.`,
 				return runtimeErr(err)
 			}
 			inputErrs := logProblems(e.stderr, problems)
+			if err := nothingRead(len(docs), inputErrs); err != nil {
+				return err
+			}
 			ix, err := reprint.OpenIndex(f.index, o)
 			if err != nil {
 				return openErr(err)

@@ -26,7 +26,16 @@ func (e *env) reportCommand() *cobra.Command {
 		Short: "Report the recycled passages among files, directories, JSON Lines or stdin",
 		Long: `report finds the passages recycled among the documents named (files,
 directories read recursively, JSON Lines with one story a line, or - for
-standard input) and reports them in one of four formats:
+standard input) and reports them in one of four formats.
+
+Formats read, by extension: .txt/.text (plain text), .md/.markdown (with
+YAML front matter), .jsonl/.ndjson (one story a line), .json (an array of
+stories, or JSON Lines), .html/.htm (the article's main text). In a
+directory, other files and hidden ones are skipped, and the skipped files
+are counted on standard error. A file named directly is read as text
+whatever its extension.
+
+Report formats (--format):
 
   text   for people (the default): a summary, then each cluster of copies
          with a word diff of each copy against the longest; coloured on a
@@ -200,6 +209,9 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 		log = prog
 	}
 	errorsN := logProblems(log, problems)
+	if err := nothingRead(len(docs), errorsN); err != nil {
+		return nil, nil, 0, err
+	}
 	if prog != nil {
 		prog.Stage("finding recycled passages in %d documents", len(docs))
 	}
@@ -276,6 +288,21 @@ func logProblems(w io.Writer, problems []reprint.InputError) int {
 		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, render.Visible(loc, false), render.Visible(p.Error, false))
 	}
 	return n
+}
+
+// nothingRead is the error of arguments that gave no document at all
+// (nil when they gave some): exit 3 when inputs were lost, since their
+// errors say why, else exit 2 — an empty directory, or only files of
+// formats reprint does not read, is a mistake in the arguments, not a
+// clean run.
+func nothingRead(docs, lost int) error {
+	switch {
+	case docs > 0:
+		return nil
+	case lost > 0:
+		return runtimeErr(fmt.Errorf("no document read: %d input(s) could not be read", lost))
+	}
+	return usageErr("no document to read in the arguments (see the warnings above; reprint report --help lists the formats)")
 }
 
 // write sends output to -o FILE (see writeFileAtomic) or to stdout.

@@ -98,7 +98,7 @@ func TestFormatOf(t *testing.T) {
 	tests := map[string]reader.Format{
 		"a.txt": reader.FormatText, "A.TXT": reader.FormatText, "a.md": reader.FormatMarkdown,
 		"a.markdown": reader.FormatMarkdown, "a.jsonl": reader.FormatJSONL, "a.ndjson": reader.FormatJSONL,
-		"a.html": reader.FormatHTML, "dir/a.htm": reader.FormatHTML, "a.pdf": "", "README": "", "a.json": "",
+		"a.html": reader.FormatHTML, "dir/a.htm": reader.FormatHTML, "a.pdf": "", "README": "", "a.json": reader.FormatJSON,
 	}
 	for name, want := range tests {
 		assert.Equal(t, want, reader.FormatOf(name), name)

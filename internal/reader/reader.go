@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -26,6 +27,7 @@ const (
 	FormatText     Format = "txt"
 	FormatMarkdown Format = "md"
 	FormatJSONL    Format = "jsonl"
+	FormatJSON     Format = "json" // an array of stories, or JSON Lines
 	FormatHTML     Format = "html"
 )
 
@@ -39,6 +41,8 @@ func FormatOf(name string) Format {
 		return FormatMarkdown
 	case ".jsonl", ".ndjson":
 		return FormatJSONL
+	case ".json":
+		return FormatJSON
 	case ".html", ".htm":
 		return FormatHTML
 	}
@@ -46,8 +50,8 @@ func FormatOf(name string) Format {
 }
 
 // ParseFormat reads a format name as a user would give it for standard
-// input ("txt", "text", "md", "markdown", "jsonl", "ndjson", "html",
-// "htm"); "" means text.
+// input ("txt", "text", "md", "markdown", "jsonl", "ndjson", "json",
+// "html", "htm"); "" means text.
 func ParseFormat(s string) (Format, error) {
 	if s == "" {
 		return FormatText, nil
@@ -55,7 +59,7 @@ func ParseFormat(s string) (Format, error) {
 	if f := FormatOf("." + s); f != "" {
 		return f, nil
 	}
-	return "", fmt.Errorf("reader: unknown format %q (want txt, md, jsonl or html)", s)
+	return "", fmt.Errorf("reader: unknown format %q (want txt, md, jsonl, json or html)", s)
 }
 
 // Options configures Read. The zero value reads with the default JSON
@@ -213,6 +217,9 @@ func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) 
 		// the texts' escaped ones are checked record by record.
 		recs, more = parseJSONL(in, data, fields)
 		return recs, append(errs, more...)
+	case FormatJSON:
+		recs, more = parseJSON(in, data, fields)
+		return recs, append(errs, more...)
 	default:
 		recs, more = parseText(in, data)
 	}
@@ -239,6 +246,11 @@ type planner struct {
 	dirs      map[string]bool   // real paths of directories entered
 	files     map[string]string // real path of a file → its id
 	seenStdin bool
+	// skipped counts the files of the directory argument being walked
+	// that are not read, by extension ("" for none); hidden counts its
+	// entries whose names start with a dot.
+	skipped map[string]int
+	hidden  int
 }
 
 func (p *planner) fail(path string, line int, format string, args ...any) {
@@ -272,7 +284,10 @@ func (p *planner) arg(arg string) {
 			p.warn(arg, "directory already read: skipped")
 			return
 		}
+		p.skipped, p.hidden = map[string]int{}, 0
+		before := len(p.inputs)
 		p.walk(arg, "")
+		p.reportSkipped(arg, len(p.inputs) == before)
 		return
 	}
 	format := FormatOf(arg)
@@ -292,6 +307,7 @@ func (p *planner) walk(dir, rel string) {
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
+			p.hidden++
 			continue
 		}
 		full, id := filepath.Join(dir, name), path.Join(rel, name)
@@ -314,9 +330,61 @@ func (p *planner) walk(dir, rel string) {
 		case mode.IsRegular():
 			if f := FormatOf(name); f != "" {
 				p.file(full, id, f)
+			} else {
+				p.skipped[strings.ToLower(filepath.Ext(name))]++
 			}
 		}
 	}
+}
+
+// reportSkipped warns, in one line for a directory argument, about the
+// files in it that were not read, by kind: "3 .pdf files, 2 files without
+// an extension: skipped". Hidden entries are named only when nothing else
+// was found to read, as the reason the directory gave no document.
+func (p *planner) reportSkipped(dir string, nothingRead bool) {
+	// The most frequent kind first; files without an extension last.
+	exts := slices.SortedFunc(maps.Keys(p.skipped), func(a, b string) int {
+		if (a == "") != (b == "") {
+			return boolCmp(a == "", b == "")
+		}
+		return cmp.Or(-cmp.Compare(p.skipped[a], p.skipped[b]), cmp.Compare(a, b))
+	})
+	var kinds []string
+	for _, ext := range exts {
+		n := p.skipped[ext]
+		if ext == "" {
+			kinds = append(kinds, plural(n, "file without an extension", "files without an extension"))
+			continue
+		}
+		kinds = append(kinds, plural(n, ext+" file", ext+" files"))
+	}
+	if nothingRead && p.hidden > 0 {
+		kinds = append(kinds, plural(p.hidden, "hidden file or directory", "hidden files or directories"))
+	}
+	switch {
+	case len(kinds) > 0:
+		p.warn(dir, "%s: skipped; see --help for the formats read", strings.Join(kinds, ", "))
+	case nothingRead:
+		p.warn(dir, "no file to read in this directory")
+	}
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // enterDir records a directory as entered; false if it already was.
