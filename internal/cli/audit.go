@@ -227,6 +227,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return runtimeErr(err)
 	}
 	inputErrs := logProblems(e.stderr, problems)
+	failing := countFailing(problems, inputErrs, s.cfg.Strict)
 	if err := nothingRead(len(targets), inputErrs); err != nil {
 		return err
 	}
@@ -248,7 +249,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	inputErrs += logProblems(e.stderr, refProblems)
+	refErrs := logProblems(e.stderr, refProblems)
+	failing += countFailing(refProblems, refErrs, s.cfg.Strict)
 
 	rep, err := ix.Audit(ctx, targets, s.policy)
 	if err != nil {
@@ -331,8 +333,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 	if s.format != "text" { // text output ends with the summary already
 		fmt.Fprintln(e.stderr, "reprint: "+summaryLine(rep))
 	}
-	if inputErrs > 0 {
-		return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+	if err := inputsFailed(failing, s.cfg.Strict); err != nil {
+		return err
 	}
 	if rep.Summary.Violating > 0 && !f.exitZero {
 		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d article(s) violate the audit policy", rep.Summary.Violating)}

@@ -90,7 +90,9 @@ func (e *env) rootCommand() *cobra.Command {
 		Short: "Find recycled text between articles and where it came from",
 		Long: `reprint finds recycled passages between articles (verbatim or lightly
 edited, down to a single sentence inside a long article) with exact byte
-spans, groups the copies into clusters and guesses which came first.`,
+spans, groups the copies into clusters and guesses which came first.
+
+` + exitStatusHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -46,7 +46,8 @@ type Config struct {
 	Stats         bool             `yaml:"stats"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
-	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
+	Strict        bool             `yaml:"strict"` // any input warning fails the run (exit 3)
+	Audit         AuditConfig      `yaml:"audit"`  // reprint audit's policy (audit.go)
 	path          string           // the file it came from, if any
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
@@ -89,7 +90,8 @@ func (f *commonFlags) register(cmd *cobra.Command, formats string) {
 	fl.StringVar(&f.c.MaxMemory, "max-memory", d.MaxMemory, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir")
 	fl.StringVar(&f.c.TmpDir, "tmp-dir", "", "directory for temporary files (default: the system's; they are deleted as soon as made)")
 	fl.BoolVar(&f.c.Stats, "stats", false, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage")
-	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
+	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|json|html")
+	fl.BoolVar(&f.c.Strict, "strict", false, strictUsage)
 	fl.StringVar(&f.c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
 	fl.StringVar(&f.c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
 	fl.StringVar(&f.c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
@@ -135,6 +137,7 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	set("tmp-dir", func() { cfg.TmpDir = f.c.TmpDir })
 	set("stats", func() { cfg.Stats = f.c.Stats })
 	set("stdin-format", func() { cfg.StdinFormat = f.c.StdinFormat })
+	set("strict", func() { cfg.Strict = f.c.Strict })
 	set("jsonl-id", func() { cfg.JSONL.ID = f.c.JSONL.ID })
 	set("jsonl-text", func() { cfg.JSONL.Text = f.c.JSONL.Text })
 	set("jsonl-date", func() { cfg.JSONL.Date = f.c.JSONL.Date })

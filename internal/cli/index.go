@@ -53,7 +53,8 @@ func (f *indexFlags) register(cmd *cobra.Command, params bool) {
 
 // registerInputFlags adds the flags that say how to read inputs.
 func registerInputFlags(fl *pflag.FlagSet, c *Config) {
-	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
+	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|json|html")
+	fl.BoolVar(&c.Strict, "strict", false, strictUsage)
 	fl.StringVar(&c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
 	fl.StringVar(&c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
 	fl.StringVar(&c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
@@ -134,6 +135,7 @@ func applyInputFlags(fl *pflag.FlagSet, cfg, f *Config) {
 		}
 	}
 	set("stdin-format", func() { cfg.StdinFormat = f.StdinFormat })
+	set("strict", func() { cfg.Strict = f.Strict })
 	set("jsonl-id", func() { cfg.JSONL.ID = f.JSONL.ID })
 	set("jsonl-text", func() { cfg.JSONL.Text = f.JSONL.Text })
 	set("jsonl-date", func() { cfg.JSONL.Date = f.JSONL.Date })
@@ -228,6 +230,7 @@ file that differ from the stored ones are refused.`,
 				return runtimeErr(err)
 			}
 			inputErrs := logProblems(e.stderr, problems)
+			failing := countFailing(problems, inputErrs, cfg.Strict)
 			if err := nothingRead(len(docs), inputErrs); err != nil {
 				return err
 			}
@@ -245,8 +248,8 @@ file that differ from the stored ones are refused.`,
 			}
 			fmt.Fprintf(e.stderr, "reprint: added %d documents to %s in %.1fs; it holds %d documents, %d passages, %s\n",
 				done, f.index, time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
-			if inputErrs > 0 {
-				return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+			if err := inputsFailed(failing, cfg.Strict); err != nil {
+				return err
 			}
 			return nil
 		},

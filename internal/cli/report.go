@@ -46,8 +46,7 @@ Report formats (--format):
          side, a reuse matrix, derivation trees, full texts with the
          recycled passages marked
 
-Exit status: 0 clean, 2 usage or configuration error, 3 runtime or I/O
-error (an input that could not be read: the report is still written).`,
+` + exitStatusHelp + `.`,
 		Example: `  reprint report testdata/seeds
   reprint report --format html -o report.html articles/
   reprint report --format json -o report.json stories.jsonl
@@ -76,8 +75,8 @@ error (an input that could not be read: the report is still written).`,
 			if err != nil {
 				return err
 			}
-			if inputErrs > 0 {
-				return &ExitError{Code: ExitRuntime, Err: fmt.Errorf("%d input(s) could not be read; see the report's errors", inputErrs)}
+			if err := inputsFailed(inputErrs, cfg.Strict); err != nil {
+				return err
 			}
 			return nil
 		},
@@ -189,8 +188,8 @@ func terminal(w io.Writer) (int, bool) {
 }
 
 // detect reads the inputs and runs the detector. It returns the report,
-// with the reading problems in its Errors, and how many of those were
-// errors rather than warnings.
+// with the reading problems in its Errors, and how many of those fail the
+// run (see countFailing).
 func (e *env) detect(cmd *cobra.Command, cfg *Config, paths []string) (*reprint.Report, int, error) {
 	_, rep, n, err := e.detectDocs(cmd, cfg, paths, nil)
 	return rep, n, err
@@ -212,6 +211,7 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 	if err := nothingRead(len(docs), errorsN); err != nil {
 		return nil, nil, 0, err
 	}
+	failing := countFailing(problems, errorsN, cfg.Strict)
 	if prog != nil {
 		prog.Stage("finding recycled passages in %d documents", len(docs))
 	}
@@ -220,7 +220,7 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 		return nil, nil, 0, err
 	}
 	rep.Errors = append(rep.Errors, problems...)
-	return docs, rep, errorsN, nil
+	return docs, rep, failing, nil
 }
 
 func (e *env) readerOptions(cfg *Config) reader.Options {
@@ -288,6 +288,42 @@ func logProblems(w io.Writer, problems []reprint.InputError) int {
 		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, render.Visible(loc, false), render.Visible(p.Error, false))
 	}
 	return n
+}
+
+// exitStatusHelp is the exit-status rule, as --help gives it (and the
+// package documentation, the README and cmd/reprint's doc.go).
+const exitStatusHelp = `Exit status:
+  0  clean, warnings included (an input repaired or harmlessly skipped:
+     an empty file, repaired UTF-8, stray control bytes, an unparsable or
+     future date, files of unknown formats skipped)
+  1  findings at or above the audit policy (audit only)
+  2  usage or configuration error, or no document at all in the arguments
+  3  an input lost (missing, unreadable, a malformed JSON line, a duplicate
+     id) or a runtime error (the report is still written); with --strict,
+     any warning too`
+
+// strictUsage is the help of --strict.
+const strictUsage = "exit 3 on any input warning too (an empty file, repaired UTF-8, stray control bytes, an unparsable or future date, skipped files), for CI"
+
+// countFailing is how many input problems fail the run: the errors (an
+// input, or part of one, lost), and with strict the warnings too.
+func countFailing(problems []reprint.InputError, errs int, strict bool) int {
+	if strict {
+		return len(problems)
+	}
+	return errs
+}
+
+// inputsFailed is the error that ends a run whose inputs had n failing
+// problems (nil for none): exit 3, the report still written.
+func inputsFailed(n int, strict bool) error {
+	switch {
+	case n == 0:
+		return nil
+	case strict:
+		return runtimeErr(fmt.Errorf("%d input problem(s), and --strict fails the run on warnings too; see the messages above", n))
+	}
+	return runtimeErr(fmt.Errorf("%d input(s) could not be read; see the messages above", n))
 }
 
 // nothingRead is the error of arguments that gave no document at all
