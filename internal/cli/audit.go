@@ -352,7 +352,7 @@ func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Dura
 	o.Timeout = timeout
 	if len(s.against) == 1 && looksLikeIndex(s.against[0]) {
 		o.ReadOnly = true
-		ix, err := reprint.OpenIndex(s.against[0], o)
+		ix, err := e.openIndex(s.against[0], o)
 		if err != nil {
 			return nil, nil, openErr(err)
 		}

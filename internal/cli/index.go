@@ -234,7 +234,7 @@ file that differ from the stored ones are refused.`,
 			if err := nothingRead(len(docs), inputErrs); err != nil {
 				return err
 			}
-			ix, err := reprint.OpenIndex(f.index, o)
+			ix, err := e.openIndex(f.index, o)
 			if err != nil {
 				return openErr(err)
 			}
@@ -273,7 +273,7 @@ func (e *env) indexStatsCommand() *cobra.Command {
 			if f.format != "text" && f.format != "json" {
 				return usageErr("--format %q: want text or json", f.format)
 			}
-			ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{ReadOnly: true, Timeout: f.timeout})
+			ix, err := e.openIndex(f.index, reprint.IndexOptions{ReadOnly: true, Timeout: f.timeout})
 			if err != nil {
 				return openErr(err)
 			}
@@ -341,7 +341,7 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting()
+			ix, err := f.openExisting(e)
 			if err != nil {
 				return err
 			}
@@ -388,7 +388,7 @@ is waiting for it would go on with the old file.`,
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting()
+			ix, err := f.openExisting(e)
 			if err != nil {
 				return err
 			}
@@ -427,11 +427,11 @@ is waiting for it would go on with the old file.`,
 
 // openExisting opens the index named by --index, which must exist: remove
 // and compact never create one.
-func (f *indexFlags) openExisting() (*reprint.Index, error) {
+func (f *indexFlags) openExisting(e *env) (*reprint.Index, error) {
 	if _, err := os.Stat(f.index); err != nil {
 		return nil, usageErr("index %s: %v", f.index, err)
 	}
-	ix, err := reprint.OpenIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+	ix, err := e.openIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
 	if err != nil {
 		return nil, openErr(err)
 	}
