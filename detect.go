@@ -167,7 +167,7 @@ func (d *Detector) flush(ctx context.Context) error {
 	d.pending, d.pendingBytes = d.pending[:0], 0
 	d.sample()
 	if d.cfg.progress != nil {
-		d.cfg.progress("sketching", len(d.docs), 0)
+		d.cfg.progress("sketching documents", len(d.docs), 0)
 	}
 	return nil
 }

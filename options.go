@@ -72,7 +72,7 @@ func (c *config) shares() shares {
 		return *c.fixed
 	}
 	m := c.maxMemory
-	return shares{texts: m / 8, columns: min(m/16, 64<<20), pairs: m / 16 / 8, cache: m / 16}
+	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32}
 }
 
 // pipeline is the configuration of the detection stages.

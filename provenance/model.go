@@ -2,14 +2,14 @@ package provenance
 
 import (
 	"cmp"
+	"context"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/reprint-dev/reprint/internal/arborescence"
 	"github.com/reprint-dev/reprint/internal/credit"
+	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -152,28 +152,11 @@ func newModel(docs []Document, clusters []Cluster, opts Options) *model {
 	return m
 }
 
-// parallel runs body(i) for i in [0, n) on GOMAXPROCS goroutines, each
-// with its own body made by mk. Results go to distinct slots, so they do
-// not depend on the number of goroutines.
+// parallel runs body(i) for i in [0, n) on the module's worker pool,
+// each worker with its own body from mk; results go to slots by index, so
+// they never depend on scheduling.
 func parallel(n int, mk func() func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body := mk()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				body(i)
-			}
-		}()
-	}
-	wg.Wait()
+	_ = pool.Run(context.Background(), n, pool.Options{Chunk: 1}, mk) // never cancelled
 }
 
 // compilations marks the documents whose recycled passages come from two

@@ -188,34 +188,54 @@ func terminal(w io.Writer) (int, bool) {
 }
 
 // detect reads the inputs and runs the detector. It returns the report,
-// with the reading problems in its Errors, and how many of those fail the
-// run (see countFailing).
-func (e *env) detect(cmd *cobra.Command, cfg *Config, paths []string) (*reprint.Report, int, error) {
-	_, rep, n, err := e.detectDocs(cmd, cfg, paths, nil)
-	return rep, n, err
-}
-
-// detectDocs is detect that also returns the documents read, and names its
-// stages on prog (which may be nil).
+// detectDocs reads the paths and runs the detector over their documents,
+// naming its stages on prog (which may be nil). It returns the documents
+// read only when the report's format draws them (all but json): otherwise
+// they are streamed into the detector as they are read, a chunk of a JSON
+// Lines file at a time, and never all held at once. It also returns the
+// report, with the reading problems in its Errors, and how many of those
+// fail the run (see countFailing).
 func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *render.Progress) ([]reprint.Document, *reprint.Report, int, error) {
 	ctx := cmd.Context()
-	docs, problems, err := reader.Read(ctx, paths, e.readerOptions(cfg))
-	if err != nil {
-		return nil, nil, 0, runtimeErr(err)
-	}
 	var log io.Writer = e.stderr
 	if prog != nil {
 		log = prog
 	}
+	var st stager
+	if prog != nil {
+		st = prog
+	}
+	det, err := e.newDetector(cfg, st)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer det.Close()
+	var (
+		docs     []reprint.Document
+		problems []reprint.InputError
+		read     int
+	)
+	if cfg.Format == "json" {
+		problems, err = reader.Stream(ctx, paths, e.readerOptions(cfg), func(batch []reprint.Document) error {
+			read += len(batch)
+			return det.Add(batch...)
+		})
+	} else {
+		docs, problems, err = reader.Read(ctx, paths, e.readerOptions(cfg))
+		read = len(docs)
+		if err == nil {
+			err = det.Add(docs...)
+		}
+	}
+	if err != nil {
+		return nil, nil, 0, runtimeErr(err)
+	}
 	errorsN := logProblems(log, problems)
-	if err := nothingRead(len(docs), errorsN); err != nil {
+	if err := nothingRead(read, errorsN); err != nil {
 		return nil, nil, 0, err
 	}
 	failing := countFailing(problems, errorsN, cfg.Strict)
-	if prog != nil {
-		prog.Stage("finding recycled passages in %d documents", len(docs))
-	}
-	rep, err := e.detectOn(ctx, cfg, docs)
+	rep, err := e.runDetector(ctx, cfg, det)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -223,21 +243,38 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 	return docs, rep, failing, nil
 }
 
-func (e *env) readerOptions(cfg *Config) reader.Options {
-	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat}
+// stager is what shows a run's stage: a *render.Progress.
+type stager interface {
+	Stage(format string, a ...any)
 }
 
-// detectOn runs the detector over docs.
-func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document) (*reprint.Report, error) {
+// newDetector makes the detector of cfg, under its memory budget, its
+// stages and counts shown on prog (which may be nil).
+func (e *env) newDetector(cfg *Config, prog stager) (*reprint.Detector, error) {
 	limitMemory(cfg.maxMemory, e.getenv)
-	det, err := reprint.New(cfg.options()...)
+	opts := cfg.options()
+	if prog != nil {
+		opts = append(opts, reprint.WithProgress(func(stage string, done, total int) {
+			switch {
+			case total > 0:
+				prog.Stage("%s: %d of %d", stage, done, total)
+			case done > 0:
+				prog.Stage("%s: %d", stage, done)
+			default:
+				prog.Stage("%s", stage)
+			}
+		}))
+	}
+	det, err := reprint.New(opts...)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	defer det.Close()
-	if err := det.Add(docs...); err != nil {
-		return nil, runtimeErr(err)
-	}
+	return det, nil
+}
+
+// runDetector runs det over the documents added to it, and prints its
+// statistics when asked to.
+func (e *env) runDetector(ctx context.Context, cfg *Config, det *reprint.Detector) (*reprint.Report, error) {
 	rep, err := det.Detect(ctx)
 	if err != nil {
 		return nil, runtimeErr(err)
@@ -248,13 +285,30 @@ func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document
 	return rep, nil
 }
 
-// limitMemory sets the Go runtime's soft memory limit to three quarters
+// detectOn runs the detector over docs.
+func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document) (*reprint.Report, error) {
+	det, err := e.newDetector(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer det.Close()
+	if err := det.Add(docs...); err != nil {
+		return nil, runtimeErr(err)
+	}
+	return e.runDetector(ctx, cfg, det)
+}
+
+func (e *env) readerOptions(cfg *Config) reader.Options {
+	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat}
+}
+
+// limitMemory sets the Go runtime's soft memory limit to five eighths
 // of the budget (the rest is for what the runtime does not count as heap:
 // stacks, fragmentation, the spill files' buffers), unless the user set
 // GOMEMLIMIT.
 func limitMemory(budget int64, getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" && budget > 0 {
-		debug.SetMemoryLimit(budget / 4 * 3)
+		debug.SetMemoryLimit(budget / 8 * 5)
 	}
 }
 

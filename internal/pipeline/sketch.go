@@ -102,7 +102,12 @@ func (s *Sketcher) Sketch(text string, prepare bool) (Sketch, *Prepared) {
 // band fingerprints to sk.
 func (s *Sketcher) addUnits(sk *Sketch, toks []minhash.Token, bounds []segment.Kind, off, tokOff int) {
 	p := s.cfg.Params
-	for _, unit := range segment.Units(bounds, segmentOptions) {
+	units := segment.Units(bounds, segmentOptions)
+	sk.Bands = slices.Grow(sk.Bands, len(units)*p.Bands)
+	sk.Keys = slices.Grow(sk.Keys, len(units))
+	sk.Spans = slices.Grow(sk.Spans, len(units))
+	sk.Toks = slices.Grow(sk.Toks, len(units))
+	for _, unit := range units {
 		ut := toks[unit.Start:unit.End]
 		s.sig, _ = s.h.SignTokens(s.sig[:0], ut) // a unit has tokens: never empty
 		for b := range p.Bands {

@@ -118,12 +118,23 @@ func (c *Columns) Append(values []uint32) error {
 	if len(values)%c.n != 0 {
 		return errors.New("pipeline: columns: ragged rows")
 	}
-	for r := 0; r < len(values); r += c.n {
+	rows := len(values) / c.n
+	if c.limit >= 0 && cap(c.mem[0]) == 0 {
+		// A spilling table fills to its limit and empties again: give
+		// each column that room once (a column grown by doubling would
+		// copy and fault in its pages again at every step).
 		for j := range c.n {
-			c.mem[j] = append(c.mem[j], values[r+j])
+			c.mem[j] = make([]uint32, 0, max(int(min(c.limit/int64(4*c.n)+1, 1<<20)), rows))
 		}
 	}
-	c.rows += len(values) / c.n
+	for j := range c.n {
+		col := slices.Grow(c.mem[j], rows)
+		for r := j; r < len(values); r += c.n {
+			col = append(col, values[r])
+		}
+		c.mem[j] = col
+	}
+	c.rows += rows
 	if c.limit >= 0 && int64(c.rows-c.onDisk)*int64(c.n)*4 > c.limit {
 		return c.spill()
 	}

@@ -2,15 +2,14 @@ package reader
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/reprint-dev/reprint/internal/model"
+	"github.com/reprint-dev/reprint/internal/pool"
 )
 
 // Fields names the members of a JSON Lines record that hold each part of a
@@ -47,50 +46,50 @@ func (f Fields) withDefaults() Fields {
 // rather than with bufio.Scanner, whose token limit would refuse a long
 // article on one line; each line is decoded once, so the cost is linear in
 // the input. A bad line is reported with its number and the rest is read.
-// data is valid UTF-8.
+// data is valid UTF-8. (Stream reads a JSON Lines file a chunk of lines at
+// a time with the same steps.)
 func parseJSONL(in input, data []byte, fields Fields) ([]record, []model.InputError) {
-	fields = fields.withDefaults()
 	data = bytes.TrimPrefix(data, bom)
-	// Cut the file into its lines first, then decode them on all cores:
-	// decoding dominates, and each line's result goes to its own slot, so
-	// records and problems keep file order.
-	type line struct {
-		no   int
-		text []byte
+	recs, errs := decodeLines(in, splitLines(data, 1, nil), fields)
+	if len(recs) == 0 && len(errs) == 0 {
+		errs = append(errs, warning(in.path, 0, "empty document: skipped"))
 	}
-	var lines []line
-	for pos, lineNo := 0, 1; pos < len(data); lineNo++ {
+	return recs, errs
+}
+
+// jsonLine is one non-blank line of a JSON Lines input and its number.
+type jsonLine struct {
+	no   int
+	text []byte
+}
+
+// splitLines appends the non-blank lines of data, the first numbered
+// first, to lines.
+func splitLines(data []byte, first int, lines []jsonLine) []jsonLine {
+	for pos, lineNo := 0, first; pos < len(data); lineNo++ {
 		l, next := nextLine(data, pos)
 		pos = next
 		l = bytes.TrimRight(l, "\r\n")
 		if len(bytes.TrimSpace(l)) > 0 {
-			lines = append(lines, line{lineNo, l})
+			lines = append(lines, jsonLine{lineNo, l})
 		}
 	}
+	return lines
+}
+
+// decodeLines decodes lines on all cores: decoding dominates, and each
+// line's result goes to its own slot, so records and problems keep file
+// order.
+func decodeLines(in input, lines []jsonLine, fields Fields) ([]record, []model.InputError) {
+	fields = fields.withDefaults()
 	type parsed struct {
 		rec  *record
 		errs []model.InputError
 	}
 	out := make([]parsed, len(lines))
-	const chunk = 256
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), (len(lines)+chunk-1)/chunk); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= len(lines) {
-					return
-				}
-				for i := start; i < min(start+chunk, len(lines)); i++ {
-					out[i].rec, out[i].errs = parseJSONLine(in, lines[i].no, lines[i].text, fields)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	_ = pool.Run(context.Background(), len(lines), pool.Options{Chunk: 256}, func() func(int) {
+		return func(i int) { out[i].rec, out[i].errs = parseJSONLine(in, lines[i].no, lines[i].text, fields) }
+	})
 	var (
 		recs []record
 		errs []model.InputError
@@ -100,9 +99,6 @@ func parseJSONL(in input, data []byte, fields Fields) ([]record, []model.InputEr
 		if p.rec != nil {
 			recs = append(recs, *p.rec)
 		}
-	}
-	if len(recs) == 0 && len(errs) == 0 {
-		errs = append(errs, warning(in.path, 0, "empty document: skipped"))
 	}
 	return recs, errs
 }

@@ -111,45 +111,66 @@ func Read(ctx context.Context, paths []string, opt Options) ([]model.Document, [
 		return nil, nil, err
 	}
 
-	type origin struct{ task, line int }
+	c := newCollector(tasks)
 	var (
 		docs []model.Document
 		errs []model.InputError
-		seen = map[string]origin{} // id → where it was first read
 	)
 	for i, r := range results {
-		taskErrs := r.errs
-		for _, rec := range r.recs {
-			// Two directories named together may hold files of the same
-			// relative name (siteA/story.html, siteB/story.html): the
-			// later file takes its path as opened for id, with a warning,
-			// rather than being lost. Ids given in JSON Lines stay as
-			// they are: a repeat there is an error.
-			if _, dup := seen[rec.doc.ID]; dup && rec.line == 0 && rec.doc.Path != "" {
-				if alt := filepath.ToSlash(filepath.Clean(rec.doc.Path)); alt != rec.doc.ID {
-					if _, taken := seen[alt]; !taken {
-						taskErrs = append(taskErrs, warning(tasks[i].path, 0,
-							"id %q is already used by %s: this file's id is %q", rec.doc.ID, tasks[seen[rec.doc.ID].task].path, alt))
-						rec.doc.ID = alt
-					}
-				}
-			}
-			if first, dup := seen[rec.doc.ID]; dup {
-				where := tasks[first.task].path
-				if first.line > 0 {
-					where = fmt.Sprintf("%s:%d", where, first.line)
-				}
-				taskErrs = append(taskErrs, failure(tasks[i].path, rec.line,
-					"duplicate id %q, first read from %s: skipped", rec.doc.ID, where))
-				continue
-			}
-			seen[rec.doc.ID] = origin{i, rec.line}
-			docs = append(docs, rec.doc)
-		}
+		kept, taskErrs := c.add(i, r.recs, r.errs)
+		docs = append(docs, kept...)
 		slices.SortStableFunc(taskErrs, func(a, b model.InputError) int { return cmp.Compare(a.Line, b.Line) })
 		errs = append(errs, taskErrs...)
 	}
 	return docs, errs, nil
+}
+
+// collector keeps the ids read so far, to drop or rename repeats.
+type collector struct {
+	tasks []input
+	seen  map[string]origin // id → where it was first read
+}
+
+type origin struct{ task, line int }
+
+func newCollector(tasks []input) *collector {
+	return &collector{tasks: tasks, seen: map[string]origin{}}
+}
+
+// add takes the records of task i (all or some of them, in order) and
+// their problems, and returns the documents kept and the problems with
+// those of the ids appended.
+func (c *collector) add(i int, recs []record, taskErrs []model.InputError) ([]model.Document, []model.InputError) {
+	tasks, seen := c.tasks, c.seen
+	var docs []model.Document
+	for _, rec := range recs {
+		// Two directories named together may hold files of the same
+		// relative name (siteA/story.html, siteB/story.html): the
+		// later file takes its path as opened for id, with a warning,
+		// rather than being lost. Ids given in JSON Lines stay as
+		// they are: a repeat there is an error.
+		if _, dup := seen[rec.doc.ID]; dup && rec.line == 0 && rec.doc.Path != "" {
+			if alt := filepath.ToSlash(filepath.Clean(rec.doc.Path)); alt != rec.doc.ID {
+				if _, taken := seen[alt]; !taken {
+					taskErrs = append(taskErrs, warning(tasks[i].path, 0,
+						"id %q is already used by %s: this file's id is %q", rec.doc.ID, tasks[seen[rec.doc.ID].task].path, alt))
+					rec.doc.ID = alt
+				}
+			}
+		}
+		if first, dup := seen[rec.doc.ID]; dup {
+			where := tasks[first.task].path
+			if first.line > 0 {
+				where = fmt.Sprintf("%s:%d", where, first.line)
+			}
+			taskErrs = append(taskErrs, failure(tasks[i].path, rec.line,
+				"duplicate id %q, first read from %s: skipped", rec.doc.ID, where))
+			continue
+		}
+		seen[rec.doc.ID] = origin{i, rec.line}
+		docs = append(docs, rec.doc)
+	}
+	return docs, taskErrs
 }
 
 // Parse reads one input already in memory. name is the document's id and

@@ -10,9 +10,10 @@ import (
 // Progress shows, on a terminal's standard error, what a long run is doing:
 // a spinner, the stage and the time spent. It draws nothing when disabled,
 // so callers need not check. Other messages for the same terminal should
-// go through its Write. The Detector reports no progress yet, so the
-// stages are the command's own (reading, detecting, writing) and the
-// spinner is indeterminate. Its methods are safe for concurrent use.
+// go through its Write. The stages are the command's (reading, writing)
+// and the Detector's (sketching documents, finding candidates, verifying
+// candidate pairs, inferring provenance), with the counts done. Its methods
+// are safe for concurrent use.
 type Progress struct {
 	w     io.Writer
 	mu    sync.Mutex
