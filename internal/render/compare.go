@@ -49,8 +49,21 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 				meta = truncate(visible(d.Title), 50) + " · " + meta
 			}
 		}
-		ew.str(fmt.Sprintf("%s  %s  %s\n", p.paint(side.name, stHead), visible(side.id),
-			p.paint(meta+" · "+pct(inOther(side.id))+" of it found in "+side.other, stDim)))
+		// The header fits the width: a long path is shortened in its
+		// middle, as ls and editors do, keeping its start and its file
+		// name; what is still too long goes on the next line.
+		meta += " · " + pct(inOther(side.id)) + " of it found in " + side.other
+		id := visible(side.id)
+		if room := width - 3 - 2 - displayWidth(meta); displayWidth(id) > room {
+			id = middle(id, max(room, width/2))
+		}
+		head := p.paint(side.name, stHead) + "  " + id
+		if 3+displayWidth(id)+2+displayWidth(meta) <= width {
+			ew.str(head + "  " + p.paint(meta, stDim) + "\n")
+		} else {
+			ew.str(head + "\n")
+			ew.lines("   ", wrap(textWords(meta, stDim), width-3, p))
+		}
 	}
 
 	var ms []model.Match

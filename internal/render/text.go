@@ -141,6 +141,7 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 			meta += " · longest copy"
 		}
 		num, doc := fmt.Sprintf("  [%d] ", cv.num), visible(cv.Doc)
+		doc = middle(doc, width-displayWidth(num))
 		if displayWidth(num+doc+"  "+meta) <= width {
 			ew.str(num + doc + "  " + p.paint(meta, stDim) + "\n")
 		} else { // the meta on a line of its own

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,4 +36,17 @@ func TestVisibleWriter(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, 10, n)
 	assert.Equal(t, "line ␛[2J\n", b.String())
+}
+
+func TestMiddle(t *testing.T) {
+	long := "/home/someone/a/very/long/checkout/path/that/goes/on/testdata/seeds/000_ab9c95a0605b7d73.txt"
+	for _, n := range []int{10, 20, 40, 60} {
+		got := middle(long, n)
+		assert.LessOrEqual(t, displayWidth(got), n, got)
+		assert.Contains(t, got, "…")
+		assert.True(t, strings.HasPrefix(long, strings.Split(got, "…")[0]))
+		assert.True(t, strings.HasSuffix(long, strings.Split(got, "…")[1]))
+	}
+	assert.Equal(t, "short", middle("short", 10))
+	assert.Equal(t, "/home/so…605b7d73.txt", middle(long, 21), "more of the end is kept")
 }
