@@ -39,6 +39,7 @@ type Config struct {
 	IgnoreDates   bool             `yaml:"ignore_dates"`
 	HardDates     bool             `yaml:"hard_dates"`
 	HardDateGap   time.Duration    `yaml:"hard_date_gap"`
+	TrustFuture   bool             `yaml:"trust_future_dates"`
 	Backend       string           `yaml:"backend"`
 	Workers       int              `yaml:"workers"`
 	MaxMemory     string           `yaml:"max_memory"`
@@ -84,6 +85,7 @@ func (f *commonFlags) register(cmd *cobra.Command, formats string) {
 	fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
 	fl.BoolVar(&f.c.IgnoreDates, "ignore-dates", false, "infer provenance from the text alone, ignoring document dates")
 	fl.BoolVar(&f.c.HardDates, "hard-dates", false, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source")
+	fl.BoolVar(&f.c.TrustFuture, "trust-future-dates", false, "use dates more than a day after the clock in provenance (by default they are warned about and left out of the earliest witness and the date evidence)")
 	fl.DurationVar(&f.c.HardDateGap, "hard-date-gap", d.HardDateGap, "smallest gap between minute or second timestamps that --hard-dates trusts")
 	fl.StringVar(&f.c.Backend, "backend", d.Backend, "LSH index implementation: reprint|ekzhu")
 	fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
@@ -131,6 +133,7 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	set("ignore-dates", func() { cfg.IgnoreDates = f.c.IgnoreDates })
 	set("hard-dates", func() { cfg.HardDates = f.c.HardDates })
 	set("hard-date-gap", func() { cfg.HardDateGap = f.c.HardDateGap })
+	set("trust-future-dates", func() { cfg.TrustFuture = f.c.TrustFuture })
 	set("backend", func() { cfg.Backend = f.c.Backend })
 	set("workers", func() { cfg.Workers = f.c.Workers })
 	set("max-memory", func() { cfg.MaxMemory = f.c.MaxMemory })
@@ -191,7 +194,8 @@ func (c *Config) validate() error {
 
 // options returns the detector options the configuration asks for.
 func (c *Config) options() []reprint.Option {
-	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates)}, c.extra...)
+	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates),
+		reprint.WithTrustFutureDates(c.TrustFuture)}, c.extra...)
 	if c.Workers > 0 {
 		opts = append(opts, reprint.WithWorkers(c.Workers))
 	}

@@ -299,7 +299,8 @@ func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document
 }
 
 func (e *env) readerOptions(cfg *Config) reader.Options {
-	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat}
+	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat,
+		TrustFutureDates: cfg.TrustFuture || cfg.IgnoreDates}
 }
 
 // limitMemory sets the Go runtime's soft memory limit to five eighths

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/reprint-dev/reprint/internal/model"
 )
@@ -74,6 +75,32 @@ type Options struct {
 	// input has no extension to tell it by. ParseFormat checks a user's
 	// spelling of it.
 	StdinFormat Format
+	// Now is the run's clock (nil: time.Now): a date more than a day
+	// after it is warned about, unless TrustFutureDates.
+	Now              func() time.Time
+	TrustFutureDates bool
+}
+
+// futureWarnings warns about the records dated more than a day after the
+// run's clock (model.FutureSlack): a wrong year or a placeholder, which
+// provenance leaves out unless trusted.
+func (o Options) futureWarnings(path string, recs []record) []model.InputError {
+	if o.TrustFutureDates || len(recs) == 0 {
+		return nil
+	}
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	var errs []model.InputError
+	for _, r := range recs {
+		if r.doc.Date.IsFuture(now) {
+			errs = append(errs, warning(path, r.line,
+				"date %s is in the future (after %s): the document stays dated, but provenance does not use the date (--trust-future-dates uses it)",
+				r.doc.Date, now.UTC().Format("2006-01-02")))
+		}
+	}
+	return errs
 }
 
 // Read reads every path — a file, a directory (recursively) or "-" for
@@ -507,5 +534,6 @@ func readInput(in input, opt Options) result {
 		}
 	}
 	recs, errs := parse(in, data, opt.Fields)
+	errs = append(errs, opt.futureWarnings(in.path, recs)...)
 	return result{recs: recs, errs: errs}
 }

@@ -153,6 +153,7 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		}
 		lines = splitLines(text[skip:], lineNo, lines[:0])
 		recs, errs := decodeLines(in, lines, opt.Fields)
+		errs = append(errs, opt.futureWarnings(in.path, recs)...)
 		anything = anything || len(recs) > 0 || len(errs) > 0
 		docs, errs := c.add(i, recs, errs)
 		taskErrs = append(taskErrs, errs...)
