@@ -83,6 +83,10 @@ type page struct {
 	Cards    []card
 	DocViews []docView
 	Problems []string
+	// Boilerplate is what the detector left out as boilerplate, and
+	// HotBuckets its lookups left unlisted (Report.Limits).
+	Boilerplate []model.Boilerplate
+	HotBuckets  int
 }
 
 // docRef is a link to a document: its full view when it has one, else its
@@ -255,6 +259,9 @@ func buildPage(v *view) *page {
 	}
 	for _, e := range rep.Errors {
 		pg.Problems = append(pg.Problems, problem(e))
+	}
+	if l := rep.Limits; l != nil {
+		pg.Boilerplate, pg.HotBuckets = l.Boilerplate, l.HotBuckets
 	}
 	return pg
 }

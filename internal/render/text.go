@@ -40,6 +40,7 @@ func (r Renderer) Text(w io.Writer, rep *model.Report) error {
 	for _, c := range orderedClusters(rep.Clusters) {
 		r.textCluster(ew, v, p, c)
 	}
+	r.textBoilerplate(ew, rep, p)
 	if len(rep.Errors) > 0 {
 		ew.str("\n" + p.paint(plural(len(rep.Errors), "input problem", "input problems"), stWarn) + "\n")
 		for _, e := range rep.Errors {
@@ -160,6 +161,32 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 		ew.lines("      ", wrap(words, width-6, p))
 	}
 	r.textProvenance(ew, p, c)
+}
+
+// textBoilerplateLines is how many lines of a boilerplate passage the
+// text view shows; the JSON and HTML reports have it whole.
+const textBoilerplateLines = 3
+
+// textBoilerplate lists the passages left out as boilerplate, once each
+// with the number of documents that hold them.
+func (r Renderer) textBoilerplate(ew *errWriter, rep *model.Report, p painter) {
+	l := rep.Limits
+	if l == nil || len(l.Boilerplate) == 0 && l.HotBuckets == 0 {
+		return
+	}
+	width := r.width()
+	ew.heading(p, width, "Boilerplate", "(passages in so many documents that they are left out of the pairs and clusters: footers, disclaimers, standard paragraphs)")
+	for _, b := range l.Boilerplate {
+		ew.str("  " + p.paint("in "+plural(b.Documents, "document", "documents"), stBold) + "\n")
+		ls := wrap(textWords(b.Text, stPlain), width-6, p)
+		if len(ls) > textBoilerplateLines {
+			ls = append(ls[:textBoilerplateLines-1], line{truncate(ls[textBoilerplateLines-1].text, width-8) + " …", 0})
+		}
+		ew.lines("      ", ls)
+	}
+	if l.HotBuckets > 0 {
+		ew.lines("  ", wrap(textWords(fmt.Sprintf("%d lookups hit a bucket of over-common text and were not listed: passages shared only through such text may be missing", l.HotBuckets), stDim), width-2, p))
+	}
 }
 
 // textProvenance draws a cluster's origin, with its reasons, and its
