@@ -80,22 +80,25 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 		ew.str(fmt.Sprintf("\nNo shared passage of %d words or more.\n", rep.Params.MinWords))
 		return ew.err
 	}
-	summary := plural(len(ms), "shared passage", "shared passages")
+	summary, source := plural(len(ms), "shared passage", "shared passages"), ""
 	if pair != nil {
-		summary += fmt.Sprintf(", %s · Jaccard %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
+		summary += fmt.Sprintf(", %s · similarity (Jaccard) %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
 		switch {
 		case pair.Source != nil:
-			summary += fmt.Sprintf(" · source %s (%.0f%%)", visible(*pair.Source), 100*pair.SourceProbability)
+			source = fmt.Sprintf("source: %s (%s)", visible(*pair.Source), likely(pair.SourceProbability))
 		case hasProvenance(rep):
-			summary += " · source: neither, or unsure"
+			source = v.noSource(a, b)
 		}
 	}
 	ew.lines("", wrap(textWords(summary, stPlain), width, p))
+	if source != "" {
+		ew.lines("", wrap(textWords(source, stPlain), width, p))
+	}
 
 	for i, m := range ms {
 		at, okA := v.text(m.A)
 		bt, okB := v.text(m.B)
-		head := fmt.Sprintf("[%d] similarity %.2f · %s", i+1, m.Similarity, plural(m.Words, "word", "words"))
+		head := fmt.Sprintf("[%d] %s · similarity %.2f (1 is word for word)", i+1, plural(m.Words, "word", "words"), m.Similarity)
 		ew.str("\n" + p.paint(head, stBold) + "\n")
 		rs := wordDiff(at, bt)
 		left := runWords(rs, p.color, false, false, true, false)

@@ -137,7 +137,10 @@ type pairRow struct {
 	Jaccard       string
 	Source        *docRef
 	SourceProb    float64
-	SourceUnknown bool // provenance computed: neither document is the other's likely source, or it is undetermined
+	// NoSource says why provenance names no source for the pair, when it
+	// was computed: neither document is the other's likely source, or it
+	// is undetermined.
+	NoSource string
 }
 
 type card struct {
@@ -377,7 +380,7 @@ func (pg *page) buildPairs(v *view, ref func(string) docRef) {
 			s := ref(*dp.Source)
 			rows[i].Source, rows[i].SourceProb = &s, dp.SourceProbability
 		} else if pg.Provenance {
-			rows[i].SourceUnknown = true
+			rows[i].NoSource = v.noSource(dp.A, dp.B)
 		}
 	}
 	pg.PairRows, pg.PairRowsMore = split(rows, htmlRowsShown)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -281,6 +282,50 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// kindLabel says what a derivation edge's kind means, for an editor.
+func kindLabel(kind string) string {
+	switch kind {
+	case "verbatim":
+		return "copied word for word"
+	case "trimmed":
+		return "trimmed copy"
+	case "expanded":
+		return "expanded copy"
+	case "edited":
+		return "edited copy"
+	case "compiled":
+		return "compiled from several"
+	}
+	return kind
+}
+
+// likely formats a probability for an editor: "44% likely".
+func likely(p float64) string { return fmt.Sprintf("%.0f%% likely", 100*p) }
+
+// noSource says in plain words why provenance names no source for a pair
+// of documents: the clusters they share all most likely come from outside
+// the corpus, or the evidence does not tell.
+func (v *view) noSource(a, b string) string {
+	shared, outside := 0, 0
+	for _, c := range v.rep.Clusters {
+		inA, inB := false, false
+		for _, p := range c.Passages {
+			inA, inB = inA || p.Doc == a, inB || p.Doc == b
+		}
+		if !inA || !inB {
+			continue
+		}
+		shared++
+		if o := c.Origin; o != nil && o.Doc == nil && o.ExternalProbability >= 0.5 {
+			outside++
+		}
+	}
+	if shared > 0 && outside == shared {
+		return "no source between them: both likely quote an outside source"
+	}
+	return "no source between them: the evidence does not tell which came first"
 }
 
 // kindCoDerived is the kind of a report edge between two copies that both

@@ -37,6 +37,15 @@ func (r Renderer) Text(w io.Writer, rep *model.Report) error {
 
 	r.textDocuments(ew, v, p)
 	r.textPairs(ew, v, p)
+	if len(rep.Clusters) > 0 {
+		// The same words with colour or without, so that the layout is
+		// the same.
+		note := "(each cluster is one recycled passage with all its copies: the longest first, the others with the words that differ from it marked"
+		if hasProvenance(rep) {
+			note += "; then where it most likely came from, and who copied whom"
+		}
+		ew.heading(p, width, "Clusters", note+")")
+	}
 	for _, c := range orderedClusters(rep.Clusters) {
 		r.textCluster(ew, v, p, c)
 	}
@@ -64,12 +73,12 @@ func (r Renderer) textDocuments(ew *errWriter, v *view, p painter) {
 	slices.SortStableFunc(docs, func(a, b model.DocSummary) int { return -cmp.Compare(a.ReusedFraction, b.ReusedFraction) })
 	ew.heading(p, r.width(), "Most recycled documents", "(share of the document's words in recycled passages)")
 	for _, d := range docs[:min(len(docs), textTop)] {
-		meta := plural(d.Words, "word", "words") + ", " + plural(v.clustersOf[d.ID], "cluster", "clusters")
+		meta := plural(d.Words, "word", "words") + ", in " + plural(v.clustersOf[d.ID], "cluster", "clusters")
 		if d.Date != "" {
 			meta = d.Date + ", " + meta
 		}
 		meta = "(" + meta + ")"
-		row := fmt.Sprintf("  %6s  %s", pct(d.ReusedFraction), truncate(visible(d.ID), r.width()-10))
+		row := fmt.Sprintf("  %6s recycled  %s", pct(d.ReusedFraction), truncate(visible(d.ID), r.width()-19))
 		if displayWidth(row)+2+displayWidth(meta) <= r.width() {
 			ew.str(row + "  " + p.paint(meta, stDim) + "\n")
 		} else {
@@ -90,27 +99,31 @@ func (r Renderer) textPairs(ew *errWriter, v *view, p painter) {
 	pairs := slices.Clone(v.rep.DocPairs)
 	slices.SortStableFunc(pairs, func(a, b model.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
 	ew.heading(p, r.width(), plural(len(pairs), "document pair shares", "document pairs share")+" text",
-		"(shared words; share of A found in B, of B found in A)")
+		"(words in common; after each document, the share of its words found in the other; the source, where provenance names one)")
 	pairs = pairs[:min(len(pairs), textTop)]
 	idw := 0
 	for _, dp := range pairs {
 		idw = max(idw, displayWidth(visible(dp.A)), displayWidth(visible(dp.B)))
 	}
-	idw = min(idw, (r.width()-30)/2)
+	idw = min(idw, (r.width()-36)/2)
+	prov := hasProvenance(v.rep)
 	for _, dp := range pairs {
 		a, b := truncate(visible(dp.A), idw), truncate(visible(dp.B), idw)
-		row := fmt.Sprintf("  %6d  %s %6s  ↔  %s %6s", dp.SharedWords,
+		row := fmt.Sprintf("  %6d words  %s %6s  ↔  %s %6s", dp.SharedWords,
 			pad(line{a, displayWidth(a)}, idw), pct(dp.ContainmentA),
 			pad(line{b, displayWidth(b)}, idw), pct(dp.ContainmentB))
 		if dp.Source != nil {
-			src := fmt.Sprintf("source %s (%.0f%%)", visible(*dp.Source), 100*dp.SourceProbability)
+			src := fmt.Sprintf("source %s (%s)", visible(*dp.Source), likely(dp.SourceProbability))
 			if displayWidth(row)+2+displayWidth(src) <= r.width() {
 				row += "  " + p.paint(src, stDim)
 			} else {
-				row += "\n" + strings.Repeat(" ", 10) + p.paint(truncate(src, r.width()-10), stDim)
+				row += "\n" + strings.Repeat(" ", 16) + p.paint(truncate(src, r.width()-16), stDim)
 			}
 		}
 		ew.str(row + "\n")
+		if dp.Source == nil && prov {
+			ew.lines(strings.Repeat(" ", 16), wrap(textWords(v.noSource(dp.A, dp.B), stDim), r.width()-16, p))
+		}
 	}
 	if n := len(v.rep.DocPairs) - textTop; n > 0 {
 		ew.str(p.paint(fmt.Sprintf("  … and %d more (see --format html or json)", n), stDim) + "\n")
@@ -197,12 +210,12 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 		s := "origin: "
 		switch {
 		case o.Doc != nil:
-			s += fmt.Sprintf("%s (%.0f%%)", visible(*o.Doc), 100*o.Probability)
+			s += fmt.Sprintf("%s, %s", visible(*o.Doc), likely(o.Probability))
 			if o.ExternalProbability > 0 {
-				s += fmt.Sprintf(" · outside the corpus %.0f%%", 100*o.ExternalProbability)
+				s += fmt.Sprintf(" · outside the corpus, %s", likely(o.ExternalProbability))
 			}
 		case o.ExternalProbability > 0:
-			s += fmt.Sprintf("%s (%.0f%%)", externalLabel, 100*o.ExternalProbability)
+			s += fmt.Sprintf("%s, %s", externalLabel, likely(o.ExternalProbability))
 		default:
 			s += externalLabel
 		}
@@ -214,7 +227,11 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 	if len(c.Edges) == 0 {
 		return
 	}
-	ew.str("  " + p.paint("derivation:", stBold) + "\n")
+	title := textWords("derivation:", stBold)
+	if ew.once("derivation") { // the legend the first time only
+		title = append(title, textWords("(who copied whom: each copy under its likely source, with how it was made)", stDim)...)
+	}
+	ew.lines("  ", wrap(title, width-2, p))
 	roots, nodes := tree(c)
 	said := make(map[string]bool) // the origin's reasons
 	if c.Origin != nil {
@@ -238,9 +255,9 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 			switch {
 			case e.Bare:
 			case e.With != "":
-				label = append(label, textWords(fmt.Sprintf(" %s with %s %.0f%%", e.Kind, nodeLabel(e.With), 100*e.Probability), stPlain)...)
+				label = append(label, textWords(fmt.Sprintf(" from the same source as %s, %s", nodeLabel(e.With), likely(e.Probability)), stPlain)...)
 			default:
-				label = append(label, textWords(fmt.Sprintf(" %s %.0f%%", e.Kind, 100*e.Probability), stPlain)...)
+				label = append(label, textWords(fmt.Sprintf(" %s, %s", kindLabel(e.Kind), likely(e.Probability)), stPlain)...)
 			}
 			if seen[e.To] {
 				label = append(label, textWords("(see above)", stPlain)...)
