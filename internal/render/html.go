@@ -130,13 +130,13 @@ type matrixCell struct {
 }
 
 type pairRow struct {
-	*page         // for the columns shown
-	A, B          docRef
-	Shared        int
-	InB, InA      float64
-	Jaccard       string
-	Source        *docRef
-	SourceProb    float64
+	*page      // for the columns shown
+	A, B       docRef
+	Shared     int
+	InB, InA   float64
+	Jaccard    string
+	Source     *docRef
+	SourceProb float64
 	// NoSource says why provenance names no source for the pair, when it
 	// was computed: neither document is the other's likely source, or it
 	// is undetermined.
