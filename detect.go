@@ -52,6 +52,7 @@ type Detector struct {
 	pending      []Document
 	pendingBytes int
 	sketchTime   time.Duration // spent by Add and Detect sketching
+	sketchCPU    time.Duration
 	stats        Stats
 	peak         atomic.Uint64
 }
@@ -121,8 +122,8 @@ func (d *Detector) flush(ctx context.Context) error {
 	if len(d.pending) == 0 {
 		return nil
 	}
-	start := time.Now()
-	defer func() { d.sketchTime += time.Since(start) }()
+	start, cpu := time.Now(), processCPU()
+	defer func() { d.sketchTime, d.sketchCPU = d.sketchTime+time.Since(start), d.sketchCPU+processCPU()-cpu }()
 	batch := d.pending
 	sketches := make([]pipeline.Sketch, len(batch))
 	prepared := make([]*pipeline.Prepared, len(batch))
@@ -180,9 +181,9 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	if err := d.flush(ctx); err != nil {
 		return nil, err
 	}
-	d.stats = Stats{Documents: len(d.docs), Units: len(d.units.Keys), Stages: []StageTime{{"sketch", d.sketchTime}}}
+	d.stats = Stats{Documents: len(d.docs), Units: len(d.units.Keys), Stages: []StageTime{{"sketch", d.sketchTime, d.sketchCPU}}}
 	d.progress("finding candidates", 0, 0)
-	start := time.Now()
+	start, cpu := time.Now(), processCPU()
 	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
 		Ekzhu:     d.cfg.backend == BackendEkzhu,
 		PairLimit: int(d.cfg.shares().pairs),
@@ -195,9 +196,9 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	for doc, masked := range cand.MaskTokens {
 		d.seeds[doc] = d.seeds[doc].Mask(masked, d.cfg.params.Shingle)
 	}
-	d.timeStage("candidates", start)
+	d.timeStage("candidates", start, cpu)
 	d.progress("verifying candidate pairs", 0, 0)
-	start = time.Now()
+	start, cpu = time.Now(), processCPU()
 	matches, vs, err := d.pc.VerifyPairs(ctx, cand.Pairs, pipeline.VerifyOptions{
 		Seeds: func(doc int32) pipeline.Seeds { return d.seeds[doc] },
 		Prepare: func(h *minhash.Hasher, doc int32) (*pipeline.Prepared, error) {
@@ -210,8 +211,8 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 		return nil, wrapStageErr(err)
 	}
 	d.stats.Candidates, d.stats.Verified, d.stats.Matches = vs.Candidates, vs.Aligned, len(matches)
-	d.timeStage("verify", start)
-	start = time.Now()
+	d.timeStage("verify", start, cpu)
+	start, cpu = time.Now(), processCPU()
 	r, clusters, err := d.assemble(matches)
 	if err != nil {
 		return nil, wrapStageErr(err)
@@ -226,13 +227,13 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: text[b.Span.Start:b.Span.End], Documents: b.Documents})
 		}
 	}
-	d.timeStage("clusters", start)
+	d.timeStage("clusters", start, cpu)
 	d.progress("inferring provenance", 0, 0)
-	start = time.Now()
+	start, cpu = time.Now(), processCPU()
 	if err := d.applyProvenance(r, clusters); err != nil {
 		return nil, err
 	}
-	d.timeStage("provenance", start)
+	d.timeStage("provenance", start, cpu)
 	d.stats.SpillBytes, d.stats.SpillFiles = d.spill.Bytes(), d.spill.Files()
 	d.sample()
 	d.stats.PeakHeap = d.peak.Load()
@@ -275,17 +276,20 @@ type Stats struct {
 	Stages []StageTime
 }
 
-// StageTime is one stage's wall time.
+// StageTime is one stage's wall time and the process's CPU time during it
+// (user and system, all cores; 0 where the system does not say): on a
+// shared machine the CPU time is the steadier measure.
 type StageTime struct {
 	Name     string
 	Duration time.Duration
+	CPU      time.Duration
 }
 
 // Stats returns the statistics of the last Detect.
 func (d *Detector) Stats() Stats { return d.stats }
 
-func (d *Detector) timeStage(name string, start time.Time) {
-	d.stats.Stages = append(d.stats.Stages, StageTime{name, time.Since(start)})
+func (d *Detector) timeStage(name string, start time.Time, cpu time.Duration) {
+	d.stats.Stages = append(d.stats.Stages, StageTime{name, time.Since(start), processCPU() - cpu})
 }
 
 func (d *Detector) progress(stage string, done, total int) {

@@ -190,10 +190,16 @@ func readChunk(r *bufio.Reader, buf []byte, size int) ([]byte, error) {
 	if buf[n-1] == '\n' {
 		return buf, nil
 	}
-	rest, err := r.ReadBytes('\n')
-	buf = append(buf, rest...)
-	if errors.Is(err, io.EOF) {
-		err = nil
+	for {
+		// ReadSlice hands out the reader's own buffer: no copy of a long
+		// line's rest but the one into buf.
+		rest, err := r.ReadSlice('\n')
+		buf = append(buf, rest...)
+		switch {
+		case err == nil || errors.Is(err, io.EOF):
+			return buf, nil
+		case !errors.Is(err, bufio.ErrBufferFull):
+			return nil, err
+		}
 	}
-	return buf, err
 }
