@@ -179,8 +179,10 @@ func (t *Tokenizer) origin(start, end int) (int, int) {
 // Tokens appends the tokens of text to dst and returns the extended slice.
 // Token spans lie inside text, never go back and do not overlap, except
 // that the tokens of one character that stands for several words (㍻, ½)
-// share its span, or overlap on it where it joins the words either side
-// ("0½0" gives "01" and "20", both spanning the ½). Invalid UTF-8 bytes and
+// share its span; and the tokens either side of a character that
+// normalisation changes overlap on it when its pieces fall in both ("0½0"
+// gives "01" and "20", both spanning the ½; "罶ﾞ" the ideograph and a
+// word starting with its voiced mark). Invalid UTF-8 bytes and
 // NUL bytes separate tokens like punctuation.
 func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 	t.keep = false

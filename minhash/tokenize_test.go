@@ -323,6 +323,10 @@ func splitsWords(s string) bool {
 	return false
 }
 
+// changedByNFKC reports whether NFKC changes s (a character that
+// decomposes, or composes with its neighbour).
+func changedByNFKC(s string) bool { return !norm.NFKC.IsNormalString(s) }
+
 // checkTokens asserts the invariants of Tokens and Normalize on any input.
 func checkTokens(t *testing.T, text string) {
 	t.Helper()
@@ -342,7 +346,11 @@ func checkTokens(t *testing.T, text string) {
 		// A character that expands to several words may also be shared
 		// by the words either side of it ("0½0" → "01" [0,3), "20" [1,4)):
 		// the spans then overlap on it, still in order.
-		overlap := i > 0 && prevEnd > k.Start && k.Start >= prevStart && k.End >= prevEnd && splitsWords(text[k.Start:prevEnd])
+		// The same holds for any character that normalisation changes
+		// and whose pieces fall in two words (罶ﾞ: the ideograph is a word
+		// of its own, its voiced mark starts the next).
+		overlap := i > 0 && prevEnd > k.Start && k.Start >= prevStart && k.End >= prevEnd && changedByNFKC(text[k.Start:prevEnd])
+		overlapNext := i+1 < len(toks) && toks[i+1].Start < k.End && !(toks[i+1].Start == k.Start && toks[i+1].End == k.End)
 		require.True(t, (shared || overlap || prevEnd <= k.Start) && k.Start < k.End && k.End <= len(text),
 			"token %d span [%d,%d) after [%d,%d) in %d bytes", i, k.Start, k.End, prevStart, prevEnd, len(text))
 		prevStart, prevEnd = k.Start, k.End
@@ -353,7 +361,7 @@ func checkTokens(t *testing.T, text string) {
 		// spans holding a character that expands to several words, whether
 		// the token is the character alone (shared spans) or a word the
 		// character's first or last part joins ("0½0" → "01", "20").
-		if span := text[k.Start:k.End]; !strings.Contains(span, " ") && !shared && !sharedNext && !splitsWords(span) {
+		if span := text[k.Start:k.End]; !strings.Contains(span, " ") && !shared && !sharedNext && !overlap && !overlapNext && !splitsWords(span) {
 			require.Equal(t, fields[i], normalizeWithin(t, span), "span %q alone", span)
 		}
 	}
