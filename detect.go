@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/minhash"
@@ -18,7 +19,7 @@ import (
 // before; ErrEmptyID for a document without one.
 var (
 	ErrDuplicateID = errors.New("reprint: duplicate document id")
-	ErrEmptyID     = errors.New("reprint: document has no id")
+	ErrEmptyID     = model.ErrEmptyID
 )
 
 // Detector finds recycled passages among the documents added to it. Add

@@ -18,6 +18,7 @@ import (
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/reader"
+	"github.com/reprint-dev/reprint/internal/testcorpus"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -119,35 +120,8 @@ func TestSeedsGolden(t *testing.T) {
 	assert.Equal(t, string(want), string(got))
 }
 
-// synthetic returns n documents of random words from a small vocabulary,
-// with passages copied between them, so that tests do not need ../shared.
-func synthetic(n int, seed uint64) []reprint.Document {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	vocab := strings.Fields("the a of to in and said on for with by at from that was is his her its their government minister market shares company talks police city report year new week official people after before over under about would could")
-	sentence := func() string {
-		w := make([]string, 8+rng.IntN(20))
-		for i := range w {
-			w[i] = vocab[rng.IntN(len(vocab))] + fmt.Sprint(rng.IntN(50))
-		}
-		return strings.Join(w, " ") + "."
-	}
-	docs := make([]reprint.Document, n)
-	var pool []string
-	for i := range docs {
-		var s []string
-		for j := 0; j < 5+rng.IntN(10); j++ {
-			if len(pool) > 0 && rng.IntN(4) == 0 {
-				s = append(s, pool[rng.IntN(len(pool))])
-			} else {
-				x := sentence()
-				pool = append(pool, x)
-				s = append(s, x)
-			}
-		}
-		docs[i] = reprint.Document{ID: fmt.Sprintf("doc%03d", i), Text: strings.Join(s, " ")}
-	}
-	return docs
-}
+// synthetic returns n documents with passages copied between them.
+func synthetic(n int, seed uint64) []reprint.Document { return testcorpus.Synthetic(n, seed) }
 
 func TestDeterministicWhateverTheWorkers(t *testing.T) {
 	docs := synthetic(300, 7)

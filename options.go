@@ -5,12 +5,13 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
 // Version is reprint's version, reported in Report.Tool.
-var Version = "0.1.0-dev"
+const Version = model.Version
 
 // Backend names an LSH index implementation.
 type Backend string
@@ -26,7 +27,7 @@ const (
 // DefaultMinWords is the default shortest reported passage, in words. The
 // seed articles' shortest recycled quotation has 10 words; chance phrases
 // such as "no reason to be alarmed he" have 6.
-const DefaultMinWords = 8
+const DefaultMinWords = model.DefaultMinWords
 
 // DefaultMaxMemory is the default memory budget of a Detector (2 GiB).
 const DefaultMaxMemory = 2 << 30
@@ -37,7 +38,7 @@ const DefaultMaxMemory = 2 << 30
 // do not mistake a template filled in with other names and numbers for a
 // copy, while LSH signatures keep shorter shingles for recall on short
 // edited passages.
-const DefaultVerifyShingle = 5
+const DefaultVerifyShingle = model.DefaultVerifyShingle
 
 // Option configures a Detector.
 type Option func(*config) error

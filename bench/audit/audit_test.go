@@ -13,16 +13,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
-	"github.com/reprint-dev/reprint/bench/audit"
+	"github.com/reprint-dev/reprint/audit"
+	benchaudit "github.com/reprint-dev/reprint/bench/audit"
+	"github.com/reprint-dev/reprint/index"
 )
 
 func devCorpus(tb testing.TB) []reprint.Document {
 	tb.Helper()
 	path := os.Getenv("REPRINT_DEV_CORPUS")
 	if path == "" {
-		path = audit.DefaultDevCorpus
+		path = benchaudit.DefaultDevCorpus
 	}
-	docs, err := audit.LoadDev(path)
+	docs, err := benchaudit.LoadDev(path)
 	if err != nil {
 		tb.Skipf("dev corpus not available: %v", err)
 	}
@@ -34,8 +36,8 @@ func TestReplicasAreDeterministicAndDistinct(t *testing.T) {
 		{ID: "a", Text: "The company said on Tuesday that profits rose sharply in the first quarter."},
 		{ID: "b", Text: "Shares of the bank fell after the company said profits would fall."},
 	}
-	c := audit.NewCorpus(base)
-	assert.Equal(t, c.Doc(3, 0), audit.NewCorpus(base).Doc(3, 0))
+	c := benchaudit.NewCorpus(base)
+	assert.Equal(t, c.Doc(3, 0), benchaudit.NewCorpus(base).Doc(3, 0))
 	assert.Equal(t, base[0], c.Doc(0, 0))
 	assert.NotEqual(t, base[0].Text, c.Doc(1, 0).Text)
 	assert.Equal(t, "a/1", c.Doc(1, 0).ID)
@@ -53,10 +55,10 @@ func BenchmarkIndexAdd(b *testing.B) {
 	b.SetBytes(int64(text))
 	for b.Loop() {
 		path := filepath.Join(b.TempDir(), "dev.db")
-		ix, err := reprint.OpenIndex(path, reprint.IndexOptions{})
+		ix, err := index.Open(context.Background(), path, index.Options{})
 		require.NoError(b, err)
 		require.NoError(b, ix.Add(context.Background(), docs...))
-		st, err := ix.Stats()
+		st, err := ix.Stats(context.Background())
 		require.NoError(b, err)
 		require.NoError(b, ix.Close())
 		fi, err := os.Stat(path)
@@ -69,11 +71,11 @@ func BenchmarkIndexAdd(b *testing.B) {
 
 // cachedIndex builds (or reuses) an index of the first n documents of the
 // replicated dev corpus.
-func cachedIndex(b *testing.B, c *audit.Corpus, n int) string {
+func cachedIndex(b *testing.B, c *benchaudit.Corpus, n int) string {
 	b.Helper()
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("reprint-bench-audit-v1-%d.db", n))
-	if ix, err := reprint.OpenIndex(path, reprint.IndexOptions{ReadOnly: true}); err == nil {
-		st, err := ix.Stats()
+	if ix, err := index.Open(context.Background(), path, index.Options{ReadOnly: true}); err == nil {
+		st, err := ix.Stats(context.Background())
 		ix.Close()
 		if err == nil && st.Documents == n {
 			return path
@@ -81,7 +83,7 @@ func cachedIndex(b *testing.B, c *audit.Corpus, n int) string {
 	}
 	os.Remove(path)
 	start := time.Now()
-	ix, err := reprint.OpenIndex(path, reprint.IndexOptions{NoSync: true, BatchSize: 5000})
+	ix, err := index.Open(context.Background(), path, index.Options{NoSync: true, BatchSize: 5000})
 	require.NoError(b, err)
 	for done := 0; done < n; {
 		step := min(20000, n-done)
@@ -101,7 +103,7 @@ func cachedIndex(b *testing.B, c *audit.Corpus, n int) string {
 // indexes of growing size; one op opens the index, audits and closes it.
 func BenchmarkAudit(b *testing.B) {
 	base := devCorpus(b)
-	c := audit.NewCorpus(base)
+	c := benchaudit.NewCorpus(base)
 	// About 7.3 passages a story in the dev corpus.
 	sizes := []int{1370, 13700, 100000}
 	if s := os.Getenv("REPRINT_BENCH_PASSAGES"); s != "" {
@@ -114,15 +116,15 @@ func BenchmarkAudit(b *testing.B) {
 		refs := c.Docs(n)
 		targets := c.Targets(100, refs, 1000, 1)
 		b.Run(fmt.Sprintf("stories=%d", n), func(b *testing.B) {
-			var st reprint.IndexStats
-			var rep *reprint.AuditReport
+			var st index.Stats
+			var rep *audit.Report
 			for b.Loop() {
-				ix, err := reprint.OpenIndex(path, reprint.IndexOptions{ReadOnly: true})
+				ix, err := index.Open(context.Background(), path, index.Options{ReadOnly: true})
 				require.NoError(b, err)
-				rep, err = ix.Audit(context.Background(), targets, reprint.DefaultPolicy())
+				rep, err = audit.Run(context.Background(), ix, targets, audit.DefaultPolicy())
 				require.NoError(b, err)
 				if st.Documents == 0 {
-					st, _ = ix.Stats()
+					st, _ = ix.Stats(context.Background())
 				}
 				require.NoError(b, ix.Close())
 			}

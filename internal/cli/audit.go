@@ -17,6 +17,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/ghactions"
 	"github.com/reprint-dev/reprint/internal/junit"
 	"github.com/reprint-dev/reprint/internal/reader"
@@ -30,7 +32,7 @@ type AuditConfig struct {
 	// Against is the reference: an index file, or files and directories.
 	Against []string `yaml:"against"`
 	// MinWords, MaxShare, AllowAttributed and Wire are the policy (see
-	// reprint.Policy).
+	// audit.Policy).
 	MinWords        *int     `yaml:"min_words"`
 	MaxShare        *float64 `yaml:"max_share"`
 	AllowAttributed *bool    `yaml:"allow_attributed"`
@@ -62,13 +64,14 @@ type auditFlags struct {
 	updateBaseline  bool
 	root            string
 	timeout         time.Duration
+	retry           int
 	workers         int
 	c               Config // input flags
 }
 
 func (e *env) auditCommand() *cobra.Command {
 	var f auditFlags
-	d := reprint.DefaultPolicy()
+	d := audit.DefaultPolicy()
 	cmd := &cobra.Command{
 		Use:   "audit --against INDEX|PATH... [flags] PATH...",
 		Short: "Check articles for recycled wire copy against a reference, for CI",
@@ -113,7 +116,8 @@ The policy may also come from the audit: section of .reprint.yaml.`,
 	fl.StringVar(&f.baseline, "baseline", "", "baseline file of accepted findings")
 	fl.BoolVar(&f.updateBaseline, "update-baseline", false, "write the current findings to the --baseline file and accept them")
 	fl.StringVar(&f.root, "root", "", "directory that SARIF file URIs are relative to (default: the git work tree's top, else the working directory)")
-	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index")
+	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index file, or to connect to its database")
+	fl.IntVar(&f.retry, "retry", 0, "times to retry reading a PostgreSQL index after its connection failed (0.5 s, 1 s, 2 s, … apart; at most "+fmt.Sprint(maxRetry)+")")
 	fl.IntVar(&f.workers, "workers", 0, "goroutines to use (default: all cores)")
 	registerInputFlags(fl, &f.c)
 	return cmd
@@ -123,7 +127,7 @@ The policy may also come from the audit: section of .reprint.yaml.`,
 type auditSetup struct {
 	cfg      *Config
 	explicit bool
-	policy   reprint.Policy
+	policy   audit.Policy
 	against  []string
 	format   string
 	baseline string
@@ -142,7 +146,7 @@ func (f *auditFlags) resolve(cmd *cobra.Command, e *env) (*auditSetup, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &auditSetup{cfg: cfg, policy: reprint.DefaultPolicy(), format: f.format}
+	s := &auditSetup{cfg: cfg, policy: audit.DefaultPolicy(), format: f.format}
 	for _, k := range []string{"shingle", "num_hash", "seed", "threshold", "verify_shingle"} {
 		s.explicit = s.explicit || keys[k]
 	}
@@ -196,7 +200,15 @@ func (f *auditFlags) resolve(cmd *cobra.Command, e *env) (*auditSetup, error) {
 		return nil, usageErr("--format %q: want one of %s", s.format, strings.Join(auditFormats, ", "))
 	}
 	if len(s.against) == 0 {
-		return nil, usageErr("--against INDEX|PATH... is required (or audit.against in %s)", ConfigFileName)
+		if loc := indexLocation("", e, cfg); loc != "" {
+			s.against = []string{loc}
+		}
+	}
+	if len(s.against) == 0 {
+		return nil, usageErr("--against INDEX|PATH... is required (or $%s, or audit.against or index in %s)", EnvIndex, ConfigFileName)
+	}
+	if f.retry < 0 || f.retry > maxRetry {
+		return nil, usageErr("--retry %d: want 0..%d", f.retry, maxRetry)
 	}
 	if f.updateBaseline && s.baseline == "" {
 		return nil, usageErr("--update-baseline needs --baseline FILE")
@@ -210,7 +222,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	var base *reprint.Baseline
+	var base *audit.Baseline
 	if s.baseline != "" {
 		b, err := readBaseline(s.baseline)
 		switch {
@@ -244,7 +256,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 
-	ix, refProblems, err := e.openReference(cmd, s, f.timeout)
+	ix, refProblems, err := e.openReference(cmd, s, f.timeout, f.retry)
 	if err != nil {
 		return err
 	}
@@ -252,7 +264,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 	refErrs := logProblems(e.stderr, refProblems)
 	failing += countFailing(refProblems, refErrs, s.cfg.Strict)
 
-	rep, err := ix.Audit(ctx, targets, s.policy)
+	rep, err := audit.Run(ctx, ix, targets, s.policy)
 	if err != nil {
 		return runtimeErr(err)
 	}
@@ -278,7 +290,7 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 					nb.Entries = append(nb.Entries, en)
 				}
 			}
-			slices.SortFunc(nb.Entries, func(x, y reprint.BaselineEntry) int {
+			slices.SortFunc(nb.Entries, func(x, y audit.BaselineEntry) int {
 				return strings.Compare(x.Article+"\x00"+x.Fingerprint, y.Article+"\x00"+y.Fingerprint)
 			})
 		}
@@ -344,15 +356,15 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 
 // openReference opens the index named by --against, or indexes the
 // reference paths into a temporary one.
-func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Duration) (*reprint.Index, []reprint.InputError, error) {
+func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Duration, retry int) (*index.Index, []reprint.InputError, error) {
 	o, err := indexOptions(s.cfg, s.explicit)
 	if err != nil {
 		return nil, nil, err
 	}
-	o.Timeout = timeout
+	o.Timeout, o.Retry = timeout, retry
 	if len(s.against) == 1 && looksLikeIndex(s.against[0]) {
 		o.ReadOnly = true
-		ix, err := e.openIndex(s.against[0], o)
+		ix, err := e.openIndex(cmd.Context(), s.against[0], o)
 		if err != nil {
 			return nil, nil, openErr(err)
 		}
@@ -367,7 +379,7 @@ func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Dura
 	if err != nil {
 		return nil, nil, runtimeErr(err)
 	}
-	ix, err := reprint.OpenIndex("", o)
+	ix, err := index.Open(cmd.Context(), "", o) // in memory
 	if err != nil {
 		return nil, nil, openErr(err)
 	}
@@ -397,10 +409,14 @@ func stableIDs(docs []reprint.Document, root string) {
 	}
 }
 
-// looksLikeIndex says whether a path names an index: a bbolt file (by its
-// meta page's magic number) or a file with an index extension, so that a
-// damaged index is reported as such rather than read as text.
+// looksLikeIndex says whether a path names an index: a PostgreSQL URL, a
+// bbolt file (by its meta page's magic number) or a file with an index
+// extension, so that a damaged index is reported as such rather than read
+// as text.
 func looksLikeIndex(path string) bool {
+	if index.IsDatabase(path) {
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".db", ".bolt", ".bbolt", ".idx", ".index":
 		return true
@@ -490,8 +506,8 @@ func frontMatterOf(data []byte) ([]byte, int, bool) {
 	return nil, 0, false
 }
 
-func readBaseline(path string) (reprint.Baseline, error) {
-	var b reprint.Baseline
+func readBaseline(path string) (audit.Baseline, error) {
+	var b audit.Baseline
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return b, err
@@ -501,8 +517,8 @@ func readBaseline(path string) (reprint.Baseline, error) {
 	if err := dec.Decode(&b); err != nil {
 		return b, fmt.Errorf("not a reprint baseline: %v", err)
 	}
-	if b.Schema != reprint.BaselineSchemaV1 {
-		return b, fmt.Errorf("schema %q, want %q", b.Schema, reprint.BaselineSchemaV1)
+	if b.Schema != audit.BaselineSchemaV1 {
+		return b, fmt.Errorf("schema %q, want %q", b.Schema, audit.BaselineSchemaV1)
 	}
 	return b, nil
 }
@@ -537,7 +553,7 @@ func gitRoot(dir string) string {
 	return dir
 }
 
-func summaryLine(rep *reprint.AuditReport) string {
+func summaryLine(rep *audit.Report) string {
 	s := rep.Summary
 	line := fmt.Sprintf("audited %d articles against %d reference documents: %d violate the policy (%d passages); %d findings",
 		s.Articles, rep.Reference.Documents, s.Violating, s.Violations, s.Findings)
@@ -551,7 +567,7 @@ func summaryLine(rep *reprint.AuditReport) string {
 }
 
 // writeAuditText writes the human-readable audit.
-func writeAuditText(w io.Writer, rep *reprint.AuditReport) error {
+func writeAuditText(w io.Writer, rep *audit.Report) error {
 	w = render.VisibleWriter(w) // findings quote the articles
 	p := rep.Policy
 	wire := "every reference document"

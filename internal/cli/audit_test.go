@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/cli"
 )
 
@@ -64,7 +65,7 @@ func TestIndexCommands(t *testing.T) {
 	}
 	code, out, _ = run(t, dir, "index", "stats", "--index", "wire.db", "--format", "json")
 	require.Equal(t, 0, code)
-	var st reprint.IndexStats
+	var st index.Stats
 	require.NoError(t, json.Unmarshal([]byte(out), &st))
 	assert.Equal(t, 1, st.Documents)
 
@@ -142,9 +143,9 @@ func TestAuditFormats(t *testing.T) {
 			assert.Contains(t, out, `credited "(Reuters)"`)
 		}},
 		{"json", func(t *testing.T, out string) {
-			var rep reprint.AuditReport
+			var rep audit.Report
 			require.NoError(t, json.Unmarshal([]byte(out), &rep))
-			assert.Equal(t, reprint.AuditSchemaV1, rep.Schema)
+			assert.Equal(t, audit.SchemaV1, rep.Schema)
 			assert.Equal(t, 1, rep.Summary.Violating)
 		}},
 		{"sarif", func(t *testing.T, out string) {
@@ -242,7 +243,7 @@ func TestAuditPolicyFromConfig(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".reprint.yaml"), []byte(cfg), 0o644))
 	code, out, stderr := run(t, dir, "audit", "--format", "json", "articles/")
 	require.Equal(t, cli.ExitClean, code, stderr)
-	var rep reprint.AuditReport
+	var rep audit.Report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, 0.9, rep.Policy.MaxShare)
 	assert.Equal(t, []string{"AP"}, rep.Policy.Wire)

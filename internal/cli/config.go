@@ -49,6 +49,7 @@ type Config struct {
 	JSONL         reader.Fields    `yaml:"jsonl"`
 	Strict        bool             `yaml:"strict"` // any input warning fails the run (exit 3)
 	Audit         AuditConfig      `yaml:"audit"`  // reprint audit's policy (audit.go)
+	Index         string           `yaml:"index"`  // the index of reprint index and audit (index.go)
 	path          string           // the file it came from, if any
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -21,6 +22,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
+	"github.com/reprint-dev/reprint/internal/pgtest"
 )
 
 var crashIterations = flag.Int("crash-iterations", 0, "kills of reprint index add in TestIndexAddSurvivesKills (default 20, or $REPRINT_CRASH_ITERATIONS)")
@@ -82,21 +86,38 @@ func crashCorpus(n int) []map[string]string {
 // kill that the index opens, that `reprint index stats` works, and that
 // every document the process reported committed is stored byte for byte
 // (or a later version of it, committed just before the kill).
+// It runs on a bbolt file (20 kills) and on PostgreSQL (30 kills), where
+// it also checks that no batch is stored in part and no id twice.
 func TestIndexAddSurvivesKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the reprint binary")
 	}
-	iterations := 20
-	if n, err := strconv.Atoi(os.Getenv("REPRINT_CRASH_ITERATIONS")); err == nil && n > 0 {
-		iterations = n
+	for _, be := range []string{"bolt", "postgres"} {
+		t.Run(be, func(t *testing.T) {
+			iterations := 20
+			if be == "postgres" {
+				iterations = 30
+			}
+			if n, err := strconv.Atoi(os.Getenv("REPRINT_CRASH_ITERATIONS")); err == nil && n > 0 {
+				iterations = n
+			}
+			if *crashIterations > 0 {
+				iterations = *crashIterations
+			}
+			indexPath := filepath.Join(t.TempDir(), "crash.db")
+			if be == "postgres" {
+				indexPath = pgtest.URL(t)
+			}
+			testAddSurvivesKills(t, indexPath, iterations)
+		})
 	}
-	if *crashIterations > 0 {
-		iterations = *crashIterations
-	}
+}
+
+func testAddSurvivesKills(t *testing.T, indexPath string, iterations int) {
 	bin := reprintBinary(t)
 	dir := t.TempDir()
-	index := filepath.Join(dir, "crash.db")
 	base := crashCorpus(1500)
+	const batch = 50
 
 	// Version v of the corpus: every text ends with " (version v)", so
 	// that re-adding an id replaces its text and the check can tell which
@@ -120,9 +141,12 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 		pos[d["id"]] = i
 	}
 
+	var lastStderr bytes.Buffer
 	run := func(corpus string, kill time.Duration) (committed []string, killed bool) {
-		cmd := exec.Command(bin, "index", "add", "--index", index, "--batch-size", "50", "--list-committed", corpus)
+		cmd := exec.Command(bin, "index", "add", "--index", indexPath, "--batch-size", fmt.Sprint(batch), "--list-committed", corpus)
 		cmd.Env = append(os.Environ(), "CI=true")
+		lastStderr.Reset()
+		cmd.Stderr = &lastStderr
 		out, err := cmd.StdoutPipe()
 		require.NoError(t, err)
 		require.NoError(t, cmd.Start())
@@ -151,7 +175,7 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 	start := time.Now()
 	ids, killed := run(writeVersion(0), time.Hour)
 	require.False(t, killed)
-	require.Len(t, ids, len(base))
+	require.Len(t, ids, len(base), "the first run: %s", lastStderr.String())
 	full := time.Since(start)
 	latest := map[string]int{} // id → latest version reported committed
 	for _, id := range ids {
@@ -171,16 +195,17 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 				latest[id] = it
 			}
 		}
-		out, err := exec.Command(bin, "index", "stats", "--index", index, "--format", "json").CombinedOutput()
+		out, err := exec.Command(bin, "index", "stats", "--index", indexPath, "--format", "json").CombinedOutput()
 		require.NoError(t, err, "iteration %d: stats after the kill: %s", it, out)
-		var st reprint.IndexStats
+		var st index.Stats
 		require.NoError(t, json.Unmarshal(out, &st), "iteration %d", it)
 		require.Equal(t, len(base), st.Documents, "iteration %d: documents", it)
 
-		ix, err := reprint.OpenIndex(index, reprint.IndexOptions{ReadOnly: true, Timeout: 10 * time.Second})
+		ix, err := index.Open(context.Background(), indexPath, index.Options{ReadOnly: true, Timeout: 10 * time.Second})
 		require.NoError(t, err, "iteration %d", it)
+		stored := make([]int, len(base)) // document → version stored
 		for id, v := range latest {
-			d, ok, err := ix.Document(id)
+			d, ok, err := ix.Document(context.Background(), id)
 			require.NoError(t, err)
 			require.True(t, ok, "iteration %d: %s lost", it, id)
 			// The stored version is the one reported, or a later one
@@ -188,10 +213,22 @@ func TestIndexAddSurvivesKills(t *testing.T) {
 			found := false
 			for w := v; w <= it && !found; w++ {
 				found = d.Text == versionText(pos[id], w)
+				stored[pos[id]] = w
 			}
 			require.True(t, found, "iteration %d: %s holds neither version %d nor a later one", it, id, v)
 		}
-		rep, err := ix.Audit(context.Background(), []reprint.Document{{ID: "probe", Text: versionText(0, 0)}}, reprint.DefaultPolicy())
+		// No batch in part: the documents of one batch hold one version.
+		for b := 0; b < len(base); b += batch {
+			for i := b; i < min(b+batch, len(base)); i++ {
+				require.Equal(t, stored[b], stored[i], "iteration %d: batch %d stored in part", it, b/batch)
+			}
+		}
+		if index.IsDatabase(indexPath) {
+			require.Equal(t, len(base), pgtest.QueryInt(t, indexPath, "SELECT count(*) FROM reprint_documents"), "iteration %d: no id twice", it)
+			require.Zero(t, pgtest.QueryInt(t, indexPath, "SELECT count(*) FROM reprint_anchors a WHERE NOT EXISTS (SELECT 1 FROM reprint_documents d WHERE d.num = a.num)"),
+				"iteration %d: no postings without their document", it)
+		}
+		rep, err := audit.Run(context.Background(), ix, []reprint.Document{{ID: "probe", Text: versionText(0, 0)}}, audit.DefaultPolicy())
 		require.NoError(t, err)
 		require.NotEmpty(t, rep.Articles[0].Findings, "iteration %d: the index still finds its documents", it)
 		require.NoError(t, ix.Close())

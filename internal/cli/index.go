@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/reader"
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -22,6 +22,7 @@ import (
 // indexFlags are the flags of the index commands.
 type indexFlags struct {
 	index       string
+	retry       int
 	configPath  string
 	timeout     time.Duration
 	c           Config
@@ -36,9 +37,10 @@ type indexFlags struct {
 func (f *indexFlags) register(cmd *cobra.Command, params bool) {
 	d := defaults()
 	fl := cmd.Flags()
-	fl.StringVar(&f.index, "index", "", "the index file (required)")
+	fl.StringVar(&f.index, "index", "", "the index: a file, or a PostgreSQL database as postgres://user@host:port/db?… (default $"+EnvIndex+", or index in "+ConfigFileName+")")
 	fl.StringVar(&f.configPath, "config", "", "configuration file (default: "+ConfigFileName+" found by walking up from the working directory)")
-	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index")
+	fl.DurationVar(&f.timeout, "lock-timeout", time.Minute, "how long to wait while another process writes the index file, or to connect to its database")
+	fl.IntVar(&f.retry, "retry", 0, "times to retry an operation on a PostgreSQL index after its connection failed (0.5 s, 1 s, 2 s, … apart; at most "+fmt.Sprint(maxRetry)+")")
 	if params {
 		f.paramsFlags = true
 		fl.Float64Var(&f.c.Threshold, "threshold", d.Threshold, "Jaccard similarity the LSH bands are tuned for (a new index stores it)")
@@ -99,10 +101,37 @@ func (f *indexFlags) resolve(cmd *cobra.Command, e *env) (cfg *Config, explicit 
 	if err := cfg.validate(); err != nil {
 		return nil, false, err
 	}
+	f.index = indexLocation(f.index, e, cfg)
 	if f.index == "" {
-		return nil, false, usageErr("--index FILE is required")
+		return nil, false, usageErr("--index FILE|URL is required (or $%s, or index in %s)", EnvIndex, ConfigFileName)
+	}
+	if f.retry < 0 || f.retry > maxRetry {
+		return nil, false, usageErr("--retry %d: want 0..%d", f.retry, maxRetry)
 	}
 	return cfg, explicit, nil
+}
+
+// EnvIndex is the environment variable naming the index when --index (or
+// audit's --against) is not given; the configuration file's index key
+// comes after it.
+const EnvIndex = "REPRINT_INDEX"
+
+// maxRetry bounds --retry: about two minutes of waiting in all.
+const maxRetry = 20
+
+// indexLocation resolves the index: the flag, else $REPRINT_INDEX, else
+// the configuration file's index key (a relative file path there is
+// relative to the file).
+func indexLocation(flag string, e *env, cfg *Config) string {
+	switch {
+	case flag != "":
+		return flag
+	case e.getenv(EnvIndex) != "":
+		return e.getenv(EnvIndex)
+	case cfg.Index != "" && !index.IsDatabase(cfg.Index) && !filepath.IsAbs(cfg.Index) && cfg.path != "":
+		return filepath.Join(filepath.Dir(cfg.path), cfg.Index)
+	}
+	return cfg.Index
 }
 
 // loadResolved returns the defaults overlaid with the configuration file,
@@ -147,8 +176,8 @@ func applyInputFlags(fl *pflag.FlagSet, cfg, f *Config) {
 // indexOptions returns the options to open an index with: the resolved
 // params when they were given explicitly (so that another index's params
 // are refused), else none (the stored ones, or the defaults).
-func indexOptions(cfg *Config, explicit bool) (reprint.IndexOptions, error) {
-	o := reprint.IndexOptions{Workers: cfg.Workers}
+func indexOptions(cfg *Config, explicit bool) (index.Options, error) {
+	o := index.Options{Workers: cfg.Workers}
 	if !explicit {
 		return o, nil
 	}
@@ -161,11 +190,14 @@ func indexOptions(cfg *Config, explicit bool) (reprint.IndexOptions, error) {
 	return o, nil
 }
 
-// openErr classifies an OpenIndex error: wrong params or a file that is
+// openErr classifies an index.Open error: wrong params or a file that is
 // not an index are the user's to fix (2); the rest is I/O (3).
 func openErr(err error) error {
-	if errors.Is(err, minhash.ErrParamsMismatch) || errors.Is(err, reprint.ErrNotIndex) ||
-		errors.Is(err, reprint.ErrIndexFormat) || errors.Is(err, os.ErrNotExist) {
+	if index.IsUnavailable(err) {
+		return runtimeErr(err)
+	}
+	if errors.Is(err, minhash.ErrParamsMismatch) || errors.Is(err, index.ErrNotIndex) ||
+		errors.Is(err, index.ErrFormat) || errors.Is(err, os.ErrNotExist) {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	return runtimeErr(err)
@@ -174,14 +206,16 @@ func openErr(err error) error {
 func (e *env) indexCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index",
-		Short: "Build and inspect a persistent reference index (add, stats, remove)",
+		Short: "Build and inspect a persistent reference index (add, stats, remove, migrate)",
 		Long: `index keeps a reference corpus (for example everything the wire agencies
-sent) in one file, so that reprint audit can check articles against it
-without reading the corpus each time. The file is a go.etcd.io/bbolt
-database: no server. One process may write it while others wait, or any
-number may read it at once.`,
+sent) so that reprint audit can check articles against it without reading
+the corpus each time. It lives in one file (a go.etcd.io/bbolt database:
+no server; one process may write it while others wait, or any number may
+read it at once) or in a PostgreSQL database, given as
+--index postgres://user@host:port/db?sslmode=… (many writers and readers
+on many machines: an ingest job adds the wire while CI jobs audit).`,
 	}
-	cmd.AddCommand(e.indexAddCommand(), e.indexStatsCommand(), e.indexRemoveCommand(), e.indexCompactCommand())
+	cmd.AddCommand(e.indexAddCommand(), e.indexStatsCommand(), e.indexRemoveCommand(), e.indexCompactCommand(), e.indexMigrateCommand())
 	return cmd
 }
 
@@ -213,7 +247,7 @@ file that differ from the stored ones are refused.`,
 			if err != nil {
 				return err
 			}
-			o.Timeout, o.BatchSize = f.timeout, f.batch
+			o.Timeout, o.BatchSize, o.Retry = f.timeout, f.batch, f.retry
 			done := 0
 			o.OnCommit = func(ids []string) {
 				done += len(ids)
@@ -234,7 +268,7 @@ file that differ from the stored ones are refused.`,
 			if err := nothingRead(len(docs), inputErrs); err != nil {
 				return err
 			}
-			ix, err := e.openIndex(f.index, o)
+			ix, err := e.openIndex(cmd.Context(), f.index, o)
 			if err != nil {
 				return openErr(err)
 			}
@@ -242,12 +276,12 @@ file that differ from the stored ones are refused.`,
 			if err := ix.Add(ctx, docs...); err != nil {
 				return runtimeErr(fmt.Errorf("%w (%d documents committed before)", err, done))
 			}
-			st, err := ix.Stats()
+			st, err := ix.Stats(cmd.Context())
 			if err != nil {
 				return runtimeErr(err)
 			}
 			fmt.Fprintf(e.stderr, "reprint: added %d documents to %s in %.1fs; it holds %d documents, %d passages, %s\n",
-				done, f.index, time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
+				done, ix.Location(), time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
 			if err := inputsFailed(failing, cfg.Strict); err != nil {
 				return err
 			}
@@ -255,7 +289,7 @@ file that differ from the stored ones are refused.`,
 		},
 	}
 	f.register(cmd, true)
-	cmd.Flags().IntVar(&f.batch, "batch-size", reprint.DefaultBatchSize, "documents committed per transaction")
+	cmd.Flags().IntVar(&f.batch, "batch-size", index.DefaultBatchSize, "documents committed per transaction")
 	cmd.Flags().BoolVar(&f.listIDs, "list-committed", false, "print each document id to standard output once its batch is committed")
 	return cmd
 }
@@ -273,12 +307,12 @@ func (e *env) indexStatsCommand() *cobra.Command {
 			if f.format != "text" && f.format != "json" {
 				return usageErr("--format %q: want text or json", f.format)
 			}
-			ix, err := e.openIndex(f.index, reprint.IndexOptions{ReadOnly: true, Timeout: f.timeout})
+			ix, err := e.openIndex(cmd.Context(), f.index, index.Options{ReadOnly: true, Timeout: f.timeout, Retry: f.retry})
 			if err != nil {
 				return openErr(err)
 			}
 			defer ix.Close()
-			st, err := ix.Stats()
+			st, err := ix.Stats(cmd.Context())
 			if err != nil {
 				return runtimeErr(err)
 			}
@@ -296,7 +330,7 @@ func (e *env) indexStatsCommand() *cobra.Command {
 	return cmd
 }
 
-func writeStats(w io.Writer, st reprint.IndexStats) {
+func writeStats(w io.Writer, st index.Stats) {
 	p := st.Params.Params
 	fmt.Fprintf(w, "index       %s\n", st.Path)
 	fmt.Fprintf(w, "documents   %d\n", st.Documents)
@@ -341,14 +375,14 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting(e)
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
 			defer ix.Close()
 			var absent []string
 			for _, id := range ids {
-				if _, ok, err := ix.Document(id); err == nil && !ok {
+				if _, ok, err := ix.Document(cmd.Context(), id); err == nil && !ok {
 					absent = append(absent, id)
 				}
 			}
@@ -356,7 +390,7 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if err != nil {
 				return runtimeErr(err)
 			}
-			fmt.Fprintf(e.stderr, "reprint: removed %d of %d ids from %s\n", n, len(ids), f.index)
+			fmt.Fprintf(e.stderr, "reprint: removed %d of %d ids from %s\n", n, len(ids), ix.Location())
 			if len(absent) > 0 {
 				if len(absent) > 10 {
 					absent = append(absent[:10], "…")
@@ -388,12 +422,27 @@ is waiting for it would go on with the old file.`,
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting(e)
+			if index.IsDatabase(f.index) {
+				if out != "" {
+					return usageErr("compact -o is for index files; a PostgreSQL index is compacted in place")
+				}
+				ix, err := f.openExisting(cmd, e)
+				if err != nil {
+					return err
+				}
+				defer ix.Close()
+				if err := ix.Compact(""); err != nil {
+					return runtimeErr(err)
+				}
+				fmt.Fprintf(e.stderr, "reprint: vacuumed and analysed %s\n", ix.Location())
+				return nil
+			}
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
 			defer ix.Close()
-			before, err := ix.Stats()
+			before, err := ix.Stats(cmd.Context())
 			if err != nil {
 				return runtimeErr(err)
 			}
@@ -427,13 +476,51 @@ is waiting for it would go on with the old file.`,
 
 // openExisting opens the index named by --index, which must exist: remove
 // and compact never create one.
-func (f *indexFlags) openExisting(e *env) (*reprint.Index, error) {
-	if _, err := os.Stat(f.index); err != nil {
-		return nil, usageErr("index %s: %v", f.index, err)
+func (f *indexFlags) openExisting(cmd *cobra.Command, e *env) (*index.Index, error) {
+	if !index.IsDatabase(f.index) {
+		if _, err := os.Stat(f.index); err != nil {
+			return nil, usageErr("index %s: %v", f.index, err)
+		}
 	}
-	ix, err := e.openIndex(f.index, reprint.IndexOptions{Timeout: f.timeout})
+	ix, err := e.openIndex(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
 	if err != nil {
 		return nil, openErr(err)
 	}
 	return ix, nil
+}
+
+func (e *env) indexMigrateCommand() *cobra.Command {
+	var f indexFlags
+	cmd := &cobra.Command{
+		Use:   "migrate --index postgres://…",
+		Short: "Create or upgrade the index's schema in a PostgreSQL database",
+		Long: `migrate creates the tables of a PostgreSQL index, or upgrades them to this
+version's schema; index add does the same on first use. Run it with a role
+that may create tables (see the README's least-privilege roles), then let
+ingest and audit jobs use roles that may only write or read rows. A
+database whose schema is newer than this reprint is refused: upgrade
+reprint instead.`,
+		Example: `  reprint index migrate --index postgres://reprint_owner@db.internal/news`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, _, err := f.resolve(cmd, e); err != nil {
+				return err
+			}
+			if !index.IsDatabase(f.index) {
+				return usageErr("migrate is for PostgreSQL indexes (--index postgres://…); an index file needs none")
+			}
+			from, to, err := index.Migrate(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
+			if err != nil {
+				return openErr(err)
+			}
+			if from == to {
+				fmt.Fprintf(e.stderr, "reprint: schema is at version %d, nothing to do\n", to)
+			} else {
+				fmt.Fprintf(e.stderr, "reprint: schema migrated from version %d to %d\n", from, to)
+			}
+			return nil
+		},
+	}
+	f.register(cmd, false)
+	return cmd
 }

@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/index"
 )
 
 // lockProbe is how long openIndex tries for an index's lock before it says
@@ -13,19 +14,19 @@ import (
 // without a word.
 const lockProbe = 250 * time.Millisecond
 
-// openIndex opens an index as reprint.OpenIndex does, but when another
-// process holds it, says once on standard error that it waits, for whom
+// openIndex opens an index as index.Open does, but when another process
+// holds an index file, says once on standard error that it waits, for whom
 // (the holder's pid, where the system tells) and for how long at most,
 // rather than hanging silently for up to --lock-timeout.
-func (e *env) openIndex(path string, o reprint.IndexOptions) (*reprint.Index, error) {
-	if path == "" || o.Timeout > 0 && o.Timeout <= lockProbe {
-		return reprint.OpenIndex(path, o)
+func (e *env) openIndex(ctx context.Context, path string, o index.Options) (*index.Index, error) {
+	if path == "" || index.IsDatabase(path) || o.Timeout > 0 && o.Timeout <= lockProbe {
+		return index.Open(ctx, path, o)
 	}
 	total := o.Timeout
 	o.Timeout = lockProbe
 	start := time.Now()
-	ix, err := reprint.OpenIndex(path, o)
-	if !errors.Is(err, reprint.ErrIndexLocked) {
+	ix, err := index.Open(ctx, path, o)
+	if !errors.Is(err, index.ErrLocked) {
 		return ix, err
 	}
 	who := "another process"
@@ -39,5 +40,5 @@ func (e *env) openIndex(path string, o reprint.IndexOptions) (*reprint.Index, er
 		fmt.Fprintf(e.stderr, "reprint: index %s is locked by %s: waiting for it (no --lock-timeout)\n", path, who)
 		o.Timeout = 0
 	}
-	return reprint.OpenIndex(path, o)
+	return index.Open(ctx, path, o)
 }

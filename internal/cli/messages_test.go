@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/cli"
 )
 
@@ -68,7 +69,7 @@ func TestLockWaitIsAnnounced(t *testing.T) {
 	dir := workspace(t)
 	code, _, stderr := run(t, dir, "index", "add", "--index", "wire.db", "wire/")
 	require.Equal(t, 0, code, stderr)
-	held, err := reprint.OpenIndex(filepath.Join(dir, "wire.db"), reprint.IndexOptions{})
+	held, err := index.Open(context.Background(), filepath.Join(dir, "wire.db"), index.Options{})
 	require.NoError(t, err)
 	defer held.Close()
 

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 )
 
 // MaxAnnotations is how many annotations of each level GitHub shows per
@@ -15,7 +15,7 @@ const MaxAnnotations = 10
 // WriteAnnotations writes one workflow command per finding: ::error for
 // violations, ::warning for counted passages within the allowed share,
 // ::notice for the rest (suppressed findings are left out).
-func WriteAnnotations(w io.Writer, rep *reprint.AuditReport) error {
+func WriteAnnotations(w io.Writer, rep *audit.Report) error {
 	for _, a := range rep.Articles {
 		for _, f := range a.Findings {
 			if f.Suppressed != "" {
@@ -60,7 +60,7 @@ func property(s string) string {
 }
 
 // WriteSummary writes a Markdown summary of rep, for $GITHUB_STEP_SUMMARY.
-func WriteSummary(w io.Writer, rep *reprint.AuditReport) error {
+func WriteSummary(w io.Writer, rep *audit.Report) error {
 	var b strings.Builder
 	s := rep.Summary
 	verdict := "✅ no article violates the policy"

@@ -7,22 +7,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/internal/ghactions"
 )
 
-func report() *reprint.AuditReport {
-	return &reprint.AuditReport{
-		Policy:    reprint.DefaultPolicy(),
-		Reference: reprint.Reference{Documents: 10},
-		Summary:   reprint.Summary{Articles: 2, Violating: 1, Findings: 3, Violations: 1, Suppressed: 1},
-		Articles: []reprint.ArticleAudit{
-			{ID: "a,b:c.md", Path: "content/a,b:c.md", Violation: true, CountedShare: 0.5, Findings: []reprint.Finding{
-				{Rule: reprint.RuleUncredited, Line: 2, Column: 3, EndLine: 2, EndColumn: 40, Words: 20, Counted: true, Violation: true, Reference: reprint.FindingRef{ID: "r1", Source: "Reuters"}},
-				{Rule: reprint.RuleUncredited, Line: 9, Column: 1, Words: 15, Suppressed: "baseline", Reference: reprint.FindingRef{ID: "r2"}},
+func report() *audit.Report {
+	return &audit.Report{
+		Policy:    audit.DefaultPolicy(),
+		Reference: audit.Reference{Documents: 10},
+		Summary:   audit.Summary{Articles: 2, Violating: 1, Findings: 3, Violations: 1, Suppressed: 1},
+		Articles: []audit.Article{
+			{ID: "a,b:c.md", Path: "content/a,b:c.md", Violation: true, CountedShare: 0.5, Findings: []audit.Finding{
+				{Rule: audit.RuleUncredited, Line: 2, Column: 3, EndLine: 2, EndColumn: 40, Words: 20, Counted: true, Violation: true, Reference: audit.FindingRef{ID: "r1", Source: "Reuters"}},
+				{Rule: audit.RuleUncredited, Line: 9, Column: 1, Words: 15, Suppressed: "baseline", Reference: audit.FindingRef{ID: "r2"}},
 			}},
-			{ID: "b.md", Path: "b.md", Findings: []reprint.Finding{
-				{Rule: reprint.RuleAttributed, Line: 1, Column: 1, EndLine: 3, EndColumn: 2, Words: 12, Attributed: true, Attribution: "(Reuters)", Reference: reprint.FindingRef{ID: "r1", Source: "Reuters"}},
+			{ID: "b.md", Path: "b.md", Findings: []audit.Finding{
+				{Rule: audit.RuleAttributed, Line: 1, Column: 1, EndLine: 3, EndColumn: 2, Words: 12, Attributed: true, Attribution: "(Reuters)", Reference: audit.FindingRef{ID: "r1", Source: "Reuters"}},
 			}},
 		},
 	}

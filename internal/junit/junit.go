@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 )
 
 // TestSuites is the document element.
@@ -52,7 +52,7 @@ type Skipped struct {
 }
 
 // Build turns an audit report into JUnit test suites.
-func Build(rep *reprint.AuditReport) TestSuites {
+func Build(rep *audit.Report) TestSuites {
 	suite := TestSuite{Name: "reprint audit", Tests: len(rep.Articles)}
 	for _, a := range rep.Articles {
 		tc := TestCase{Name: a.ID, ClassName: "reprint.audit", File: a.Path}
@@ -72,7 +72,7 @@ func Build(rep *reprint.AuditReport) TestSuites {
 		case a.Violation:
 			tc.Failure = &Failure{
 				Message: fmt.Sprintf("%.0f%% of the article is uncredited wire copy; the policy allows %.0f%%", 100*a.CountedShare, 100*rep.Policy.MaxShare),
-				Type:    reprint.RuleUncredited,
+				Type:    audit.RuleUncredited,
 				Body:    strings.Join(lines, "\n"),
 			}
 			suite.Failures++
@@ -84,7 +84,7 @@ func Build(rep *reprint.AuditReport) TestSuites {
 	return TestSuites{Name: "reprint", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Suites: []TestSuite{suite}}
 }
 
-func suppressed(f reprint.Finding) string {
+func suppressed(f audit.Finding) string {
 	if f.Suppressed != "" {
 		return " (suppressed: " + f.Suppressed + ")"
 	}
@@ -100,7 +100,7 @@ func excerpt(s string) string {
 }
 
 // Write writes the JUnit XML of rep to w.
-func Write(w io.Writer, rep *reprint.AuditReport) error {
+func Write(w io.Writer, rep *audit.Report) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -8,18 +8,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/internal/junit"
 )
 
 func TestOneCasePerArticle(t *testing.T) {
-	rep := &reprint.AuditReport{
-		Policy: reprint.DefaultPolicy(),
-		Articles: []reprint.ArticleAudit{
-			{ID: "bad.md", Path: "content/bad.md", Violation: true, CountedShare: 0.6, Findings: []reprint.Finding{
-				{Rule: reprint.RuleUncredited, Line: 3, Column: 1, Words: 30, Violation: true, Text: "a <copied> & passage", Reference: reprint.FindingRef{ID: "reuters-1"}},
+	rep := &audit.Report{
+		Policy: audit.DefaultPolicy(),
+		Articles: []audit.Article{
+			{ID: "bad.md", Path: "content/bad.md", Violation: true, CountedShare: 0.6, Findings: []audit.Finding{
+				{Rule: audit.RuleUncredited, Line: 3, Column: 1, Words: 30, Violation: true, Text: "a <copied> & passage", Reference: audit.FindingRef{ID: "reuters-1"}},
 			}},
-			{ID: "ok.md", Findings: []reprint.Finding{{Rule: reprint.RuleAttributed, Line: 1, Column: 5, Words: 12, Reference: reprint.FindingRef{ID: "ap-2"}}}},
+			{ID: "ok.md", Findings: []audit.Finding{{Rule: audit.RuleAttributed, Line: 1, Column: 5, Words: 12, Reference: audit.FindingRef{ID: "ap-2"}}}},
 			{ID: "ignored.md", Ignored: "licensed"},
 			{ID: "clean.md"},
 		},

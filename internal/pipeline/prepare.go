@@ -124,3 +124,26 @@ type Span struct{ Start, End uint32 }
 // CountUnits is the number of units a prepared document has (as Sketch
 // cuts them).
 func CountUnits(p *Prepared) int { return len(segment.Units(p.Bounds, segmentOptions)) }
+
+// Lean is the scratch space of PrepareLean, reused across the documents
+// of one goroutine.
+type Lean struct {
+	toks   []minhash.Token
+	hashes []uint64
+}
+
+// PrepareLean is the part of PrepareWhole that an index keeps of a
+// document: the hashes of its verification shingles in text order (none
+// when it has fewer tokens than a shingle, as in Prepared.Entries), its
+// words and its units. It skips the seed shingles, the per-token tables
+// and the sorting that detection needs. The hashes are valid until the
+// next call with the same scratch.
+func (c *Config) PrepareLean(h *minhash.Hasher, text string, s *Lean) (hashes []uint64, words, units int) {
+	s.toks = h.Tokens(s.toks[:0], text)
+	bounds := segment.Boundaries(text, s.toks)
+	s.hashes = s.hashes[:0]
+	if len(s.toks) >= c.VerifyShingle {
+		s.hashes = minhash.Shingles(s.hashes, s.toks, c.VerifyShingle, c.Params.Seed)
+	}
+	return s.hashes, len(s.toks), len(segment.Units(bounds, segmentOptions))
+}

@@ -6,9 +6,10 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/reprint-dev/reprint/minhash"
 	"slices"
 	"sort"
+
+	"github.com/reprint-dev/reprint/minhash"
 
 	"github.com/reprint-dev/reprint/internal/align"
 )

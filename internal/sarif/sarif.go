@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
 )
 
 // SchemaURI is the JSON schema of SARIF 2.1.0, named in every log.
@@ -213,7 +213,7 @@ type Options struct {
 // rules are reprint's audit rules, in tool.driver.rules order.
 var rules = []ReportingDescriptor{
 	{
-		ID: reprint.RuleUncredited, Name: "UncreditedWireCopy",
+		ID: audit.RuleUncredited, Name: "UncreditedWireCopy",
 		ShortDescription: Message{"Wire-agency text reused without credit."},
 		FullDescription: Message{"A passage of the article matches a wire agency's story from the reference corpus, and the article does not credit the agency in the passage's sentence or the sentences around it. " +
 			"It violates the policy when such passages make up more of the article than the policy's max_share."},
@@ -222,7 +222,7 @@ var rules = []ReportingDescriptor{
 		Properties:           &PropertyBag{Tags: []string{"editorial", "wire-copy"}},
 	},
 	{
-		ID: reprint.RuleAttributed, Name: "AttributedWireCopy",
+		ID: audit.RuleAttributed, Name: "AttributedWireCopy",
 		ShortDescription:     Message{"Wire-agency text reused with credit."},
 		FullDescription:      Message{"A passage of the article matches a wire agency's story and the article credits the agency next to it. It counts against the policy only when the policy does not allow attributed reuse."},
 		Help:                 Message{"Nothing to do if credited reuse is allowed; otherwise rewrite the passage."},
@@ -230,7 +230,7 @@ var rules = []ReportingDescriptor{
 		Properties:           &PropertyBag{Tags: []string{"editorial", "wire-copy"}},
 	},
 	{
-		ID: reprint.RuleRecycled, Name: "RecycledText",
+		ID: audit.RuleRecycled, Name: "RecycledText",
 		ShortDescription:     Message{"Text shared with a reference document that is not a wire source."},
 		FullDescription:      Message{"A passage of the article matches a reference document whose source is not in the policy's wire list. It is reported for information and never counts against the policy."},
 		Help:                 Message{"Informational."},
@@ -240,7 +240,7 @@ var rules = []ReportingDescriptor{
 }
 
 // Build turns an audit report into a SARIF log.
-func Build(rep *reprint.AuditReport, o Options) *Log {
+func Build(rep *audit.Report, o Options) *Log {
 	run := Run{
 		Tool: Tool{Driver: ToolComponent{
 			Name: "reprint", Version: rep.Tool.Version,
@@ -307,14 +307,14 @@ func Build(rep *reprint.AuditReport, o Options) *Log {
 }
 
 // Write writes the SARIF log of rep to w, indented.
-func Write(w io.Writer, rep *reprint.AuditReport, o Options) error {
+func Write(w io.Writer, rep *audit.Report, o Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(Build(rep, o))
 }
 
-func level(f reprint.Finding) string {
+func level(f audit.Finding) string {
 	switch {
 	case f.Violation:
 		return "error"
@@ -324,7 +324,7 @@ func level(f reprint.Finding) string {
 	return "note"
 }
 
-func message(a reprint.ArticleAudit, f reprint.Finding, p reprint.Policy) string {
+func message(a audit.Article, f audit.Finding, p audit.Policy) string {
 	ref := f.Reference.ID
 	var about []string
 	if f.Reference.Source != "" {
@@ -341,9 +341,9 @@ func message(a reprint.ArticleAudit, f reprint.Finding, p reprint.Policy) string
 	}
 	var s string
 	switch f.Rule {
-	case reprint.RuleUncredited:
+	case audit.RuleUncredited:
 		s = fmt.Sprintf("%d words match %s with no credit to the agency nearby.", f.Words, ref)
-	case reprint.RuleAttributed:
+	case audit.RuleAttributed:
 		s = fmt.Sprintf("%d words match %s, credited as %q.", f.Words, ref, f.Attribution)
 	default:
 		s = fmt.Sprintf("%d words match %s.", f.Words, ref)

@@ -14,15 +14,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/sarif"
 )
 
 const wire = "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought since early January and improving prospects for the coming temporao, although normal humidity levels have not been restored, Comissaria Smith said in its weekly review."
 
 // audit runs a real audit of articles (path → text) against one wire story.
-func audit(t *testing.T, root string, articles map[string]string) *reprint.AuditReport {
+func runAudit(t *testing.T, root string, articles map[string]string) *audit.Report {
 	t.Helper()
-	ix, err := reprint.OpenIndex("", reprint.IndexOptions{})
+	ix, err := index.Open(context.Background(), "", index.Options{})
 	require.NoError(t, err)
 	defer ix.Close()
 	require.NoError(t, ix.Add(context.Background(), reprint.Document{ID: "reuters-1", Source: "Reuters", Title: "BAHIA COCOA REVIEW", Text: wire + "\n\nThe dry period means the temporao will be late this year."}))
@@ -37,7 +39,7 @@ func audit(t *testing.T, root string, articles map[string]string) *reprint.Audit
 		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
 		docs = append(docs, reprint.Document{ID: name, Path: path, Text: text})
 	}
-	rep, err := ix.Audit(context.Background(), docs, reprint.DefaultPolicy())
+	rep, err := audit.Run(context.Background(), ix, docs, audit.DefaultPolicy())
 	require.NoError(t, err)
 	return rep
 }
@@ -59,13 +61,13 @@ func schema(t *testing.T) *jsonschema.Schema {
 
 func TestOutputValidatesAgainstTheSchema(t *testing.T) {
 	root := t.TempDir()
-	rep := audit(t, root, map[string]string{
+	rep := runAudit(t, root, map[string]string{
 		"news/copied.md":   "Our own intro sentence about cocoa.\n\n" + wire + "\n",
 		"news/credited.md": "BAHIA (Reuters) - " + wire + "\n",
 		"news/clean.txt":   "Nothing recycled here at all, just a few words of our own.\n",
 	})
 	rep.Errors = append(rep.Errors, reprint.InputError{Path: filepath.Join(root, "news/bad.jsonl"), Line: 3, Error: "malformed JSON"})
-	rep.ApplyBaseline(reprint.Baseline{Schema: reprint.BaselineSchemaV1, Entries: []reprint.BaselineEntry{{Article: "news/copied.md", Fingerprint: "0000"}}})
+	rep.ApplyBaseline(audit.Baseline{Schema: audit.BaselineSchemaV1, Entries: []audit.BaselineEntry{{Article: "news/copied.md", Fingerprint: "0000"}}})
 	var buf bytes.Buffer
 	require.NoError(t, sarif.Write(&buf, rep, sarif.Options{Root: root}))
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
@@ -87,11 +89,11 @@ func TestOutputValidatesAgainstTheSchema(t *testing.T) {
 	}
 	copied, credited := byURI["news/copied.md"], byURI["news/credited.md"]
 	assert.Equal(t, "error", copied.Level)
-	assert.Equal(t, reprint.RuleUncredited, copied.RuleID)
+	assert.Equal(t, audit.RuleUncredited, copied.RuleID)
 	passage := strings.TrimSuffix(wire, ".") // spans run from word to word
 	assert.Equal(t, sarif.Region{StartLine: 3, StartColumn: 1, EndLine: 3, EndColumn: len(passage) + 1, Snippet: &sarif.ArtifactContent{Text: passage}}, *copied.Locations[0].PhysicalLocation.Region)
 	assert.Equal(t, "note", credited.Level)
-	assert.Equal(t, reprint.RuleAttributed, credited.RuleID)
+	assert.Equal(t, audit.RuleAttributed, credited.RuleID)
 	assert.Equal(t, len("BAHIA (Reuters) - ")+1, credited.Locations[0].PhysicalLocation.Region.StartColumn)
 	assert.Len(t, run.Invocations[0].ToolExecutionNotifications, 2, "the input error and the stale baseline entry")
 }
@@ -115,8 +117,8 @@ func TestSchemaRejectsInvalidLogs(t *testing.T) {
 
 func TestFingerprintsSurviveMovesAndReformatting(t *testing.T) {
 	root := t.TempDir()
-	a := audit(t, root, map[string]string{"news/copied.md": wire + "\n"})
-	b := audit(t, root, map[string]string{"news/copied.md": "A new first paragraph.\n\nAnd a second one, also new.\n\n" + strings.ReplaceAll(wire, ", ", ",\n") + "\n"})
+	a := runAudit(t, root, map[string]string{"news/copied.md": wire + "\n"})
+	b := runAudit(t, root, map[string]string{"news/copied.md": "A new first paragraph.\n\nAnd a second one, also new.\n\n" + strings.ReplaceAll(wire, ", ", ",\n") + "\n"})
 	fa, fb := a.Articles[0].Findings[0], b.Articles[0].Findings[0]
 	assert.NotEqual(t, fa.Line, fb.Line)
 	assert.Equal(t, fa.Fingerprint, fb.Fingerprint)
@@ -124,7 +126,7 @@ func TestFingerprintsSurviveMovesAndReformatting(t *testing.T) {
 
 func TestURIsOutsideTheRootAreAbsolute(t *testing.T) {
 	root := t.TempDir()
-	rep := audit(t, root, map[string]string{"news/copied.md": wire + "\n"})
+	rep := runAudit(t, root, map[string]string{"news/copied.md": wire + "\n"})
 	log := sarif.Build(rep, sarif.Options{Root: filepath.Join(root, "elsewhere")})
 	uri := log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation
 	assert.Empty(t, uri.URIBaseID)

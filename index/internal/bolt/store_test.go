@@ -1,6 +1,7 @@
-package store
+package bolt
 
 import (
+	"context"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/index/internal/backend"
 )
 
 func TestBlockRoundTrip(t *testing.T) {
@@ -50,37 +53,36 @@ func TestDecodeBlockRejectsGarbage(t *testing.T) {
 }
 
 func TestPutLookupDeleteAndMerge(t *testing.T) {
+	ctx := context.Background()
 	s, err := Open(filepath.Join(t.TempDir(), "s.db"), Options{Meta: []byte("{}")})
 	require.NoError(t, err)
 	defer s.Close()
 	// 64 single-document puts: the runs merge like a binary counter.
 	for i := range 64 {
-		require.NoError(t, s.Put([]Doc{{ID: string(rune('A' + i)), Record: []byte{byte(i)}, Keys: []uint32{uint32(i), 1000, uint32(i)}, Words: 3}}))
+		require.NoError(t, s.Put(ctx, []Doc{{ID: string(rune('A' + i)), Record: []byte{byte(i)}, Keys: []uint32{uint32(i), 1000, uint32(i)}, Words: 3}}))
 	}
-	st, err := s.Stats()
+	st, err := s.Stats(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 64, st.Documents)
 	assert.Equal(t, 128, st.Postings)
 	assert.Equal(t, 1, st.Runs)
 
-	n, err := s.Delete([]string{"A", "B", "missing"})
+	n, err := s.Delete(ctx, []string{"A", "B", "missing"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
-	require.NoError(t, s.View(func(v *View) error {
+	require.NoError(t, s.View(ctx, func(v backend.Snapshot) error {
 		found, hot, err := v.Lookup([]uint32{0, 2, 1000, 5000}, 10)
 		require.NoError(t, err)
 		assert.Equal(t, 1, hot, "key 1000 is in 64 documents")
 		assert.Len(t, found[0], 1, "dead until a merge drops it")
-		rec, err := v.Record(found[0][0])
+		recs, err := v.Records([]backend.Num{found[0][0], found[2][0]})
 		require.NoError(t, err)
-		assert.Nil(t, rec, "document A was removed")
-		rec, err = v.Record(found[2][0])
-		require.NoError(t, err)
-		assert.Equal(t, []byte{2}, rec)
+		assert.NotContains(t, recs, found[0][0], "document A was removed")
+		assert.Equal(t, []byte{2}, recs[found[2][0]])
 		assert.NotContains(t, found, uint32(5000))
 		return nil
 	}))
-	st, err = s.Stats()
+	st, err = s.Stats(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 62, st.Documents)
 	assert.Equal(t, 4, st.DeadPostings)

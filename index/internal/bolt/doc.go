@@ -1,4 +1,4 @@
-// Package store keeps reprint's persistent reference index in one
+// Package bolt keeps reprint's persistent reference index in one
 // go.etcd.io/bbolt file: documents (opaque records with their counters),
 // the anchor postings that find candidate documents, and the index's
 // params. It knows nothing of texts or params beyond bytes and 32-bit
@@ -29,4 +29,4 @@
 // A file that is not a bbolt database, a bbolt database that is not a
 // reprint index, a truncated file or damaged pages give errors wrapping
 // ErrNotIndex or ErrCorrupt, never a panic.
-package store
+package bolt

@@ -1,4 +1,4 @@
-package reprint
+package audit
 
 import (
 	"cmp"
@@ -9,25 +9,25 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/reprint-dev/reprint/index"
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/credit"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/pool"
 	"github.com/reprint-dev/reprint/internal/segment"
-	"github.com/reprint-dev/reprint/internal/store"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
-// AuditSchemaV1 is the value of AuditReport.Schema.
-const AuditSchemaV1 = "reprint/audit/v1"
+// SchemaV1 is the value of Report.Schema.
+const SchemaV1 = "reprint/audit/v1"
 
-// DefaultAuditMinWords is the default shortest passage an audit counts:
+// DefaultMinWords is the default shortest passage an audit counts:
 // about a sentence. Shorter matches between news stories are often stock
 // phrases ("said in a statement on Tuesday").
-const DefaultAuditMinWords = 12
+const DefaultMinWords = 12
 
 // The rules a finding falls under.
 const (
@@ -62,48 +62,48 @@ type Policy struct {
 }
 
 // DefaultPolicy returns the default policy: passages of at least
-// DefaultAuditMinWords words, no uncredited wire copy at all, credited
+// DefaultMinWords words, no uncredited wire copy at all, credited
 // copy allowed, every reference document a wire source.
 func DefaultPolicy() Policy {
-	return Policy{MinWords: DefaultAuditMinWords, MaxShare: 0, AllowAttributed: true, Wire: []string{}}
+	return Policy{MinWords: DefaultMinWords, MaxShare: 0, AllowAttributed: true, Wire: []string{}}
 }
 
 // Validate reports whether p is usable.
 func (p Policy) Validate() error {
 	if p.MinWords < 1 {
-		return fmt.Errorf("reprint: policy min_words %d must be at least 1", p.MinWords)
+		return fmt.Errorf("audit: policy min_words %d must be at least 1", p.MinWords)
 	}
 	if !(p.MaxShare >= 0 && p.MaxShare <= 1) {
-		return fmt.Errorf("reprint: policy max_share %v must be within [0, 1]", p.MaxShare)
+		return fmt.Errorf("audit: policy max_share %v must be within [0, 1]", p.MaxShare)
 	}
 	return nil
 }
 
-// AuditReport is the result of an audit. It marshals with encoding/json;
+// Report is the result of an audit. It marshals with encoding/json;
 // its content and order are deterministic for the same inputs.
-type AuditReport struct {
-	Schema    string      `json:"schema"`
-	Tool      Tool        `json:"tool"`
-	Params    IndexParams `json:"params"`
-	Policy    Policy      `json:"policy"`
-	Reference Reference   `json:"reference"`
-	Summary   Summary     `json:"summary"`
+type Report struct {
+	Schema    string       `json:"schema"`
+	Tool      model.Tool   `json:"tool"`
+	Params    index.Params `json:"params"`
+	Policy    Policy       `json:"policy"`
+	Reference Reference    `json:"reference"`
+	Summary   Summary      `json:"summary"`
 	// Articles are the audited documents in input order.
-	Articles []ArticleAudit `json:"articles"`
+	Articles []Article `json:"articles"`
 	// Stale lists baseline entries that matched no finding (see
 	// ApplyBaseline).
-	Stale  []BaselineEntry `json:"stale_baseline"`
-	Errors []InputError    `json:"errors"`
+	Stale  []BaselineEntry    `json:"stale_baseline"`
+	Errors []model.InputError `json:"errors"`
 }
 
 // Reference describes what the articles were audited against.
 type Reference struct {
-	// Index is the index file, empty for reference files indexed on the
-	// fly.
+	// Index is the index file or database URL (without password), empty
+	// for reference files indexed on the fly.
 	Index     string `json:"index,omitempty"`
 	Documents int    `json:"documents"`
 	// HotAnchors counts anchors left out as boilerplate (held by more
-	// than IndexOptions.HotAnchors reference documents).
+	// than index.Options.HotAnchors reference documents).
 	HotAnchors int `json:"hot_anchors"`
 }
 
@@ -116,8 +116,8 @@ type Summary struct {
 	Suppressed int `json:"suppressed"`
 }
 
-// ArticleAudit is the audit of one article.
-type ArticleAudit struct {
+// Article is the audit of one article.
+type Article struct {
 	ID     string `json:"id"`
 	Path   string `json:"path,omitempty"`
 	Title  string `json:"title,omitempty"`
@@ -138,7 +138,7 @@ type ArticleAudit struct {
 type Finding struct {
 	Rule string `json:"rule"`
 	// Start and End are byte offsets of the passage in the article's
-	// file (as in Report); Line and Column (1-based) locate Start, and
+	// file (as in reprint.Report); Line and Column (1-based) locate Start, and
 	// EndLine and EndColumn locate End, just past the passage (as SARIF's
 	// endColumn does), columns in UTF-16 code units (SARIF's default
 	// column kind).
@@ -190,40 +190,35 @@ type FindingRef struct {
 	Text   string `json:"text"`
 }
 
-// Audit checks each of docs against the index's documents under policy p
-// and returns the findings. A document that is also in the index (same
-// ID) is still audited, against the others.
-func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditReport, error) {
+// Run checks each of docs against the documents of ix under policy p and
+// returns the findings, read from one snapshot of the index. A document
+// that is also in the index (same ID) is still audited, against the
+// others.
+func Run(ctx context.Context, ix *index.Index, docs []model.Document, p Policy) (*Report, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	cfg := ix.cfg
-	cfg.minWords = p.MinWords
-	st, err := ix.Stats()
-	if err != nil {
-		return nil, err
-	}
-	rep := &AuditReport{
-		Schema: AuditSchemaV1, Tool: Tool{Name: "reprint", Version: Version}, Params: ix.ip, Policy: p,
-		Reference: Reference{Documents: st.Documents}, Articles: make([]ArticleAudit, len(docs)),
-		Stale: []BaselineEntry{}, Errors: []InputError{},
+	ip := ix.Params()
+	pc := pipeline.Config{Params: ip.Params, VerifyShingle: ip.VerifyShingle, MinWords: p.MinWords,
+		BucketCap: minhash.DefaultBucketCap, Workers: ix.Workers()}
+	workers := ix.Workers()
+	rep := &Report{
+		Schema: SchemaV1, Tool: model.Tool{Name: "reprint", Version: model.Version}, Params: ip, Policy: p,
+		Reference: Reference{Index: ix.Location()}, Articles: make([]Article, len(docs)),
+		Stale: []BaselineEntry{}, Errors: []model.InputError{},
 	}
 	if rep.Policy.Wire == nil {
 		rep.Policy.Wire = []string{}
 	}
-	if ix.temp == "" {
-		rep.Reference.Index = ix.st.Path()
-	}
 
 	// Prepare the targets and gather the keys they look up.
-	pc := cfg.pipeline()
 	targets := make([]*pipeline.Prepared, len(docs))
 	keys := make([][]uint32, len(docs))
-	err = pool.Run(ctx, len(docs), pool.Options{Workers: cfg.workers}, func() func(i int) {
-		h, _ := minhash.NewHasher(cfg.params)
+	err := pool.Run(ctx, len(docs), pool.Options{Workers: workers}, func() func(i int) {
+		h, _ := minhash.NewHasher(pc.Params)
 		return func(i int) {
 			targets[i] = pc.PrepareWhole(h, docs[i].Text, nil)
-			keys[i] = queryKeys(targets[i].Entries)
+			keys[i] = index.QueryKeys(hashes(targets[i].Entries))
 		}
 	})
 	if err != nil {
@@ -236,16 +231,18 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 	slices.Sort(all)
 	all = slices.Compact(all)
 
-	// Look the keys up and read the candidates, in one snapshot.
-	cands := make([][]uint32, len(docs))
-	var nums []uint32
-	records := map[uint32][]byte{}
-	err = ix.st.View(func(v *store.View) error {
-		found, hot, err := v.Lookup(all, ix.opts.HotAnchors)
+	// Look the keys up and read the candidates, in one snapshot: one
+	// set-based lookup and one fetch for the whole audit.
+	var cands [][]index.Num
+	var nums []index.Num
+	var stored map[index.Num]model.Document
+	err = ix.View(ctx, func(v *index.Snapshot) error {
+		found, hot, err := v.Lookup(all)
 		if err != nil {
 			return err
 		}
 		rep.Reference.HotAnchors = hot
+		cands, nums = make([][]index.Num, len(docs)), nil
 		for i, ks := range keys {
 			for _, k := range ks {
 				cands[i] = append(cands[i], found[k]...)
@@ -256,54 +253,36 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 		}
 		slices.Sort(nums)
 		nums = slices.Compact(nums)
-		for _, n := range nums {
-			rec, err := v.Record(n)
-			if err != nil {
-				return err
-			}
-			if rec != nil {
-				records[n] = rec
-			}
+		if stored, err = v.Documents(nums); err != nil {
+			return err
 		}
-		return nil
+		rep.Reference.Documents, err = v.Len()
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reprint: index %s: %w", ix.st.Path(), err)
+		return nil, err
 	}
-	nums = slices.DeleteFunc(nums, func(n uint32) bool { return records[n] == nil })
+	nums = slices.DeleteFunc(nums, func(n index.Num) bool { _, ok := stored[n]; return !ok })
 
-	// Decode and prepare the candidates.
-	refs := make([]Document, len(nums))
+	// Prepare the candidates.
+	refs := make([]model.Document, len(nums))
 	refPrep := make([]*pipeline.Prepared, len(nums))
-	refOf := make(map[uint32]int, len(nums))
+	refOf := make(map[index.Num]int, len(nums))
 	for i, n := range nums {
 		refOf[n] = i
+		refs[i] = stored[n]
 	}
-	var mu sync.Mutex
-	var decodeErr error
-	err = pool.Run(ctx, len(nums), pool.Options{Workers: cfg.workers}, func() func(i int) {
-		h, _ := minhash.NewHasher(cfg.params)
-		return func(i int) {
-			d, err := decodeDocument(records[nums[i]])
-			if err != nil {
-				mu.Lock()
-				decodeErr = err
-				mu.Unlock()
-				return
-			}
-			refs[i], refPrep[i] = d, pc.PrepareWhole(h, d.Text, nil)
-		}
+	err = pool.Run(ctx, len(nums), pool.Options{Workers: workers}, func() func(i int) {
+		h, _ := minhash.NewHasher(pc.Params)
+		return func(i int) { refPrep[i] = pc.PrepareWhole(h, refs[i].Text, nil) }
 	})
-	if err == nil {
-		err = decodeErr
-	}
 	if err != nil {
-		return nil, fmt.Errorf("reprint: index %s: %w", ix.st.Path(), err)
+		return nil, err
 	}
 
 	// Align each target with its candidates and build its findings.
 	wire := newWireSet(p.Wire)
-	err = pool.Run(ctx, len(docs), pool.Options{Workers: cfg.workers}, func() func(i int) {
+	err = pool.Run(ctx, len(docs), pool.Options{Workers: workers}, func() func(i int) {
 		var al align.Aligner
 		return func(i int) {
 			var hits []hit
@@ -327,6 +306,15 @@ func (ix *Index) Audit(ctx context.Context, docs []Document, p Policy) (*AuditRe
 	return rep, nil
 }
 
+// hashes returns the hashes of a document's verification shingles.
+func hashes(entries []align.Entry) []uint64 {
+	hs := make([]uint64, len(entries))
+	for i, e := range entries {
+		hs[i] = e.Hash
+	}
+	return hs
+}
+
 // hit is one aligned segment of a target with a reference.
 type hit struct {
 	ref int
@@ -335,8 +323,8 @@ type hit struct {
 
 // buildArticle groups an article's hits into findings: overlapping hits
 // on the article's side are one passage, credited to the best reference.
-func buildArticle(doc Document, tp *pipeline.Prepared, hits []hit, refs []Document, refPrep []*pipeline.Prepared, wire wireSet) ArticleAudit {
-	a := ArticleAudit{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.Tokens), Findings: []Finding{}}
+func buildArticle(doc model.Document, tp *pipeline.Prepared, hits []hit, refs []model.Document, refPrep []*pipeline.Prepared, wire wireSet) Article {
+	a := Article{ID: doc.ID, Path: doc.Path, Title: doc.Title, Source: doc.Source, Words: len(tp.Tokens), Findings: []Finding{}}
 	lines := newlines(doc.Text)
 	slices.SortFunc(hits, func(x, y hit) int {
 		return cmp.Or(cmp.Compare(x.seg.AStart, y.seg.AStart), cmp.Compare(x.seg.AEnd, y.seg.AEnd), cmp.Compare(refs[x.ref].ID, refs[y.ref].ID))
@@ -409,7 +397,7 @@ func buildArticle(doc Document, tp *pipeline.Prepared, hits []hit, refs []Docume
 
 // betterHit orders the candidate references of one passage: wire sources
 // first, then more words, then the earlier date, then the smaller id.
-func betterHit(h, best hit, refs []Document, wire wireSet) bool {
+func betterHit(h, best hit, refs []model.Document, wire wireSet) bool {
 	hw, bw := wire.has(refs[h.ref].Source), wire.has(refs[best.ref].Source)
 	if hw != bw {
 		return hw
@@ -428,7 +416,7 @@ func betterHit(h, best hit, refs []Document, wire wireSet) bool {
 
 // evaluate applies the policy: which findings count, each article's
 // shares, violations and the summary. It runs again after suppressions.
-func (r *AuditReport) evaluate() {
+func (r *Report) evaluate() {
 	r.Summary = Summary{Articles: len(r.Articles)}
 	for i := range r.Articles {
 		a := &r.Articles[i]
@@ -464,7 +452,7 @@ func (r *AuditReport) evaluate() {
 
 // Suppress marks every finding of the article with the given ID as
 // suppressed for reason (an inline ignore), so that none counts.
-func (r *AuditReport) Suppress(article, reason string) {
+func (r *Report) Suppress(article, reason string) {
 	for i := range r.Articles {
 		if a := &r.Articles[i]; a.ID == article {
 			a.Ignored = reason
@@ -507,7 +495,7 @@ type BaselineEntry struct {
 
 // Baseline returns a baseline holding every finding the policy counts,
 // sorted, ready to be written as JSON.
-func (r *AuditReport) Baseline() Baseline {
+func (r *Report) Baseline() Baseline {
 	b := Baseline{Schema: BaselineSchemaV1, Entries: []BaselineEntry{}}
 	for _, a := range r.Articles {
 		for _, f := range a.Findings {
@@ -532,7 +520,7 @@ func (r *AuditReport) Baseline() Baseline {
 // r.Stale the entries that matched none of the audited articles' findings.
 // Entries for articles that were not audited are not stale: a CI run that
 // audits only changed files keeps the others' entries.
-func (r *AuditReport) ApplyBaseline(b Baseline) {
+func (r *Report) ApplyBaseline(b Baseline) {
 	known := map[[2]string]bool{}
 	for _, e := range b.Entries {
 		known[[2]string{e.Article, e.Fingerprint}] = false
@@ -573,7 +561,7 @@ func excerpt(s string, n int) string {
 // position returns the 1-based line and UTF-16 column of file offset off
 // in a document. Text before TextOffset on Text's first line (a seed
 // file's date prefix) counts in the column when no lines precede Text.
-func position(doc Document, lines []int, off int) (line, col int) {
+func position(doc model.Document, lines []int, off int) (line, col int) {
 	rel := off - doc.TextOffset
 	line = doc.LineOffset + sort.SearchInts(lines, rel) + 1
 	lineStart := 0
@@ -670,3 +658,24 @@ func count(b []bool) int {
 	}
 	return n
 }
+
+// newlines returns the byte offsets of the line breaks of text.
+func newlines(text string) []int {
+	var nl []int
+	for i := range len(text) {
+		if text[i] == '\n' {
+			nl = append(nl, i)
+		}
+	}
+	return nl
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// round4 keeps reports stable: four decimals, as in reprint.Report.
+func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }

@@ -1,4 +1,4 @@
-package reprint_test
+package audit_test
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
+	"github.com/reprint-dev/reprint/internal/testcorpus"
 )
 
 const (
@@ -18,9 +21,9 @@ const (
 	ownText = "Our correspondent spent a week on the farms south of the capital talking to growers about their worries for the season ahead."
 )
 
-func wireIndex(t *testing.T) *reprint.Index {
+func wireIndex(t *testing.T) *index.Index {
 	t.Helper()
-	ix, err := reprint.OpenIndex("", reprint.IndexOptions{})
+	ix, err := index.Open(context.Background(), "", index.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { ix.Close() })
 	require.NoError(t, ix.Add(context.Background(),
@@ -35,34 +38,34 @@ func TestAuditPolicy(t *testing.T) {
 	tests := []struct {
 		name      string
 		text      string
-		policy    func(*reprint.Policy)
+		policy    func(*audit.Policy)
 		rule      string
 		violation bool
 		counted   bool
 	}{
-		{"uncredited copy violates", ownText + " " + wireStory, nil, reprint.RuleUncredited, true, true},
-		{"dateline credit", "BAHIA, Brazil (Reuters) - " + wireStory + " " + ownText, nil, reprint.RuleAttributed, false, false},
-		{"according to", ownText + " " + strings.Replace(wireStory, "the crop.", "the crop, according to Reuters.", 1), nil, reprint.RuleAttributed, false, false},
-		{"told", wireStory + " A grower told Reuters the rain came just in time.", nil, reprint.RuleAttributed, false, false},
-		{"reported in the sentence before", "Reuters reported on the weather on Monday. " + wireStory, nil, reprint.RuleAttributed, false, false},
-		{"credit too far away", "Reuters reported on the weather on Monday. " + ownText + " " + ownText + " " + wireStory, nil, reprint.RuleUncredited, true, true},
-		{"alias credit", "The rate decision was reported by the Associated Press. " + apStory, nil, reprint.RuleAttributed, false, false},
-		{"short name must keep its capitals", "Our map app says: " + apStory, nil, reprint.RuleUncredited, true, true},
-		{"attributed counts when not allowed", "BAHIA (Reuters) - " + wireStory, func(p *reprint.Policy) { p.AllowAttributed = false }, reprint.RuleAttributed, true, true},
-		{"within the allowed share", ownText + " " + ownText + " " + ownText + " " + apStory, func(p *reprint.Policy) { p.MaxShare = 0.5 }, reprint.RuleUncredited, false, true},
-		{"over the allowed share", ownText + " " + apStory, func(p *reprint.Policy) { p.MaxShare = 0.3 }, reprint.RuleUncredited, true, true},
-		{"not a wire source", ownText + " Prices for cocoa futures in London and New York jumped to their highest level in three years on worries about the harvest.", func(p *reprint.Policy) { p.Wire = []string{"Reuters", "AP"} }, reprint.RuleRecycled, false, false},
-		{"wire list with alias", ownText + " " + apStory, func(p *reprint.Policy) { p.Wire = []string{"AP"} }, reprint.RuleUncredited, true, true},
-		{"passage shorter than min words", ownText + " " + apStory, func(p *reprint.Policy) { p.MinWords = 40 }, "", false, false},
+		{"uncredited copy violates", ownText + " " + wireStory, nil, audit.RuleUncredited, true, true},
+		{"dateline credit", "BAHIA, Brazil (Reuters) - " + wireStory + " " + ownText, nil, audit.RuleAttributed, false, false},
+		{"according to", ownText + " " + strings.Replace(wireStory, "the crop.", "the crop, according to Reuters.", 1), nil, audit.RuleAttributed, false, false},
+		{"told", wireStory + " A grower told Reuters the rain came just in time.", nil, audit.RuleAttributed, false, false},
+		{"reported in the sentence before", "Reuters reported on the weather on Monday. " + wireStory, nil, audit.RuleAttributed, false, false},
+		{"credit too far away", "Reuters reported on the weather on Monday. " + ownText + " " + ownText + " " + wireStory, nil, audit.RuleUncredited, true, true},
+		{"alias credit", "The rate decision was reported by the Associated Press. " + apStory, nil, audit.RuleAttributed, false, false},
+		{"short name must keep its capitals", "Our map app says: " + apStory, nil, audit.RuleUncredited, true, true},
+		{"attributed counts when not allowed", "BAHIA (Reuters) - " + wireStory, func(p *audit.Policy) { p.AllowAttributed = false }, audit.RuleAttributed, true, true},
+		{"within the allowed share", ownText + " " + ownText + " " + ownText + " " + apStory, func(p *audit.Policy) { p.MaxShare = 0.5 }, audit.RuleUncredited, false, true},
+		{"over the allowed share", ownText + " " + apStory, func(p *audit.Policy) { p.MaxShare = 0.3 }, audit.RuleUncredited, true, true},
+		{"not a wire source", ownText + " Prices for cocoa futures in London and New York jumped to their highest level in three years on worries about the harvest.", func(p *audit.Policy) { p.Wire = []string{"Reuters", "AP"} }, audit.RuleRecycled, false, false},
+		{"wire list with alias", ownText + " " + apStory, func(p *audit.Policy) { p.Wire = []string{"AP"} }, audit.RuleUncredited, true, true},
+		{"passage shorter than min words", ownText + " " + apStory, func(p *audit.Policy) { p.MinWords = 40 }, "", false, false},
 	}
 	ix := wireIndex(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := reprint.DefaultPolicy()
+			p := audit.DefaultPolicy()
 			if tt.policy != nil {
 				tt.policy(&p)
 			}
-			rep, err := ix.Audit(context.Background(), []reprint.Document{{ID: "a.md", Text: tt.text}}, p)
+			rep, err := audit.Run(context.Background(), ix, []reprint.Document{{ID: "a.md", Text: tt.text}}, p)
 			require.NoError(t, err)
 			a := rep.Articles[0]
 			if tt.rule == "" {
@@ -88,7 +91,7 @@ func TestAuditPolicy(t *testing.T) {
 func TestAuditLocatesPassagesInTheFile(t *testing.T) {
 	ix := wireIndex(t)
 	doc := reprint.Document{ID: "a.md", Text: "Intro line.\n\nSecond “paragraph” — ünïcode.\n" + wireStory + "\n", TextOffset: 40, LineOffset: 4}
-	rep, err := ix.Audit(context.Background(), []reprint.Document{doc}, reprint.DefaultPolicy())
+	rep, err := audit.Run(context.Background(), ix, []reprint.Document{doc}, audit.DefaultPolicy())
 	require.NoError(t, err)
 	f := rep.Articles[0].Findings[0]
 	assert.Equal(t, 4+4, f.Line)
@@ -101,26 +104,26 @@ func TestAuditLocatesPassagesInTheFile(t *testing.T) {
 func TestBaselineSuppressesAndReportsStale(t *testing.T) {
 	ix := wireIndex(t)
 	docs := []reprint.Document{{ID: "a.md", Text: ownText + " " + wireStory}, {ID: "b.md", Text: apStory}}
-	rep, err := ix.Audit(context.Background(), docs, reprint.DefaultPolicy())
+	rep, err := audit.Run(context.Background(), ix, docs, audit.DefaultPolicy())
 	require.NoError(t, err)
 	require.Equal(t, 2, rep.Summary.Violating)
 	base := rep.Baseline()
 	require.Len(t, base.Entries, 2)
-	base.Entries = append(base.Entries, reprint.BaselineEntry{Article: "a.md", Fingerprint: "gone"}, reprint.BaselineEntry{Article: "not-audited.md", Fingerprint: "x"})
+	base.Entries = append(base.Entries, audit.BaselineEntry{Article: "a.md", Fingerprint: "gone"}, audit.BaselineEntry{Article: "not-audited.md", Fingerprint: "x"})
 
 	// The passage moves and is reformatted: still known.
 	docs[0].Text = ownText + "\n\n" + strings.ReplaceAll(wireStory, " ", "  ")
-	rep, err = ix.Audit(context.Background(), docs, reprint.DefaultPolicy())
+	rep, err = audit.Run(context.Background(), ix, docs, audit.DefaultPolicy())
 	require.NoError(t, err)
 	rep.ApplyBaseline(base)
 	assert.Zero(t, rep.Summary.Violating)
 	assert.Equal(t, 2, rep.Summary.Suppressed)
-	assert.Equal(t, []reprint.BaselineEntry{{Article: "a.md", Fingerprint: "gone"}}, rep.Stale)
+	assert.Equal(t, []audit.BaselineEntry{{Article: "a.md", Fingerprint: "gone"}}, rep.Stale)
 }
 
 func TestSuppressWithReason(t *testing.T) {
 	ix := wireIndex(t)
-	rep, err := ix.Audit(context.Background(), []reprint.Document{{ID: "a.md", Text: apStory}}, reprint.DefaultPolicy())
+	rep, err := audit.Run(context.Background(), ix, []reprint.Document{{ID: "a.md", Text: apStory}}, audit.DefaultPolicy())
 	require.NoError(t, err)
 	rep.Suppress("a.md", "licensed")
 	assert.Zero(t, rep.Summary.Violating)
@@ -132,18 +135,22 @@ func TestSuppressWithReason(t *testing.T) {
 // references, whenever the passage is long enough for the anchors'
 // guarantee (DefaultAuditMinWords is).
 func TestAuditFindsWhatTheDetectorFinds(t *testing.T) {
-	docs := synthetic(240, 21)
+	docs := testcorpus.Synthetic(240, 21)
 	refs, targets := docs[:160], docs[160:]
-	ix, _ := newIndex(t, refs, reprint.IndexOptions{})
-	p := reprint.DefaultPolicy()
-	rep, err := ix.Audit(context.Background(), targets, p)
+	ix, _ := testcorpus.NewIndex(t, refs, index.Options{})
+	p := audit.DefaultPolicy()
+	rep, err := audit.Run(context.Background(), ix, targets, p)
 	require.NoError(t, err)
 
 	isRef := map[string]bool{}
 	for _, d := range refs {
 		isRef[d.ID] = true
 	}
-	det := detect(t, docs, reprint.WithMinWords(p.MinWords))
+	detector, err := reprint.New(reprint.WithMinWords(p.MinWords))
+	require.NoError(t, err)
+	require.NoError(t, detector.Add(docs...))
+	det, err := detector.Detect(context.Background())
+	require.NoError(t, err)
 	want := map[string][]reprint.Span{} // target → spans shared with a reference
 	for _, m := range det.Matches {
 		for _, pair := range [][2]reprint.Span{{m.A, m.B}, {m.B, m.A}} {
@@ -170,13 +177,13 @@ func TestAuditFindsWhatTheDetectorFinds(t *testing.T) {
 func TestPolicyValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		p    reprint.Policy
+		p    audit.Policy
 		ok   bool
 	}{
-		{"default", reprint.DefaultPolicy(), true},
-		{"zero min words", reprint.Policy{MinWords: 0}, false},
-		{"share above one", reprint.Policy{MinWords: 5, MaxShare: 1.5}, false},
-		{"negative share", reprint.Policy{MinWords: 5, MaxShare: -0.1}, false},
+		{"default", audit.DefaultPolicy(), true},
+		{"zero min words", audit.Policy{MinWords: 0}, false},
+		{"share above one", audit.Policy{MinWords: 5, MaxShare: 1.5}, false},
+		{"negative share", audit.Policy{MinWords: 5, MaxShare: -0.1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package reprint_test
+package audit_test
 
 import (
 	"context"
@@ -7,15 +7,17 @@ import (
 	"path/filepath"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/audit"
+	"github.com/reprint-dev/reprint/index"
 )
 
 // An index is built once and grows; audits read it.
-func ExampleIndex_Audit() {
+func ExampleRun() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
 
-	ix, err := reprint.OpenIndex(filepath.Join(dir, "wire.db"), reprint.IndexOptions{})
+	ix, err := index.Open(context.Background(), filepath.Join(dir, "wire.db"), index.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -28,7 +30,7 @@ func ExampleIndex_Audit() {
 		{ID: "copied.md", Text: "Markets were calm. The central bank left its benchmark interest rate unchanged on Thursday, saying inflation was slowing faster than expected."},
 		{ID: "credited.md", Text: "LONDON (Reuters) - The central bank left its benchmark interest rate unchanged on Thursday, saying inflation was slowing faster than expected."},
 	}
-	rep, _ := ix.Audit(ctx, articles, reprint.DefaultPolicy())
+	rep, _ := audit.Run(ctx, ix, articles, audit.DefaultPolicy())
 	for _, a := range rep.Articles {
 		for _, f := range a.Findings {
 			fmt.Printf("%s: %s, %d words from %s, violation %v\n", a.ID, f.Rule, f.Words, f.Reference.ID, f.Violation)

@@ -1,8 +1,9 @@
-package store
+package bolt
 
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,27 +13,22 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/reprint-dev/reprint/index/internal/backend"
 )
 
 // Format names the layout this package reads and writes; it is stored in
 // the file and checked on open.
 const Format = "reprint-index/1"
 
-// Errors that callers branch on. Each returned error wraps one of them and
-// says more.
+// Errors that callers branch on: those of package backend.
 var (
-	// ErrNotIndex: the file is not a bbolt database, or is one that
-	// another program made.
-	ErrNotIndex = errors.New("store: not a reprint index")
-	// ErrCorrupt: the file is a reprint index but damaged (truncated,
-	// bad pages, records that do not decode).
-	ErrCorrupt = errors.New("store: index file is damaged")
-	// ErrFormat: the index was written by another version of the layout.
-	ErrFormat = errors.New("store: unsupported index format")
-	// ErrLocked: another process holds the file's lock past the timeout.
-	ErrLocked = errors.New("store: index is locked by another process")
+	ErrNotIndex = backend.ErrNotIndex
+	ErrCorrupt  = backend.ErrCorrupt
+	ErrFormat   = backend.ErrFormat
+	ErrLocked   = backend.ErrLocked
 )
 
 var (
@@ -70,40 +66,16 @@ type Options struct {
 // Store is an open index file. See the package documentation for its
 // concurrency and durability.
 type Store struct {
-	db   *bolt.DB
+	db   *bbolt.DB
 	path string
 	meta []byte
 }
 
-// Doc is one document as stored: an opaque record and what the index
-// needs to know about it.
-type Doc struct {
-	ID     string
-	Record []byte
-	// Keys are the document's anchor keys, in any order, repeats allowed.
-	Keys []uint32
-	// Units, Words and Bytes are counted in the index's statistics.
-	Units, Words, Bytes int
-	// Date is the document's date in Unix seconds, when HasDate.
-	Date    int64
-	HasDate bool
-}
+// Doc is one document as stored.
+type Doc = backend.Doc
 
 // Stats describes an index.
-type Stats struct {
-	Documents    int
-	Units        int
-	Words        int
-	TextBytes    int
-	Postings     int // live anchor postings
-	DeadPostings int // postings of removed or replaced documents, dropped by merges
-	Runs         int
-	FileBytes    int64
-	// FirstDate and LastDate bound the documents' dates (Unix seconds)
-	// when Dated > 0.
-	FirstDate, LastDate int64
-	Dated               int
-}
+type Stats = backend.Stats
 
 // Open opens the index at path, creating it unless ReadOnly.
 func Open(path string, o Options) (s *Store, err error) {
@@ -114,9 +86,9 @@ func Open(path string, o Options) (s *Store, err error) {
 			return nil, err
 		}
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
+	db, err := bbolt.Open(path, 0o644, &bbolt.Options{
 		Timeout: o.Timeout, ReadOnly: o.ReadOnly, NoSync: o.NoSync,
-		FreelistType: bolt.FreelistMapType,
+		FreelistType: bbolt.FreelistMapType,
 	})
 	if err != nil {
 		switch {
@@ -148,7 +120,7 @@ func (s *Store) init(o Options) error {
 	if err != nil {
 		return err
 	}
-	check := func(tx *bolt.Tx) error {
+	check := func(tx *bbolt.Tx) error {
 		if tx.Size() > fi.Size() {
 			return fmt.Errorf("%w: %s is truncated (%d bytes, its pages need %d)", ErrCorrupt, s.path, fi.Size(), tx.Size())
 		}
@@ -177,8 +149,8 @@ func (s *Store) init(o Options) error {
 		return nil
 	}
 	empty := true
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+	_ = s.db.View(func(tx *bbolt.Tx) error {
+		return tx.ForEach(func([]byte, *bbolt.Bucket) error { empty = false; return nil })
 	})
 	if !empty {
 		return fmt.Errorf("%w: %s is a bbolt database of another program", ErrNotIndex, s.path)
@@ -186,7 +158,7 @@ func (s *Store) init(o Options) error {
 	if o.ReadOnly || o.Meta == nil {
 		return fmt.Errorf("%w: %s is an empty bbolt database", ErrNotIndex, s.path)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{bucketMeta, bucketIDs, bucketDocs, bucketRuns, bucketRunInfo} {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return err
@@ -213,6 +185,9 @@ func (s *Store) Meta() []byte { return s.meta }
 
 // Path returns the file's path.
 func (s *Store) Path() string { return s.path }
+
+// Name returns the file's path.
+func (s *Store) Name() string { return s.path }
 
 // Close releases the file.
 func (s *Store) Close() error { return s.db.Close() }
@@ -290,17 +265,20 @@ func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
 // Put adds docs in one transaction, replacing any stored document with the
 // same ID (a later one in docs wins over an earlier one).
-func (s *Store) Put(docs []Doc) (err error) {
+func (s *Store) Put(ctx context.Context, docs []Doc) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	defer faults()()
 	defer guard(&err)
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {
 		if d.ID == "" {
-			return errors.New("store: document has no id")
+			return errors.New("bolt: document has no id")
 		}
 		last[d.ID] = i
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
 		b := buckets(tx)
 		c, err := decodeCounts(b.meta.Get(keyCounts))
 		if err != nil {
@@ -320,7 +298,7 @@ func (s *Store) Put(docs []Doc) (err error) {
 				return err
 			}
 			if seq > 1<<32-1 {
-				return errors.New("store: index is full (2^32 documents added)")
+				return errors.New("bolt: index is full (2^32 documents added)")
 			}
 			num := uint32(seq)
 			keys = append(keys[:0], d.Keys...)
@@ -343,7 +321,7 @@ func (s *Store) Put(docs []Doc) (err error) {
 			c.postings += len(keys)
 		}
 		if len(ps) > 0 {
-			slices.SortFunc(ps, comparePostings)
+			sortPostings(ps)
 			if err := b.writeRun(ps); err != nil {
 				return err
 			}
@@ -358,10 +336,13 @@ func (s *Store) Put(docs []Doc) (err error) {
 
 // Delete removes the documents with the given ids in one transaction and
 // returns how many there were.
-func (s *Store) Delete(ids []string) (n int, err error) {
+func (s *Store) Delete(ctx context.Context, ids []string) (n int, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	defer faults()()
 	defer guard(&err)
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		b := buckets(tx)
 		c, err := decodeCounts(b.meta.Get(keyCounts))
 		if err != nil {
@@ -380,10 +361,10 @@ func (s *Store) Delete(ids []string) (n int, err error) {
 }
 
 // Stats returns the index's statistics.
-func (s *Store) Stats() (st Stats, err error) {
+func (s *Store) Stats(ctx context.Context) (st Stats, err error) {
 	defer faults()()
 	defer guard(&err)
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bbolt.Tx) error {
 		b := buckets(tx)
 		c, err := decodeCounts(b.meta.Get(keyCounts))
 		if err != nil {
@@ -409,7 +390,7 @@ func (s *Store) Stats() (st Stats, err error) {
 		})
 	})
 	if fi, serr := os.Stat(s.path); serr == nil {
-		st.FileBytes = fi.Size()
+		st.StoreBytes = fi.Size()
 	}
 	return st, err
 }
@@ -417,10 +398,13 @@ func (s *Store) Stats() (st Stats, err error) {
 // View runs fn with a consistent read-only view of the index. Views may
 // run concurrently with each other and with one Put or Delete; a View must
 // not be used after fn returns, nor by several goroutines at once.
-func (s *Store) View(fn func(v *View) error) (err error) {
+func (s *Store) View(ctx context.Context, fn func(backend.Snapshot) error) (err error) {
 	defer faults()()
 	defer guard(&err)
-	return s.db.View(func(tx *bolt.Tx) error { return fn(&View{b: buckets(tx)}) })
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bbolt.Tx) error { return fn(&View{b: buckets(tx)}) })
 }
 
 // View is a read-only snapshot of the index.
@@ -430,8 +414,8 @@ type View struct{ b bucketSet }
 // postings, the documents that hold it, live or not (Record tells). Keys
 // held by more than hotCap documents (boilerplate) are left out and
 // counted in hot; hotCap ≤ 0 means no cap.
-func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]uint32, hot int, err error) {
-	found = make(map[uint32][]uint32)
+func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]backend.Num, hot int, err error) {
+	found = make(map[uint32][]backend.Num)
 	var runs []uint32
 	if err := v.b.runInfo.ForEach(func(k, _ []byte) error {
 		if len(k) != 4 {
@@ -460,7 +444,7 @@ func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]uint32, hot
 			}
 			i, _ := slices.BinarySearchFunc(blk, q, func(p posting, q uint32) int { return cmp.Compare(p.key, q) })
 			for ; i < len(blk) && blk[i].key == q; i++ {
-				found[q] = append(found[q], blk[i].doc)
+				found[q] = append(found[q], backend.Num(blk[i].doc))
 			}
 		}
 	}
@@ -475,7 +459,7 @@ func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]uint32, hot
 
 // seekBlock decodes the block of run that would hold key q: the last one
 // whose first key is at most q. ok is false when q precedes the run.
-func seekBlock(c *bolt.Cursor, run, q uint32, dst []posting) ([]posting, bool, error) {
+func seekBlock(c *bbolt.Cursor, run, q uint32, dst []posting) ([]posting, bool, error) {
 	var want [8]byte
 	binary.BigEndian.PutUint32(want[:4], run)
 	binary.BigEndian.PutUint32(want[4:], q)
@@ -490,9 +474,50 @@ func seekBlock(c *bolt.Cursor, run, q uint32, dst []posting) ([]posting, bool, e
 	return blk, err == nil, err
 }
 
-// Record returns a copy of the record of document num, or nil when there
+// Records returns copies of the records of the live documents among nums.
+func (v *View) Records(nums []backend.Num) (map[backend.Num][]byte, error) {
+	out := make(map[backend.Num][]byte, len(nums))
+	for _, n := range nums {
+		if n > 1<<32-1 {
+			continue
+		}
+		rec, err := v.record(uint32(n))
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			out[n] = rec
+		}
+	}
+	return out, nil
+}
+
+// Record returns the record of the document with the given id.
+func (v *View) Record(id string) ([]byte, bool, error) {
+	num, ok := v.Num(id)
+	if !ok {
+		return nil, false, nil
+	}
+	rec, err := v.record(num)
+	return rec, rec != nil, err
+}
+
+// IDs returns the stored ids, sorted.
+func (v *View) IDs() ([]string, error) {
+	var ids []string
+	err := v.ForEach(func(id string, _ uint32) error { ids = append(ids, id); return nil })
+	return ids, err
+}
+
+// Len returns the number of stored documents.
+func (v *View) Len() (int, error) {
+	c, err := decodeCounts(v.b.meta.Get(keyCounts))
+	return c.docs, err
+}
+
+// record returns a copy of the record of document num, or nil when there
 // is none (removed or replaced).
-func (v *View) Record(num uint32) ([]byte, error) {
+func (v *View) record(num uint32) ([]byte, error) {
 	val := v.b.docs.Get(u32(num))
 	if val == nil {
 		return nil, nil
@@ -525,10 +550,10 @@ func (v *View) ForEach(fn func(id string, num uint32) error) error {
 
 // bucketSet holds one transaction's buckets.
 type bucketSet struct {
-	meta, ids, docs, runs, runInfo *bolt.Bucket
+	meta, ids, docs, runs, runInfo *bbolt.Bucket
 }
 
-func buckets(tx *bolt.Tx) bucketSet {
+func buckets(tx *bbolt.Tx) bucketSet {
 	b := bucketSet{
 		meta: tx.Bucket(bucketMeta), ids: tx.Bucket(bucketIDs), docs: tx.Bucket(bucketDocs),
 		runs: tx.Bucket(bucketRuns), runInfo: tx.Bucket(bucketRunInfo),
@@ -594,7 +619,7 @@ func (b bucketSet) writeRun(ps []posting) error {
 		return err
 	}
 	if seq > 1<<32-1 {
-		return errors.New("store: run ids exhausted")
+		return errors.New("bolt: run ids exhausted")
 	}
 	id := uint32(seq)
 	var key [8]byte
@@ -669,13 +694,7 @@ func (b bucketSet) merge(c *counts) error {
 		if err != nil {
 			return err
 		}
-		merged := make([]posting, 0, len(older)+len(newer))
-		for _, p := range append(older, newer...) {
-			if isAlive(p.doc) {
-				merged = append(merged, p)
-			}
-		}
-		slices.SortFunc(merged, comparePostings)
+		merged := mergeRuns(make([]posting, 0, len(older)+len(newer)), older, newer, isAlive)
 		c.runPostings -= len(older) + len(newer) - len(merged)
 		for _, r := range runs[n-2:] {
 			if err := b.deleteRun(r.id); err != nil {
@@ -697,9 +716,9 @@ func (s *Store) Compact(dst string) (err error) {
 	defer faults()()
 	defer guard(&err)
 	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("store: compact: %s already exists", dst)
+		return fmt.Errorf("bolt: compact: %s already exists", dst)
 	}
-	if err := s.db.Update(func(tx *bolt.Tx) error {
+	if err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := buckets(tx)
 		c, err := decodeCounts(b.meta.Get(keyCounts))
 		if err != nil {
@@ -712,12 +731,12 @@ func (s *Store) Compact(dst string) (err error) {
 	}); err != nil {
 		return err
 	}
-	out, err := bolt.Open(dst, 0o644, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	out, err := bbolt.Open(dst, 0o644, &bbolt.Options{FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		return err
 	}
 	out.AllocSize = 256 << 10
-	if err := bolt.Compact(out, s.db, 64<<20); err != nil {
+	if err := bbolt.Compact(out, s.db, 64<<20); err != nil {
 		out.Close()
 		os.Remove(dst)
 		return err
@@ -756,7 +775,7 @@ func (b bucketSet) mergeAll(c *counts) error {
 			live = append(live, p)
 		}
 	}
-	slices.SortFunc(live, comparePostings)
+	sortPostings(live)
 	c.runPostings = len(live)
 	if len(live) == 0 {
 		return nil
@@ -778,4 +797,35 @@ func guard(err *error) {
 func faults() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
+}
+
+// mergeRuns appends to dst the postings of a and b (each sorted) that
+// keep is true for, in order: one linear pass, where sorting the two
+// together cost a merge n log n comparisons.
+func mergeRuns(dst, a, b []posting, keep func(doc uint32) bool) []posting {
+	for len(a) > 0 || len(b) > 0 {
+		var p posting
+		if len(b) == 0 || len(a) > 0 && comparePostings(a[0], b[0]) <= 0 {
+			p, a = a[0], a[1:]
+		} else {
+			p, b = b[0], b[1:]
+		}
+		if keep(p.doc) {
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// sortPostings sorts ps by key, then document, as plain integers: several
+// times faster than sorting the structs with a comparison function.
+func sortPostings(ps []posting) {
+	packed := make([]uint64, len(ps))
+	for i, p := range ps {
+		packed[i] = uint64(p.key)<<32 | uint64(p.doc)
+	}
+	slices.Sort(packed)
+	for i, v := range packed {
+		ps[i] = posting{uint32(v >> 32), uint32(v)}
+	}
 }
