@@ -1,5 +1,3 @@
-// Command reprint finds recycled text between articles and guesses where it
-// came from. See the README, or run reprint --help.
 package main
 
 import (

@@ -22,6 +22,7 @@ import (
 	"github.com/reprint-dev/reprint/internal/ghactions"
 	"github.com/reprint-dev/reprint/internal/junit"
 	"github.com/reprint-dev/reprint/internal/reader"
+	"github.com/reprint-dev/reprint/internal/render"
 	"github.com/reprint-dev/reprint/internal/sarif"
 )
 
@@ -238,6 +239,10 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return runtimeErr(err)
 	}
 	inputErrs := logProblems(e.stderr, problems)
+	failing := countFailing(problems, inputErrs, s.cfg.Strict)
+	if err := nothingRead(len(targets), inputErrs); err != nil {
+		return err
+	}
 	root := f.root
 	if root == "" {
 		root = gitRoot(e.wd)
@@ -256,7 +261,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	inputErrs += logProblems(e.stderr, refProblems)
+	refErrs := logProblems(e.stderr, refProblems)
+	failing += countFailing(refProblems, refErrs, s.cfg.Strict)
 
 	rep, err := audit.Run(ctx, ix, targets, s.policy)
 	if err != nil {
@@ -339,8 +345,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 	if s.format != "text" { // text output ends with the summary already
 		fmt.Fprintln(e.stderr, "reprint: "+summaryLine(rep))
 	}
-	if inputErrs > 0 {
-		return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+	if err := inputsFailed(failing, s.cfg.Strict); err != nil {
+		return err
 	}
 	if rep.Summary.Violating > 0 && !f.exitZero {
 		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d article(s) violate the audit policy", rep.Summary.Violating)}
@@ -358,7 +364,7 @@ func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Dura
 	o.Timeout, o.Retry = timeout, retry
 	if len(s.against) == 1 && looksLikeIndex(s.against[0]) {
 		o.ReadOnly = true
-		ix, err := index.Open(cmd.Context(), s.against[0], o)
+		ix, err := e.openIndex(cmd.Context(), s.against[0], o)
 		if err != nil {
 			return nil, nil, openErr(err)
 		}
@@ -562,6 +568,7 @@ func summaryLine(rep *audit.Report) string {
 
 // writeAuditText writes the human-readable audit.
 func writeAuditText(w io.Writer, rep *audit.Report) error {
+	w = render.VisibleWriter(w) // findings quote the articles
 	p := rep.Policy
 	wire := "every reference document"
 	if len(p.Wire) > 0 {

@@ -39,6 +39,7 @@ type Config struct {
 	IgnoreDates   bool             `yaml:"ignore_dates"`
 	HardDates     bool             `yaml:"hard_dates"`
 	HardDateGap   time.Duration    `yaml:"hard_date_gap"`
+	TrustFuture   bool             `yaml:"trust_future_dates"`
 	Backend       string           `yaml:"backend"`
 	Workers       int              `yaml:"workers"`
 	MaxMemory     string           `yaml:"max_memory"`
@@ -46,8 +47,9 @@ type Config struct {
 	Stats         bool             `yaml:"stats"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
-	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
-	Index         string           `yaml:"index"` // the index of reprint index and audit (index.go)
+	Strict        bool             `yaml:"strict"` // any input warning fails the run (exit 3)
+	Audit         AuditConfig      `yaml:"audit"`  // reprint audit's policy (audit.go)
+	Index         string           `yaml:"index"`  // the index of reprint index and audit (index.go)
 	path          string           // the file it came from, if any
 	maxMemory     int64            // derived from MaxMemory
 	params        minhash.Params   // derived
@@ -84,13 +86,15 @@ func (f *commonFlags) register(cmd *cobra.Command, formats string) {
 	fl.Uint64Var(&f.c.Seed, "seed", d.Seed, "hash seed")
 	fl.BoolVar(&f.c.IgnoreDates, "ignore-dates", false, "infer provenance from the text alone, ignoring document dates")
 	fl.BoolVar(&f.c.HardDates, "hard-dates", false, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source")
+	fl.BoolVar(&f.c.TrustFuture, "trust-future-dates", false, "use dates more than a day after the clock in provenance (by default they are warned about and left out of the earliest witness and the date evidence)")
 	fl.DurationVar(&f.c.HardDateGap, "hard-date-gap", d.HardDateGap, "smallest gap between minute or second timestamps that --hard-dates trusts")
 	fl.StringVar(&f.c.Backend, "backend", d.Backend, "LSH index implementation: reprint|ekzhu")
 	fl.IntVar(&f.c.Workers, "workers", 0, "goroutines to use (default: all cores)")
 	fl.StringVar(&f.c.MaxMemory, "max-memory", d.MaxMemory, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir")
 	fl.StringVar(&f.c.TmpDir, "tmp-dir", "", "directory for temporary files (default: the system's; they are deleted as soon as made)")
 	fl.BoolVar(&f.c.Stats, "stats", false, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage")
-	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
+	fl.StringVar((*string)(&f.c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|json|html")
+	fl.BoolVar(&f.c.Strict, "strict", false, strictUsage)
 	fl.StringVar(&f.c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
 	fl.StringVar(&f.c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
 	fl.StringVar(&f.c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
@@ -130,12 +134,14 @@ func (f *commonFlags) resolve(cmd *cobra.Command, e *env) (*Config, error) {
 	set("ignore-dates", func() { cfg.IgnoreDates = f.c.IgnoreDates })
 	set("hard-dates", func() { cfg.HardDates = f.c.HardDates })
 	set("hard-date-gap", func() { cfg.HardDateGap = f.c.HardDateGap })
+	set("trust-future-dates", func() { cfg.TrustFuture = f.c.TrustFuture })
 	set("backend", func() { cfg.Backend = f.c.Backend })
 	set("workers", func() { cfg.Workers = f.c.Workers })
 	set("max-memory", func() { cfg.MaxMemory = f.c.MaxMemory })
 	set("tmp-dir", func() { cfg.TmpDir = f.c.TmpDir })
 	set("stats", func() { cfg.Stats = f.c.Stats })
 	set("stdin-format", func() { cfg.StdinFormat = f.c.StdinFormat })
+	set("strict", func() { cfg.Strict = f.c.Strict })
 	set("jsonl-id", func() { cfg.JSONL.ID = f.c.JSONL.ID })
 	set("jsonl-text", func() { cfg.JSONL.Text = f.c.JSONL.Text })
 	set("jsonl-date", func() { cfg.JSONL.Date = f.c.JSONL.Date })
@@ -189,7 +195,8 @@ func (c *Config) validate() error {
 
 // options returns the detector options the configuration asks for.
 func (c *Config) options() []reprint.Option {
-	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates)}, c.extra...)
+	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates),
+		reprint.WithTrustFutureDates(c.TrustFuture)}, c.extra...)
 	if c.Workers > 0 {
 		opts = append(opts, reprint.WithWorkers(c.Workers))
 	}

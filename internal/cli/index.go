@@ -55,7 +55,8 @@ func (f *indexFlags) register(cmd *cobra.Command, params bool) {
 
 // registerInputFlags adds the flags that say how to read inputs.
 func registerInputFlags(fl *pflag.FlagSet, c *Config) {
-	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|html")
+	fl.StringVar((*string)(&c.StdinFormat), "stdin-format", "txt", "format of '-' (standard input): txt|md|jsonl|json|html")
+	fl.BoolVar(&c.Strict, "strict", false, strictUsage)
 	fl.StringVar(&c.JSONL.ID, "jsonl-id", "id", "JSON Lines field holding the document id")
 	fl.StringVar(&c.JSONL.Text, "jsonl-text", "text", "JSON Lines field holding the text")
 	fl.StringVar(&c.JSONL.Date, "jsonl-date", "date", "JSON Lines field holding the date")
@@ -163,6 +164,7 @@ func applyInputFlags(fl *pflag.FlagSet, cfg, f *Config) {
 		}
 	}
 	set("stdin-format", func() { cfg.StdinFormat = f.StdinFormat })
+	set("strict", func() { cfg.Strict = f.Strict })
 	set("jsonl-id", func() { cfg.JSONL.ID = f.JSONL.ID })
 	set("jsonl-text", func() { cfg.JSONL.Text = f.JSONL.Text })
 	set("jsonl-date", func() { cfg.JSONL.Date = f.JSONL.Date })
@@ -262,7 +264,11 @@ file that differ from the stored ones are refused.`,
 				return runtimeErr(err)
 			}
 			inputErrs := logProblems(e.stderr, problems)
-			ix, err := index.Open(cmd.Context(), f.index, o)
+			failing := countFailing(problems, inputErrs, cfg.Strict)
+			if err := nothingRead(len(docs), inputErrs); err != nil {
+				return err
+			}
+			ix, err := e.openIndex(cmd.Context(), f.index, o)
 			if err != nil {
 				return openErr(err)
 			}
@@ -276,8 +282,8 @@ file that differ from the stored ones are refused.`,
 			}
 			fmt.Fprintf(e.stderr, "reprint: added %d documents to %s in %.1fs; it holds %d documents, %d passages, %s\n",
 				done, ix.Location(), time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
-			if inputErrs > 0 {
-				return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+			if err := inputsFailed(failing, cfg.Strict); err != nil {
+				return err
 			}
 			return nil
 		},
@@ -301,7 +307,7 @@ func (e *env) indexStatsCommand() *cobra.Command {
 			if f.format != "text" && f.format != "json" {
 				return usageErr("--format %q: want text or json", f.format)
 			}
-			ix, err := index.Open(cmd.Context(), f.index, index.Options{ReadOnly: true, Timeout: f.timeout, Retry: f.retry})
+			ix, err := e.openIndex(cmd.Context(), f.index, index.Options{ReadOnly: true, Timeout: f.timeout, Retry: f.retry})
 			if err != nil {
 				return openErr(err)
 			}
@@ -369,7 +375,7 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting(cmd)
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
@@ -420,7 +426,7 @@ is waiting for it would go on with the old file.`,
 				if out != "" {
 					return usageErr("compact -o is for index files; a PostgreSQL index is compacted in place")
 				}
-				ix, err := f.openExisting(cmd)
+				ix, err := f.openExisting(cmd, e)
 				if err != nil {
 					return err
 				}
@@ -431,7 +437,7 @@ is waiting for it would go on with the old file.`,
 				fmt.Fprintf(e.stderr, "reprint: vacuumed and analysed %s\n", ix.Location())
 				return nil
 			}
-			ix, err := f.openExisting(cmd)
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
@@ -470,13 +476,13 @@ is waiting for it would go on with the old file.`,
 
 // openExisting opens the index named by --index, which must exist: remove
 // and compact never create one.
-func (f *indexFlags) openExisting(cmd *cobra.Command) (*index.Index, error) {
+func (f *indexFlags) openExisting(cmd *cobra.Command, e *env) (*index.Index, error) {
 	if !index.IsDatabase(f.index) {
 		if _, err := os.Stat(f.index); err != nil {
 			return nil, usageErr("index %s: %v", f.index, err)
 		}
 	}
-	ix, err := index.Open(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
+	ix, err := e.openIndex(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
 	if err != nil {
 		return nil, openErr(err)
 	}

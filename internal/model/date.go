@@ -78,3 +78,13 @@ func (d Date) Compare(e Date) int {
 	}
 	return cmp.Compare(ta.Unix(), tb.Unix())
 }
+
+// FutureSlack is how far after the run's clock a date may lie before it is
+// taken as a mistake (a wrong year, a placeholder such as 2099-01-01)
+// rather than a clock or zone difference.
+const FutureSlack = 24 * time.Hour
+
+// IsFuture reports whether d lies more than FutureSlack after now.
+func (d Date) IsFuture(now time.Time) bool {
+	return !d.IsZero() && d.Time.After(now.Add(FutureSlack))
+}
