@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +79,27 @@ func TestNearBoilerplateIsBoundedAndReportedOnce(t *testing.T) {
 		aligned[n] = st.Verified
 	}
 	assert.LessOrEqual(t, aligned[2000], 5*aligned[1000]/2, "aligned pairs grow linearly: %v", aligned)
+}
+
+// TestBoilerplateInEveryDocument: one identical paragraph in 5,000
+// documents, over the default bucket cap, is reported once with its
+// document count and yields no pair and no cluster of its own; the real
+// copies are still found.
+func TestBoilerplateInEveryDocument(t *testing.T) {
+	const n = 5000
+	docs, planted := generated(t, scale.ShapeBoiler, n)
+	rep, _ := detectStats(t, docs)
+	require.NotNil(t, rep.Limits)
+	require.Len(t, rep.Limits.Boilerplate, 1, "the paragraph is one boilerplate passage")
+	bp := rep.Limits.Boilerplate[0]
+	assert.Equal(t, n, bp.Documents)
+	r := scale.Score(planted, scale.KindCopy, rep.Matches)
+	assert.Equal(t, r.Planted, r.Found, "every real copy is found")
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, c := range rep.Clusters {
+		for _, p := range c.Passages {
+			assert.NotContains(t, norm(bp.Text), norm(p.Text), "cluster %s is a piece of the boilerplate", c.ID)
+		}
+	}
+	assert.LessOrEqual(t, len(rep.Clusters), r.Planted+r.Planted/10+1, "no cluster of the boilerplate")
 }

@@ -51,12 +51,16 @@ type config struct {
 	backend   Backend
 	bucketCap int
 	noDates   bool
-	hardDates time.Duration // 0: dates are soft evidence
-	verifyK   int
-	maxMemory int64
-	fixed     *shares // set by tests; nil: shares of maxMemory
-	tmpDir    string
-	progress  func(stage string, done, total int)
+	// trustFuture keeps dates more than a day after now in provenance;
+	// now is the run's clock (nil: time.Now).
+	trustFuture bool
+	now         func() time.Time
+	hardDates   time.Duration // 0: dates are soft evidence
+	verifyK     int
+	maxMemory   int64
+	fixed       *shares // set by tests; nil: shares of maxMemory
+	tmpDir      string
+	progress    func(stage string, done, total int)
 }
 
 // shares are the parts of the memory budget that the Detector's large
@@ -160,6 +164,37 @@ func WithBucketCap(n int) Option {
 // were dated.
 func WithIgnoreDates(ignore bool) Option {
 	return func(c *config) error { c.noDates = ignore; return nil }
+}
+
+// WithTrustFutureDates keeps in provenance the dates that lie more than a
+// day after the run's clock (see WithClock). By default such a date (a
+// wrong year, a placeholder such as 2099-01-01) is taken as a mistake: the
+// document stays dated in the report, but provenance treats it as
+// undated, so it is never the earliest witness and its date weighs in no
+// derivation.
+func WithTrustFutureDates(trust bool) Option {
+	return func(c *config) error { c.trustFuture = trust; return nil }
+}
+
+// WithClock sets the run's clock, which tells a future date (see
+// WithTrustFutureDates); the default is time.Now. For tests and for
+// reproducing a past run.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return fmt.Errorf("reprint: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// clock returns the run's time.
+func (c *config) clock() time.Time {
+	if c.now == nil {
+		return time.Now()
+	}
+	return c.now()
 }
 
 // WithHardDates makes reliable, well-separated timestamps a constraint of

@@ -50,6 +50,7 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 	for i, g := range global {
 		local[g] = i
 	}
+	now := d.cfg.clock()
 	for i, g := range global {
 		doc := d.docs[g]
 		text, err := d.texts.Get(int(g))
@@ -63,8 +64,12 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		pdocs[i] = provenance.Document{
 			Text:   text,
 			Source: doc.Source,
-			Date:   doc.Date,
 			Label:  doc.ID,
+		}
+		// A date more than a day ahead of the clock is a mistake unless
+		// trusted: provenance takes the document as undated.
+		if d.cfg.trustFuture || !doc.Date.IsFuture(now) {
+			pdocs[i].Date = doc.Date
 		}
 		if p, ok := d.cache[g]; ok {
 			pdocs[i].Tokens = p.Tokens

@@ -208,3 +208,38 @@ func TestHardDates(t *testing.T) {
 	_, err := reprint.New(reprint.WithHardDates(-time.Minute))
 	assert.Error(t, err)
 }
+
+// A date more than a day after the run's clock is kept out of provenance
+// (never the earliest witness, no date evidence) unless trusted; the
+// clock is the option's, so the test does not age.
+func TestFutureDates(t *testing.T) {
+	passage := "The central bank raised its main lending rate by half a point to 7.5 pct on Tuesday, " +
+		"the first increase in three years, citing a surge in import prices and wage demands across the economy."
+	day := func(s string) reprint.Date {
+		tm, err := time.Parse("2006-01-02", s)
+		require.NoError(t, err)
+		return reprint.Date{Time: tm, Granularity: reprint.GranularityDay}
+	}
+	docs := []reprint.Document{
+		{ID: "early", Date: day("2030-01-01"), Text: "Markets fell in early trade. " + passage},
+		{ID: "undated", Text: "Our readers will remember: " + passage + " More follows."},
+	}
+	clock := func(s string) reprint.Option {
+		return reprint.WithClock(func() time.Time { return day(s).Time })
+	}
+	earliest := func(rep *reprint.Report) string {
+		require.Len(t, rep.Clusters, 1)
+		if e := rep.Clusters[0].Earliest; e != nil {
+			return *e
+		}
+		return "none"
+	}
+	assert.Equal(t, "early", earliest(detect(t, docs, clock("2031-01-01"))), "a past date is a witness")
+	assert.Equal(t, "early", earliest(detect(t, docs, clock("2029-12-31"))), "within a day of the clock: a zone or clock difference")
+	assert.Equal(t, "none", earliest(detect(t, docs, clock("2029-12-30"))), "two days ahead: a mistake, left out")
+	assert.Equal(t, "early", earliest(detect(t, docs, clock("2029-12-30"), reprint.WithTrustFutureDates(true))), "trusted")
+	rep := detect(t, docs, clock("2029-12-30"))
+	assert.Equal(t, "2030-01-01", rep.Documents[0].Date, "the document stays dated")
+	_, err := reprint.New(reprint.WithClock(nil))
+	assert.Error(t, err)
+}

@@ -60,7 +60,10 @@ func (t *Tokenizer) prepare(text string) (scan string, mapped bool) {
 	}
 	t.nfkc = append(t.nfkc[:0], text[:n]...)
 	t.segs = append(t.segs[:0], segmap{0, 0, true})
-	t.it.InitString(norm.NFKC, text[n:])
+	// Invalid bytes separate tokens (see Tokens); x/text would leave the
+	// character after one unnormalised (\xf3Ŀ keeps its Ŀ whole), so the
+	// iterator reads them as spaces, one byte for one.
+	t.it.InitString(norm.NFKC, blankInvalid(text[n:]))
 	segOut, segIn := len(t.nfkc), n
 	for !t.it.Done() {
 		t.nfkc = append(t.nfkc, t.it.Next()...)
@@ -81,6 +84,24 @@ func (t *Tokenizer) prepare(text string) (scan string, mapped bool) {
 	// The scan reads t.nfkc as a string without copying it; nothing
 	// writes to t.nfkc until the next prepare.
 	return unsafe.String(&t.nfkc[0], len(t.nfkc)), true
+}
+
+// blankInvalid returns s with each byte of invalid UTF-8 replaced by a
+// space, so that offsets into it are offsets into s; s itself when it is
+// valid.
+func blankInvalid(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			b[i] = ' '
+		}
+		i += size
+	}
+	return string(b)
 }
 
 // nfkcPrefix returns the length of text's longest prefix known to be in
@@ -117,7 +138,7 @@ func nfkcPrefix(text string) int {
 				_, size := utf8.DecodeLastRuneInString(text[:i])
 				start = i - size
 			}
-			if n := norm.NFKC.QuickSpanString(text[start:end]); n < end-start {
+			if n := norm.NFKC.QuickSpanString(blankInvalid(text[start:end])); n < end-start {
 				return start + n
 			}
 			i = end
@@ -158,8 +179,11 @@ func (t *Tokenizer) origin(start, end int) (int, int) {
 // Tokens appends the tokens of text to dst and returns the extended slice.
 // Token spans lie inside text, never go back and do not overlap, except
 // that the tokens of one character that stands for several words (㍻, ½)
-// share its span. Invalid UTF-8 bytes and NUL bytes separate tokens like
-// punctuation.
+// share its span; and the tokens either side of a character that
+// normalisation changes overlap on it when its pieces fall in both ("0½0"
+// gives "01" and "20", both spanning the ½; "罶ﾞ" the ideograph and a
+// word starting with its voiced mark). Invalid UTF-8 bytes and
+// NUL bytes separate tokens like punctuation.
 func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 	t.keep = false
 	scan, mapped := t.prepare(text)

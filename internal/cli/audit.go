@@ -193,6 +193,10 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return runtimeErr(err)
 	}
 	inputErrs := logProblems(e.stderr, problems)
+	failing := countFailing(problems, inputErrs, s.cfg.Strict)
+	if err := nothingRead(len(targets), inputErrs); err != nil {
+		return err
+	}
 	root := f.root
 	if root == "" {
 		root = gitRoot(e.wd)
@@ -211,7 +215,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	inputErrs += logProblems(e.stderr, refProblems)
+	refErrs := logProblems(e.stderr, refProblems)
+	failing += countFailing(refProblems, refErrs, s.cfg.Strict)
 
 	rep, err := audit.Run(ctx, ix, targets, s.policy)
 	if err != nil {
@@ -279,8 +284,8 @@ func (e *env) audit(cmd *cobra.Command, f *auditFlags, args []string) error {
 	if s.format != "text" { // text output ends with the summary already
 		fmt.Fprintln(e.stderr, "reprint: "+auditview.Summary(rep))
 	}
-	if inputErrs > 0 {
-		return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+	if err := inputsFailed(failing, s.cfg.Strict); err != nil {
+		return err
 	}
 	if rep.Summary.Violating > 0 && !f.exitZero {
 		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d article(s) violate the audit policy", rep.Summary.Violating)}
@@ -298,7 +303,7 @@ func (e *env) openReference(cmd *cobra.Command, s *auditSetup, timeout time.Dura
 	o.Timeout, o.Retry = timeout, retry
 	if len(s.against) == 1 && looksLikeIndex(s.against[0]) {
 		o.ReadOnly = true
-		ix, err := index.Open(cmd.Context(), s.against[0], o)
+		ix, err := e.openIndex(cmd.Context(), s.against[0], o)
 		if err != nil {
 			return nil, nil, openErr(err)
 		}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/render"
 )
 
 // The exit codes; see the package documentation.
@@ -74,13 +76,33 @@ func (e *env) run(ctx context.Context, args []string) int {
 	var ee *ExitError
 	if !errors.As(err, &ee) {
 		// cobra's own errors: unknown command or flag, bad arguments.
-		fmt.Fprintf(e.stderr, "reprint: %v\nRun 'reprint --help' for usage.\n", err)
+		fmt.Fprintf(e.stderr, "reprint: %s\nRun 'reprint --help' for usage.\n", userMessage(err))
 		return ExitUsage
 	}
 	if ee.Err != nil && ee.Err.Error() != "" {
-		fmt.Fprintf(e.stderr, "reprint: %v\n", ee.Err)
+		fmt.Fprintf(e.stderr, "reprint: %s\n", userMessage(ee.Err))
 	}
 	return ee.Code
+}
+
+// packagePrefix matches the prefix that a package of reprint's puts on its
+// errors ("store: ", "reprint: "), at the start of a message or after a
+// wrapping one's colon: the CLI says "reprint: " once, and a user has no
+// use for the names of the packages inside.
+var packagePrefix = regexp.MustCompile(`(^|: )(?:reprint|store|pipeline|reader|render|segment|align|pool|credit|disjoint|fitting|arborescence|model|sarif|junit|ghactions|minhash|provenance|bbolt|postgres|pgx): `)
+
+// userMessage is an error as the CLI prints it after "reprint: ": without
+// package prefixes, its control characters drawn visibly.
+func userMessage(err error) string {
+	msg := err.Error()
+	for {
+		next := packagePrefix.ReplaceAllString(msg, "$1")
+		if next == msg {
+			break
+		}
+		msg = next
+	}
+	return render.Visible(msg, true)
 }
 
 func (e *env) rootCommand() *cobra.Command {
@@ -89,7 +111,9 @@ func (e *env) rootCommand() *cobra.Command {
 		Short: "Find recycled text between articles and where it came from",
 		Long: `reprint finds recycled passages between articles (verbatim or lightly
 edited, down to a single sentence inside a long article) with exact byte
-spans, groups the copies into clusters and guesses which came first.`,
+spans, groups the copies into clusters and guesses which came first.
+
+` + exitStatusHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

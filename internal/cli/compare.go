@@ -93,7 +93,9 @@ func (e *env) readOne(cmd *cobra.Command, cfg *Config, arg string) (reprint.Docu
 	if err != nil {
 		return reprint.Document{}, runtimeErr(err)
 	}
-	logProblems(e.stderr, problems)
+	if n := countFailing(problems, logProblems(e.stderr, problems), cfg.Strict); n > 0 && cfg.Strict {
+		return reprint.Document{}, inputsFailed(n, true)
+	}
 	if id != "" {
 		for _, d := range docs {
 			if d.ID == id {

@@ -41,6 +41,7 @@ type Config struct {
 	IgnoreDates   bool             `yaml:"ignore_dates"`
 	HardDates     bool             `yaml:"hard_dates"`
 	HardDateGap   time.Duration    `yaml:"hard_date_gap"`
+	TrustFuture   bool             `yaml:"trust_future_dates"`
 	Backend       string           `yaml:"backend"`
 	Workers       int              `yaml:"workers"`
 	MaxMemory     string           `yaml:"max_memory"`
@@ -48,8 +49,9 @@ type Config struct {
 	Stats         bool             `yaml:"stats"`
 	StdinFormat   reader.Format    `yaml:"stdin_format"`
 	JSONL         reader.Fields    `yaml:"jsonl"`
-	Audit         AuditConfig      `yaml:"audit"` // reprint audit's policy (audit.go)
-	Index         string           `yaml:"index"` // the index of reprint index and audit (index.go)
+	Strict        bool             `yaml:"strict"` // any input warning fails the run (exit 3)
+	Audit         AuditConfig      `yaml:"audit"`  // reprint audit's policy (audit.go)
+	Index         string           `yaml:"index"`  // the index of reprint index and audit (index.go)
 	path          string           // the file it came from, if any
 	given         map[string]bool  // the keys the file or a flag set (see setting.key)
 	policy        audit.Policy     // where audit's policy flags write
@@ -115,13 +117,15 @@ var settings = func() map[string]setting {
 		bind("seed", "seed", (*pflag.FlagSet).Uint64VarP, func(c *Config) *uint64 { return &c.Seed }, "hash seed"),
 		bind("ignore-dates", "ignore_dates", boolean, func(c *Config) *bool { return &c.IgnoreDates }, "infer provenance from the text alone, ignoring document dates"),
 		bind("hard-dates", "hard_dates", boolean, func(c *Config) *bool { return &c.HardDates }, "trust timestamps: a copy timestamped --hard-date-gap or more after another cannot be its source"),
+		bind("trust-future-dates", "trust_future_dates", boolean, func(c *Config) *bool { return &c.TrustFuture }, "use dates more than a day after the clock in provenance (by default they are warned about and left out of the earliest witness and the date evidence)"),
 		bind("hard-date-gap", "hard_date_gap", (*pflag.FlagSet).DurationVarP, func(c *Config) *time.Duration { return &c.HardDateGap }, "smallest gap between minute or second timestamps that --hard-dates trusts"),
 		bind("backend", "backend", str, func(c *Config) *string { return &c.Backend }, "LSH index implementation: reprint|ekzhu"),
 		bind("workers", "workers", in, func(c *Config) *int { return &c.Workers }, "goroutines to use (default: all cores)"),
 		bind("max-memory", "max_memory", str, func(c *Config) *string { return &c.MaxMemory }, "soft memory budget (e.g. 512MiB, 4GiB): past shares of it, texts, band fingerprints and candidate pairs go to --tmp-dir"),
 		bind("tmp-dir", "tmp_dir", str, func(c *Config) *string { return &c.TmpDir }, "directory for temporary files (default: the system's; they are deleted as soon as made)"),
 		bind("stats", "stats", boolean, func(c *Config) *bool { return &c.Stats }, "print statistics on stderr at the end: documents, units, candidates, matches, peak heap and RSS, spilled bytes, time per stage"),
-		bind("stdin-format", "stdin_format", str, func(c *Config) *string { return (*string)(&c.StdinFormat) }, "format of '-' (standard input): txt|md|jsonl|html"),
+		bind("stdin-format", "stdin_format", str, func(c *Config) *string { return (*string)(&c.StdinFormat) }, "format of '-' (standard input): txt|md|jsonl|json|html"),
+		bind("strict", "strict", boolean, func(c *Config) *bool { return &c.Strict }, strictUsage),
 		bind("jsonl-id", "jsonl.id", str, func(c *Config) *string { return &c.JSONL.ID }, "JSON Lines field holding the document id"),
 		bind("jsonl-text", "jsonl.text", str, func(c *Config) *string { return &c.JSONL.Text }, "JSON Lines field holding the text"),
 		bind("jsonl-date", "jsonl.date", str, func(c *Config) *string { return &c.JSONL.Date }, "JSON Lines field holding the date"),
@@ -169,9 +173,9 @@ func flagDefaults() *Config {
 
 // The settings each kind of command registers.
 var (
-	inputSettings  = []string{"stdin-format", "jsonl-id", "jsonl-text", "jsonl-date", "jsonl-title", "jsonl-source", "jsonl-url"}
+	inputSettings  = []string{"stdin-format", "strict", "jsonl-id", "jsonl-text", "jsonl-date", "jsonl-title", "jsonl-source", "jsonl-url"}
 	paramSettings  = []string{"threshold", "shingle", "verify-shingle", "num-hash", "seed"}
-	detectSettings = append(append([]string{"format", "output", "min-words", "ignore-dates", "hard-dates", "hard-date-gap",
+	detectSettings = append(append([]string{"format", "output", "min-words", "ignore-dates", "hard-dates", "hard-date-gap", "trust-future-dates",
 		"backend", "workers", "max-memory", "tmp-dir", "stats"}, paramSettings...), inputSettings...)
 )
 
@@ -284,7 +288,8 @@ func (c *Config) validate() error {
 
 // options returns the detector options the configuration asks for.
 func (c *Config) options() []reprint.Option {
-	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates)}, c.extra...)
+	opts := append([]reprint.Option{reprint.WithParams(c.params), reprint.WithIgnoreDates(c.IgnoreDates),
+		reprint.WithTrustFutureDates(c.TrustFuture)}, c.extra...)
 	if c.Workers > 0 {
 		opts = append(opts, reprint.WithWorkers(c.Workers))
 	}

@@ -4,9 +4,13 @@
 //
 // # Exit codes
 //
-//	0  clean (for audit: no finding at or above the policy)
+//	0  clean (for audit: no finding at or above the policy), input
+//	   warnings included: an input repaired or harmlessly skipped (an
+//	   empty file, repaired UTF-8, stray control bytes, an unparsable or
+//	   future date, files of unknown formats skipped)
 //	1  findings at or above the audit policy (audit only)
-//	2  usage or configuration error
-//	3  runtime or I/O error (including inputs that could not be read: the
-//	   report is still written, with the problems in its "errors")
+//	2  usage or configuration error, or no document at all in the arguments
+//	3  an input lost (missing, unreadable, a malformed JSON line, a
+//	   duplicate id) or a runtime error: the report is still written, with
+//	   the problems in its "errors"; with --strict, any input warning too
 package cli

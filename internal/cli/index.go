@@ -180,7 +180,11 @@ file that differ from the stored ones are refused.`,
 				return runtimeErr(err)
 			}
 			inputErrs := logProblems(e.stderr, problems)
-			ix, err := index.Open(cmd.Context(), f.index, o)
+			failing := countFailing(problems, inputErrs, cfg.Strict)
+			if err := nothingRead(len(docs), inputErrs); err != nil {
+				return err
+			}
+			ix, err := e.openIndex(cmd.Context(), f.index, o)
 			if err != nil {
 				return openErr(err)
 			}
@@ -194,8 +198,8 @@ file that differ from the stored ones are refused.`,
 			}
 			fmt.Fprintf(e.stderr, "reprint: added %d documents to %s in %.1fs; it holds %d documents, %d passages, %s\n",
 				done, ix.Location(), time.Since(start).Seconds(), st.Documents, st.Passages, humanBytes(st.FileBytes))
-			if inputErrs > 0 {
-				return runtimeErr(fmt.Errorf("%d input(s) could not be read", inputErrs))
+			if err := inputsFailed(failing, cfg.Strict); err != nil {
+				return err
 			}
 			return nil
 		},
@@ -219,7 +223,7 @@ func (e *env) indexStatsCommand() *cobra.Command {
 			if f.format != "text" && f.format != "json" {
 				return usageErr("--format %q: want text or json", f.format)
 			}
-			ix, err := index.Open(cmd.Context(), f.index, index.Options{ReadOnly: true, Timeout: f.timeout, Retry: f.retry})
+			ix, err := e.openIndex(cmd.Context(), f.index, index.Options{ReadOnly: true, Timeout: f.timeout, Retry: f.retry})
 			if err != nil {
 				return openErr(err)
 			}
@@ -287,7 +291,7 @@ func (e *env) indexRemoveCommand() *cobra.Command {
 			if _, _, err := f.resolve(cmd, e); err != nil {
 				return err
 			}
-			ix, err := f.openExisting(cmd)
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
@@ -338,7 +342,7 @@ is waiting for it would go on with the old file.`,
 				if out != "" {
 					return usageErr("compact -o is for index files; a PostgreSQL index is compacted in place")
 				}
-				ix, err := f.openExisting(cmd)
+				ix, err := f.openExisting(cmd, e)
 				if err != nil {
 					return err
 				}
@@ -349,7 +353,7 @@ is waiting for it would go on with the old file.`,
 				fmt.Fprintf(e.stderr, "reprint: vacuumed and analysed %s\n", ix.Location())
 				return nil
 			}
-			ix, err := f.openExisting(cmd)
+			ix, err := f.openExisting(cmd, e)
 			if err != nil {
 				return err
 			}
@@ -388,13 +392,13 @@ is waiting for it would go on with the old file.`,
 
 // openExisting opens the index named by --index, which must exist: remove
 // and compact never create one.
-func (f *indexFlags) openExisting(cmd *cobra.Command) (*index.Index, error) {
+func (f *indexFlags) openExisting(cmd *cobra.Command, e *env) (*index.Index, error) {
 	if !index.IsDatabase(f.index) {
 		if _, err := os.Stat(f.index); err != nil {
 			return nil, usageErr("index %s: %v", f.index, err)
 		}
 	}
-	ix, err := index.Open(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
+	ix, err := e.openIndex(cmd.Context(), f.index, index.Options{Timeout: f.timeout, Retry: f.retry})
 	if err != nil {
 		return nil, openErr(err)
 	}

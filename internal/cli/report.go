@@ -26,7 +26,16 @@ func (e *env) reportCommand() *cobra.Command {
 		Short: "Report the recycled passages among files, directories, JSON Lines or stdin",
 		Long: `report finds the passages recycled among the documents named (files,
 directories read recursively, JSON Lines with one story a line, or - for
-standard input) and reports them in one of four formats:
+standard input) and reports them in one of four formats.
+
+Formats read, by extension: .txt/.text (plain text), .md/.markdown (with
+YAML front matter), .jsonl/.ndjson (one story a line), .json (an array of
+stories, or JSON Lines), .html/.htm (the article's main text). In a
+directory, other files and hidden ones are skipped, and the skipped files
+are counted on standard error. A file named directly is read as text
+whatever its extension.
+
+Report formats (--format):
 
   text   for people (the default): a summary, then each cluster of copies
          with a word diff of each copy against the longest; coloured on a
@@ -37,8 +46,7 @@ standard input) and reports them in one of four formats:
          side, a reuse matrix, derivation trees, full texts with the
          recycled passages marked
 
-Exit status: 0 clean, 2 usage or configuration error, 3 runtime or I/O
-error (an input that could not be read: the report is still written).`,
+` + exitStatusHelp + `.`,
 		Example: `  reprint report testdata/seeds
   reprint report --format html -o report.html articles/
   reprint report --format json -o report.json stories.jsonl
@@ -67,8 +75,8 @@ error (an input that could not be read: the report is still written).`,
 			if err != nil {
 				return err
 			}
-			if inputErrs > 0 {
-				return &ExitError{Code: ExitRuntime, Err: fmt.Errorf("%d input(s) could not be read; see the report's errors", inputErrs)}
+			if err := inputsFailed(inputErrs, cfg.Strict); err != nil {
+				return err
 			}
 			return nil
 		},
@@ -180,13 +188,13 @@ func terminal(w io.Writer) (int, bool) {
 }
 
 // detect reads the inputs and runs the detector. It returns the report,
-// with the reading problems in its Errors, and how many of those were
-// errors rather than warnings.
 // detectDocs reads the paths and runs the detector over their documents,
 // naming its stages on prog (which may be nil). It returns the documents
 // read only when the report's format draws them (all but json): otherwise
 // they are streamed into the detector as they are read, a chunk of a JSON
-// Lines file at a time, and never all held at once.
+// Lines file at a time, and never all held at once. It also returns the
+// report, with the reading problems in its Errors, and how many of those
+// fail the run (see countFailing).
 func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *render.Progress) ([]reprint.Document, *reprint.Report, int, error) {
 	ctx := cmd.Context()
 	var log io.Writer = e.stderr
@@ -206,11 +214,16 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 	var (
 		docs     []reprint.Document
 		problems []reprint.InputError
+		read     int
 	)
 	if cfg.Format == "json" {
-		problems, err = reader.Stream(ctx, paths, e.readerOptions(cfg), func(batch []reprint.Document) error { return det.Add(batch...) })
+		problems, err = reader.Stream(ctx, paths, e.readerOptions(cfg), func(batch []reprint.Document) error {
+			read += len(batch)
+			return det.Add(batch...)
+		})
 	} else {
 		docs, problems, err = reader.Read(ctx, paths, e.readerOptions(cfg))
+		read = len(docs)
 		if err == nil {
 			err = det.Add(docs...)
 		}
@@ -219,12 +232,16 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 		return nil, nil, 0, runtimeErr(err)
 	}
 	errorsN := logProblems(log, problems)
+	if err := nothingRead(read, errorsN); err != nil {
+		return nil, nil, 0, err
+	}
+	failing := countFailing(problems, errorsN, cfg.Strict)
 	rep, err := e.runDetector(ctx, cfg, det)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	rep.Errors = append(rep.Errors, problems...)
-	return docs, rep, errorsN, nil
+	return docs, rep, failing, nil
 }
 
 // bigInput is the size of the files named on the command line past which
@@ -307,7 +324,8 @@ func (e *env) detectOn(ctx context.Context, cfg *Config, docs []reprint.Document
 }
 
 func (e *env) readerOptions(cfg *Config) reader.Options {
-	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat}
+	return reader.Options{Fields: cfg.JSONL, Stdin: e.stdin, StdinFormat: cfg.StdinFormat,
+		TrustFutureDates: cfg.TrustFuture || cfg.IgnoreDates}
 }
 
 // limitMemory sets the Go runtime's soft memory limit to five eighths
@@ -345,9 +363,62 @@ func logProblems(w io.Writer, problems []reprint.InputError) int {
 		if p.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", p.Path, p.Line)
 		}
-		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, loc, p.Error)
+		// A path or a message may quote the input: draw its control
+		// characters rather than send them to the terminal.
+		fmt.Fprintf(w, "reprint: %s: %s: %s\n", kind, render.Visible(loc, false), render.Visible(p.Error, false))
 	}
 	return n
+}
+
+// exitStatusHelp is the exit-status rule, as --help gives it (and the
+// package documentation, the README and cmd/reprint's doc.go).
+const exitStatusHelp = `Exit status:
+  0  clean, warnings included (an input repaired or harmlessly skipped:
+     an empty file, repaired UTF-8, stray control bytes, an unparsable or
+     future date, files of unknown formats skipped)
+  1  findings at or above the audit policy (audit only)
+  2  usage or configuration error, or no document at all in the arguments
+  3  an input lost (missing, unreadable, a malformed JSON line, a duplicate
+     id) or a runtime error (the report is still written); with --strict,
+     any warning too`
+
+// strictUsage is the help of --strict.
+const strictUsage = "exit 3 on any input warning too (an empty file, repaired UTF-8, stray control bytes, an unparsable or future date, skipped files), for CI"
+
+// countFailing is how many input problems fail the run: the errors (an
+// input, or part of one, lost), and with strict the warnings too.
+func countFailing(problems []reprint.InputError, errs int, strict bool) int {
+	if strict {
+		return len(problems)
+	}
+	return errs
+}
+
+// inputsFailed is the error that ends a run whose inputs had n failing
+// problems (nil for none): exit 3, the report still written.
+func inputsFailed(n int, strict bool) error {
+	switch {
+	case n == 0:
+		return nil
+	case strict:
+		return runtimeErr(fmt.Errorf("%d input problem(s), and --strict fails the run on warnings too; see the messages above", n))
+	}
+	return runtimeErr(fmt.Errorf("%d input(s) could not be read; see the messages above", n))
+}
+
+// nothingRead is the error of arguments that gave no document at all
+// (nil when they gave some): exit 3 when inputs were lost, since their
+// errors say why, else exit 2 — an empty directory, or only files of
+// formats reprint does not read, is a mistake in the arguments, not a
+// clean run.
+func nothingRead(docs, lost int) error {
+	switch {
+	case docs > 0:
+		return nil
+	case lost > 0:
+		return runtimeErr(fmt.Errorf("no document read: %d input(s) could not be read", lost))
+	}
+	return usageErr("no document to read in the arguments (see the warnings above; reprint report --help lists the formats)")
 }
 
 // write sends output to -o FILE (see writeFileAtomic) or to stdout.

@@ -46,14 +46,45 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("SEEDS", seeds)
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": exits,
-		},
+		Setup:         setSeeds(seeds),
+		Cmds:          scriptCmds,
 	})
+}
+
+// TestScriptsFromDeepPath runs the scripts whose output depends on the
+// length of the paths they name (compare's header fits --width) with the
+// seeds and the work directory under a path of over 150 characters, so
+// that they pass wherever the repository is checked out.
+func TestScriptsFromDeepPath(t *testing.T) {
+	deep := t.TempDir()
+	for len(deep) < 160 {
+		deep = filepath.Join(deep, "a-long-directory-name")
+	}
+	seeds := filepath.Join(deep, "testdata", "seeds")
+	if err := os.CopyFS(seeds, os.DirFS(filepath.Join("..", "..", "testdata", "seeds"))); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(deep, "work")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Files:       []string{filepath.Join("testdata", "script", "compare.txtar")},
+		WorkdirRoot: work,
+		Setup:       setSeeds(seeds),
+		Cmds:        scriptCmds,
+	})
+}
+
+func setSeeds(seeds string) func(*testscript.Env) error {
+	return func(env *testscript.Env) error {
+		env.Setenv("SEEDS", seeds)
+		return nil
+	}
+}
+
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"exits": exits,
 }
 
 func exits(ts *testscript.TestScript, neg bool, args []string) {

@@ -117,3 +117,13 @@ func civilDay(y int, month time.Month, d int) int64 {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int64(era*146097 + doe - 719468)
 }
+
+// FutureSlack is how far after the run's clock a date may lie before it is
+// taken as a mistake (a wrong year, a placeholder such as 2099-01-01)
+// rather than a clock or zone difference.
+const FutureSlack = 24 * time.Hour
+
+// IsFuture reports whether d lies more than FutureSlack after now.
+func (d Date) IsFuture(now time.Time) bool {
+	return !d.IsZero() && d.Time.After(now.Add(FutureSlack))
+}

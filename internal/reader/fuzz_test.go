@@ -15,7 +15,7 @@ import (
 // lines before it.
 func checkFileOffsets(t *testing.T, data []byte, docs []model.Document) {
 	t.Helper()
-	if isBinary(data) >= 0 {
+	if sniff(data).binary() {
 		if len(docs) != 0 {
 			t.Fatalf("binary input gave %d documents", len(docs))
 		}
@@ -59,8 +59,19 @@ func checkDocs(t *testing.T, docs []model.Document, errs []model.InputError) {
 	}
 }
 
+// hostileSeeds are the cases of issue 14, for every reader's corpus: stray
+// NUL and escape bytes (kept, offsets exact), a binary block (skipped),
+// terminal escapes, a C1 CSI, a date in the future.
+var hostileSeeds = []string{
+	strings.Repeat("Words of an article. ", 15) + "\x00\x00\x00" + strings.Repeat("More words. ", 10),
+	"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+	"Title \x1b[2J\x1b]0;pwned\x07 and \u009b31m then text.",
+	" date 2099-01-01 A story from the future.",
+	"\x7f\x01\x02 control bytes first",
+}
+
 func FuzzTxtPrefix(f *testing.F) {
-	for _, s := range []string{" date 2017-06-09 Text.", "date 2017-06-09T14:05:31+01:00\n\nText.", " date 2017-02-30 x", "\uFEFF date 2017-06-09 x", "date night", "Caf\xe9"} {
+	for _, s := range append([]string{" date 2017-06-09 Text.", "date 2017-06-09T14:05:31+01:00\n\nText.", " date 2017-02-30 x", "\uFEFF date 2017-06-09 x", "date night", "Caf\xe9"}, hostileSeeds...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -74,7 +85,7 @@ func FuzzTxtPrefix(f *testing.F) {
 }
 
 func FuzzMarkdown(f *testing.F) {
-	for _, s := range []string{"---\ntitle: T\ndate: 2017-06-09\n---\nBody.", "---\r\n---\r\nBody", "---\n[\n---\nx", "---\ndate: *a\n---\nx", "---\nx"} {
+	for _, s := range append([]string{"---\ntitle: T\ndate: 2017-06-09\n---\nBody.", "---\r\n---\r\nBody", "---\n[\n---\nx", "---\ndate: *a\n---\nx", "---\nx", "---\ndate: 2099-03-01T10:00Z\n---\nBody \x00 x"}, hostileSeeds...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -88,7 +99,8 @@ func FuzzMarkdown(f *testing.F) {
 }
 
 func FuzzJSONL(f *testing.F) {
-	for _, s := range []string{`{"id":"a","text":"x","date":"2017-06-09"}` + "\n{bad\n", `{"id":1,"text":"y"}`, `{"text":"\ud800"}`, "[1]\n\n{}"} {
+	for _, s := range []string{`{"id":"a","text":"x","date":"2017-06-09"}` + "\n{bad\n", `{"id":1,"text":"y"}`, `{"text":"\ud800"}`, "[1]\n\n{}",
+		`{"id":"n","text":"words \u0000\u0000\u0000 more words","date":"2099-01-01"}`, `{"id":"b","text":"\u0000\u0001\u0000\u0001"}`, `{"id":"e","text":"\u001b[2J\u009b"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -108,6 +120,40 @@ func FuzzJSONL(f *testing.F) {
 	})
 }
 
+// FuzzJSON: a .json file (an array of stories, JSON Lines, or other JSON)
+// never panics; every problem's line lies in the file; texts are decoded
+// values (offsets from 0); a document's text is never binary.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{
+		"[\n  {\"id\": \"a\", \"text\": \"One.\"},\n  {\"id\": \"b\", \"text\": \"Two.\", \"date\": \"2099-01-01\"}\n]\n",
+		"[\n{\"text\": \"One.\"},\n42,\n{\"text\": \"x\u0000y\"}\n]",
+		"[\n{\"id\": \"a\", \"te",
+		"{\"id\": \"a\", \"text\": \"One.\"}\n{\"id\": \"b\", \"text\": \"Two.\"}\n",
+		"{\n  \"name\": \"x\",\n  \"version\": 2\n}\n",
+		"42", "[]", "[[[[", "\uFEFF[{\"text\":\"\\u001b[2J\"}]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		docs, errs := Parse("f.json", data, FormatJSON, Fields{})
+		checkDocs(t, docs, errs)
+		lines := bytes.Count(data, []byte{'\n'}) + 1
+		for _, e := range errs {
+			if e.Line > lines {
+				t.Fatalf("error on line %d of a %d-line input", e.Line, lines)
+			}
+		}
+		for _, d := range docs {
+			if d.TextOffset != 0 || d.LineOffset != 0 {
+				t.Fatalf("JSON document with offsets %d/%d", d.TextOffset, d.LineOffset)
+			}
+			if sniff(d.Text).binary() {
+				t.Fatalf("binary text kept: %q", d.Text)
+			}
+		}
+	})
+}
+
 func FuzzHTML(f *testing.F) {
 	for _, s := range []string{
 		`<html><head><meta property="article:published_time" content="2017-06-09"></head><body><article><p>Text.</p></article></body></html>`,
@@ -115,6 +161,8 @@ func FuzzHTML(f *testing.F) {
 		`<meta charset="windows-1252"><p>Caf` + "\xe9" + `</p>`,
 		`<time datetime="x">`,
 		`<table><tr><td><p>Cell</p></td></tr></table>`,
+		"<article><p>Text \x1b[2J\x1b]0;t\x07 and a NUL \x00 here.</p></article>",
+		`<meta property="article:published_time" content="2099-01-01"><p>From the future.</p>`,
 	} {
 		f.Add([]byte(s))
 	}

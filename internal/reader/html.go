@@ -62,6 +62,12 @@ func parseHTML(in input, data []byte) ([]record, []model.InputError) {
 	if isBlank(doc.Text) {
 		return nil, append(errs, warning(in.path, 0, "no article text found: skipped"))
 	}
+	switch c := sniff(doc.Text); {
+	case c.binary():
+		return nil, append(errs, binaryWarning(in.path, 0, c))
+	case c.first >= 0:
+		errs = append(errs, strayWarning(in.path, 0, c, " of the article's text"))
+	}
 	return []record{{doc: doc}}, errs
 }
 

@@ -121,6 +121,12 @@ func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []mode
 	case !ok || isBlank(text):
 		return nil, []model.InputError{warning(in.path, lineNo, "no %q or an empty one: skipped", f.Text)}
 	}
+	switch c := sniff(text); {
+	case c.binary():
+		return nil, []model.InputError{binaryWarning(in.path, lineNo, c)}
+	case c.first >= 0:
+		errs = append(errs, strayWarning(in.path, lineNo, c, fmt.Sprintf(" of %q", f.Text)))
+	}
 	doc.Text = text
 
 	fallbackID := fmt.Sprintf("%s:%d", in.id, lineNo)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/reprint-dev/reprint/internal/model"
 )
@@ -26,6 +28,7 @@ const (
 	FormatText     Format = "txt"
 	FormatMarkdown Format = "md"
 	FormatJSONL    Format = "jsonl"
+	FormatJSON     Format = "json" // an array of stories, or JSON Lines
 	FormatHTML     Format = "html"
 )
 
@@ -39,6 +42,8 @@ func FormatOf(name string) Format {
 		return FormatMarkdown
 	case ".jsonl", ".ndjson":
 		return FormatJSONL
+	case ".json":
+		return FormatJSON
 	case ".html", ".htm":
 		return FormatHTML
 	}
@@ -46,8 +51,8 @@ func FormatOf(name string) Format {
 }
 
 // ParseFormat reads a format name as a user would give it for standard
-// input ("txt", "text", "md", "markdown", "jsonl", "ndjson", "html",
-// "htm"); "" means text.
+// input ("txt", "text", "md", "markdown", "jsonl", "ndjson", "json",
+// "html", "htm"); "" means text.
 func ParseFormat(s string) (Format, error) {
 	if s == "" {
 		return FormatText, nil
@@ -55,7 +60,7 @@ func ParseFormat(s string) (Format, error) {
 	if f := FormatOf("." + s); f != "" {
 		return f, nil
 	}
-	return "", fmt.Errorf("reader: unknown format %q (want txt, md, jsonl or html)", s)
+	return "", fmt.Errorf("reader: unknown format %q (want txt, md, jsonl, json or html)", s)
 }
 
 // Options configures Read. The zero value reads with the default JSON
@@ -70,6 +75,32 @@ type Options struct {
 	// input has no extension to tell it by. ParseFormat checks a user's
 	// spelling of it.
 	StdinFormat Format
+	// Now is the run's clock (nil: time.Now): a date more than a day
+	// after it is warned about, unless TrustFutureDates.
+	Now              func() time.Time
+	TrustFutureDates bool
+}
+
+// futureWarnings warns about the records dated more than a day after the
+// run's clock (model.FutureSlack): a wrong year or a placeholder, which
+// provenance leaves out unless trusted.
+func (o Options) futureWarnings(path string, recs []record) []model.InputError {
+	if o.TrustFutureDates || len(recs) == 0 {
+		return nil
+	}
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	var errs []model.InputError
+	for _, r := range recs {
+		if r.doc.Date.IsFuture(now) {
+			errs = append(errs, warning(path, r.line,
+				"date %s is in the future (after %s): the document stays dated, but provenance does not use the date (--trust-future-dates uses it)",
+				r.doc.Date, now.UTC().Format("2006-01-02")))
+		}
+	}
+	return errs
 }
 
 // Read reads every path — a file, a directory (recursively) or "-" for
@@ -80,9 +111,10 @@ type Options struct {
 // Read never stops at a bad input: each problem is an InputError naming
 // the path as opened and, where it applies, the line, and the other inputs
 // go on. Warnings mark inputs that were repaired or harmlessly skipped
-// (invalid UTF-8 replaced, a binary or empty file, an unparsable date,
-// which leaves the document undated); errors mark inputs that were lost (a
-// missing path, a malformed JSON line, a duplicate id).
+// (invalid UTF-8 replaced, stray control bytes kept, a binary or empty
+// file, an unparsable date, which leaves the document undated); errors
+// mark inputs that were lost (a missing path, a malformed JSON line, a
+// duplicate id).
 //
 // Ids: a JSON Lines record's id (or "<file id>:<line>" when it has none);
 // for a file named as a path, the path as written, cleaned; for a file
@@ -176,7 +208,10 @@ func (c *collector) add(i int, recs []record, taskErrs []model.InputError) ([]mo
 // '?', one byte for one, so that TextOffset and every offset into Text
 // still index the file exactly; a warning names the line of the first bad
 // byte. (An HTML page that declares another charset is decoded instead.)
-// A file with a NUL byte in its first 8 KiB is taken as binary and skipped.
+// An input is binary, and skipped with a warning, when more than 1/32 of
+// its first 8 KiB are NUL or other control bytes; one with fewer is read,
+// every byte kept, with a warning naming the first. The same rule holds
+// for a JSON Lines text and an HTML page's extracted text.
 func Parse(name string, data []byte, format Format, fields Fields) ([]model.Document, []model.InputError) {
 	docs, _, errs := ParseLines(name, data, format, fields)
 	return docs, errs
@@ -220,8 +255,9 @@ type result struct {
 
 // parse dispatches on the format after the checks all formats share.
 func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) {
-	if off := isBinary(data); off >= 0 {
-		return nil, []model.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}
+	c := sniff(data)
+	if c.binary() {
+		return nil, []model.InputError{binaryWarning(in.path, 0, c)}
 	}
 	if in.format == FormatHTML {
 		return parseHTML(in, data)
@@ -235,9 +271,18 @@ func parse(in input, data []byte, fields Fields) ([]record, []model.InputError) 
 	case FormatMarkdown:
 		recs, more = parseMarkdown(in, data)
 	case FormatJSONL:
+		// A raw control byte is malformed JSON, reported by its line;
+		// the texts' escaped ones are checked record by record.
 		recs, more = parseJSONL(in, data, fields)
+		return recs, append(errs, more...)
+	case FormatJSON:
+		recs, more = parseJSON(in, data, fields)
+		return recs, append(errs, more...)
 	default:
 		recs, more = parseText(in, data)
+	}
+	if c.first >= 0 && len(recs) > 0 {
+		errs = append(errs, strayWarning(in.path, lineAt(data, c.first), c, " of the file"))
 	}
 	return recs, append(errs, more...)
 }
@@ -259,6 +304,11 @@ type planner struct {
 	dirs      map[string]bool   // real paths of directories entered
 	files     map[string]string // real path of a file → its id
 	seenStdin bool
+	// skipped counts the files of the directory argument being walked
+	// that are not read, by extension ("" for none); hidden counts its
+	// entries whose names start with a dot.
+	skipped map[string]int
+	hidden  int
 }
 
 func (p *planner) fail(path string, line int, format string, args ...any) {
@@ -292,7 +342,10 @@ func (p *planner) arg(arg string) {
 			p.warn(arg, "directory already read: skipped")
 			return
 		}
+		p.skipped, p.hidden = map[string]int{}, 0
+		before := len(p.inputs)
 		p.walk(arg, "")
+		p.reportSkipped(arg, len(p.inputs) == before)
 		return
 	}
 	format := FormatOf(arg)
@@ -312,6 +365,7 @@ func (p *planner) walk(dir, rel string) {
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
+			p.hidden++
 			continue
 		}
 		full, id := filepath.Join(dir, name), path.Join(rel, name)
@@ -334,9 +388,61 @@ func (p *planner) walk(dir, rel string) {
 		case mode.IsRegular():
 			if f := FormatOf(name); f != "" {
 				p.file(full, id, f)
+			} else {
+				p.skipped[strings.ToLower(filepath.Ext(name))]++
 			}
 		}
 	}
+}
+
+// reportSkipped warns, in one line for a directory argument, about the
+// files in it that were not read, by kind: "3 .pdf files, 2 files without
+// an extension: skipped". Hidden entries are named only when nothing else
+// was found to read, as the reason the directory gave no document.
+func (p *planner) reportSkipped(dir string, nothingRead bool) {
+	// The most frequent kind first; files without an extension last.
+	exts := slices.SortedFunc(maps.Keys(p.skipped), func(a, b string) int {
+		if (a == "") != (b == "") {
+			return boolCmp(a == "", b == "")
+		}
+		return cmp.Or(-cmp.Compare(p.skipped[a], p.skipped[b]), cmp.Compare(a, b))
+	})
+	var kinds []string
+	for _, ext := range exts {
+		n := p.skipped[ext]
+		if ext == "" {
+			kinds = append(kinds, plural(n, "file without an extension", "files without an extension"))
+			continue
+		}
+		kinds = append(kinds, plural(n, ext+" file", ext+" files"))
+	}
+	if nothingRead && p.hidden > 0 {
+		kinds = append(kinds, plural(p.hidden, "hidden file or directory", "hidden files or directories"))
+	}
+	switch {
+	case len(kinds) > 0:
+		p.warn(dir, "%s: skipped; see --help for the formats read", strings.Join(kinds, ", "))
+	case nothingRead:
+		p.warn(dir, "no file to read in this directory")
+	}
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // enterDir records a directory as entered; false if it already was.
@@ -438,5 +544,6 @@ func readInput(in input, opt Options) result {
 		}
 	}
 	recs, errs := parse(in, data, opt.Fields)
+	errs = append(errs, opt.futureWarnings(in.path, recs)...)
 	return result{recs: recs, errs: errs}
 }

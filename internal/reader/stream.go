@@ -135,8 +135,8 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		}
 		data := buf
 		if offset == 0 {
-			if off := isBinary(data); off >= 0 {
-				return []model.InputError{warning(in.path, 0, "binary file (NUL byte at offset %d): skipped", off)}, nil
+			if c := sniff(data[:min(len(data), binarySniffLen)]); c.binary() {
+				return []model.InputError{binaryWarning(in.path, 0, c)}, nil
 			}
 		}
 		fixed, n, first := repairUTF8(data)
@@ -153,6 +153,7 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		}
 		lines = splitLines(text[skip:], lineNo, lines[:0])
 		recs, errs := decodeLines(in, lines, opt.Fields)
+		errs = append(errs, opt.futureWarnings(in.path, recs)...)
 		anything = anything || len(recs) > 0 || len(errs) > 0
 		docs, errs := c.add(i, recs, errs)
 		taskErrs = append(taskErrs, errs...)

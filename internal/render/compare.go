@@ -46,11 +46,24 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 				meta = d.Date + " · " + meta
 			}
 			if d.Title != "" {
-				meta = truncate(d.Title, 50) + " · " + meta
+				meta = truncate(visible(d.Title), 50) + " · " + meta
 			}
 		}
-		ew.str(fmt.Sprintf("%s  %s  %s\n", p.paint(side.name, stHead), side.id,
-			p.paint(meta+" · "+pct(inOther(side.id))+" of it found in "+side.other, stDim)))
+		// The header fits the width: a long path is shortened in its
+		// middle, as ls and editors do, keeping its start and its file
+		// name; what is still too long goes on the next line.
+		meta += " · " + pct(inOther(side.id)) + " of it found in " + side.other
+		id := visible(side.id)
+		if room := width - 3 - 2 - displayWidth(meta); displayWidth(id) > room {
+			id = middle(id, max(room, width/2))
+		}
+		head := p.paint(side.name, stHead) + "  " + id
+		if 3+displayWidth(id)+2+displayWidth(meta) <= width {
+			ew.str(head + "  " + p.paint(meta, stDim) + "\n")
+		} else {
+			ew.str(head + "\n")
+			ew.lines("   ", wrap(textWords(meta, stDim), width-3, p))
+		}
 	}
 
 	var ms []model.Match
@@ -67,22 +80,25 @@ func (r Renderer) Compare(w io.Writer, rep *model.Report, a, b string, columns b
 		ew.str(fmt.Sprintf("\nNo shared passage of %d words or more.\n", rep.Params.MinWords))
 		return ew.err
 	}
-	summary := plural(len(ms), "shared passage", "shared passages")
+	summary, source := plural(len(ms), "shared passage", "shared passages"), ""
 	if pair != nil {
-		summary += fmt.Sprintf(", %s · Jaccard %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
+		summary += fmt.Sprintf(", %s · similarity (Jaccard) %.2f", plural(pair.SharedWords, "shared word", "shared words"), pair.Jaccard)
 		switch {
 		case pair.Source != nil:
-			summary += fmt.Sprintf(" · source %s (%.0f%%)", *pair.Source, 100*pair.SourceProbability)
+			source = fmt.Sprintf("source: %s (%s)", visible(*pair.Source), likely(pair.SourceProbability))
 		case hasProvenance(rep):
-			summary += " · source: neither, or unsure"
+			source = v.noSource(a, b)
 		}
 	}
 	ew.lines("", wrap(textWords(summary, stPlain), width, p))
+	if source != "" {
+		ew.lines("", wrap(textWords(source, stPlain), width, p))
+	}
 
 	for i, m := range ms {
 		at, okA := v.text(m.A)
 		bt, okB := v.text(m.B)
-		head := fmt.Sprintf("[%d] similarity %.2f · %s", i+1, m.Similarity, plural(m.Words, "word", "words"))
+		head := fmt.Sprintf("[%d] %s · similarity %.2f (1 is word for word)", i+1, plural(m.Words, "word", "words"), m.Similarity)
 		ew.str("\n" + p.paint(head, stBold) + "\n")
 		rs := wordDiff(at, bt)
 		left := runWords(rs, p.color, false, false, true, false)

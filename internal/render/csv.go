@@ -21,7 +21,8 @@ var csvHeader = []string{
 // CSV writes one row per match (an aligned pair of recycled spans), for
 // spreadsheets: the cluster the match belongs to, both sides' documents,
 // dates, byte spans and lines, the similarity, the words, and both texts.
-// Fields are quoted as RFC 4180 wants; rows end in "\n".
+// Fields are quoted as RFC 4180 wants; rows end in "\n". Control
+// characters are drawn visibly (see Visible): the JSON keeps the exact text.
 func (r Renderer) CSV(w io.Writer, rep *model.Report) error {
 	v := newView(rep, r.Docs)
 	find := clusterFinder(rep)
@@ -44,6 +45,9 @@ func (r Renderer) CSV(w io.Writer, rep *model.Report) error {
 			m.A.Doc, v.date(m.A.Doc), itoa(m.A.Start), itoa(m.A.End), lineOf(m.A),
 			m.B.Doc, v.date(m.B.Doc), itoa(m.B.Start), itoa(m.B.End), lineOf(m.B),
 			strconv.FormatFloat(m.Similarity, 'f', -1, 64), itoa(m.Words), at, bt,
+		}
+		for i := range row { // a spreadsheet or a terminal may show it
+			row[i] = Visible(row[i], true)
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -36,7 +36,9 @@ type AuditOptions struct {
 // Formats are the output formats, the default (text) first.
 var Formats = []Format{
 	{Name: "text", Help: "for people: a summary, then each cluster (each article, for audit) with its copies or findings",
-		Report: Renderer.Text, Audit: func(w io.Writer, rep *auditview.Report, _ AuditOptions) error { return auditview.Text(w, rep) }},
+		Report: Renderer.Text, Audit: func(w io.Writer, rep *auditview.Report, _ AuditOptions) error {
+			return auditview.Text(VisibleWriter(w), rep) // findings quote the articles
+		}},
 	{Name: "json", Help: "the stable machine format (schema reprint/report/v1, reprint/audit/v1)",
 		Report: func(_ Renderer, w io.Writer, rep *model.Report) error { return JSON(w, rep) },
 		Audit:  func(w io.Writer, rep *auditview.Report, _ AuditOptions) error { return auditview.JSON(w, rep) }},

@@ -83,6 +83,10 @@ type page struct {
 	Cards    []card
 	DocViews []docView
 	Problems []string
+	// Boilerplate is what the detector left out as boilerplate, and
+	// HotBuckets its lookups left unlisted (Report.Limits).
+	Boilerplate []model.Boilerplate
+	HotBuckets  int
 }
 
 // docRef is a link to a document: its full view when it has one, else its
@@ -126,14 +130,17 @@ type matrixCell struct {
 }
 
 type pairRow struct {
-	*page         // for the columns shown
-	A, B          docRef
-	Shared        int
-	InB, InA      float64
-	Jaccard       string
-	Source        *docRef
-	SourceProb    float64
-	SourceUnknown bool // provenance computed: neither document is the other's likely source, or it is undetermined
+	*page      // for the columns shown
+	A, B       docRef
+	Shared     int
+	InB, InA   float64
+	Jaccard    string
+	Source     *docRef
+	SourceProb float64
+	// NoSource says why provenance names no source for the pair, when it
+	// was computed: neither document is the other's likely source, or it
+	// is undetermined.
+	NoSource string
 }
 
 type card struct {
@@ -256,6 +263,9 @@ func buildPage(v *view) *page {
 	for _, e := range rep.Errors {
 		pg.Problems = append(pg.Problems, problem(e))
 	}
+	if l := rep.Limits; l != nil {
+		pg.Boilerplate, pg.HotBuckets = l.Boilerplate, l.HotBuckets
+	}
 	return pg
 }
 
@@ -370,7 +380,7 @@ func (pg *page) buildPairs(v *view, ref func(string) docRef) {
 			s := ref(*dp.Source)
 			rows[i].Source, rows[i].SourceProb = &s, dp.SourceProbability
 		} else if pg.Provenance {
-			rows[i].SourceUnknown = true
+			rows[i].NoSource = v.noSource(dp.A, dp.B)
 		}
 	}
 	pg.PairRows, pg.PairRowsMore = split(rows, htmlRowsShown)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -18,8 +19,10 @@ type view struct {
 	// passages; passages counts the copies in all clusters.
 	words, reused float64
 	passages      int
-	// clustersOf counts the clusters each document has a copy in.
+	// clustersOf counts the clusters each document has a copy in, and
+	// inClusters lists them (indexes into rep.Clusters, ascending).
 	clustersOf map[string]int
+	inClusters map[string][]int
 }
 
 func newView(rep *model.Report, docs []model.Document) *view {
@@ -28,6 +31,7 @@ func newView(rep *model.Report, docs []model.Document) *view {
 		docs:       make(map[string]*model.Document, len(docs)),
 		index:      make(map[string]int, len(rep.Documents)),
 		clustersOf: make(map[string]int),
+		inClusters: make(map[string][]int),
 	}
 	for i := range docs {
 		v.docs[docs[i].ID] = &docs[i]
@@ -37,12 +41,15 @@ func newView(rep *model.Report, docs []model.Document) *view {
 		v.words += float64(d.Words)
 		v.reused += d.ReusedFraction * float64(d.Words)
 	}
-	for _, c := range rep.Clusters {
+	for ci, c := range rep.Clusters {
 		v.passages += len(c.Passages)
 		last := ""
 		for _, p := range c.Passages { // sorted by document
 			if p.Doc != last {
 				v.clustersOf[p.Doc]++
+				if l := v.inClusters[p.Doc]; len(l) == 0 || l[len(l)-1] != ci {
+					v.inClusters[p.Doc] = append(l, ci)
+				}
 				last = p.Doc
 			}
 		}
@@ -283,6 +290,52 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// kindLabel says what a derivation edge's kind means, for an editor.
+func kindLabel(kind string) string {
+	switch kind {
+	case "verbatim":
+		return "copied word for word"
+	case "trimmed":
+		return "trimmed copy"
+	case "expanded":
+		return "expanded copy"
+	case "edited":
+		return "edited copy"
+	case "compiled":
+		return "compiled from several"
+	}
+	return kind
+}
+
+// likely formats a probability for an editor: "44% likely".
+func likely(p float64) string { return fmt.Sprintf("%.0f%% likely", 100*p) }
+
+// noSource says in plain words why provenance names no source for a pair
+// of documents: the clusters they share all most likely come from outside
+// the corpus, or the evidence does not tell.
+func (v *view) noSource(a, b string) string {
+	shared, outside := 0, 0
+	ca, cb := v.inClusters[a], v.inClusters[b]
+	for i, j := 0, 0; i < len(ca) && j < len(cb); { // the clusters both are in
+		switch {
+		case ca[i] < cb[j]:
+			i++
+		case ca[i] > cb[j]:
+			j++
+		default:
+			shared++
+			if o := v.rep.Clusters[ca[i]].Origin; o != nil && o.Doc == nil && o.ExternalProbability >= 0.5 {
+				outside++
+			}
+			i, j = i+1, j+1
+		}
+	}
+	if shared > 0 && outside == shared {
+		return "no source between them: both likely quote an outside source"
+	}
+	return "no source between them: the evidence does not tell which came first"
+}
+
 // kindCoDerived is the kind of a report edge between two copies that both
 // copy a source outside the corpus.
 const kindCoDerived = "co-derived"
@@ -296,5 +349,5 @@ func nodeLabel(id string) string {
 	if id == "" {
 		return externalLabel
 	}
-	return id
+	return visible(id)
 }

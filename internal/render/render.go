@@ -62,6 +62,21 @@ func JSON(w io.Writer, rep *model.Report) error {
 type errWriter struct {
 	w   io.Writer
 	err error
+	// explained records the notes a text view has given once (a
+	// derivation's legend), so that they are not repeated.
+	explained map[string]bool
+}
+
+// once reports whether the note named key is given for the first time.
+func (e *errWriter) once(key string) bool {
+	if e.explained[key] {
+		return false
+	}
+	if e.explained == nil {
+		e.explained = map[string]bool{}
+	}
+	e.explained[key] = true
+	return true
 }
 
 func (e *errWriter) printf(format string, a ...any) {

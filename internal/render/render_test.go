@@ -90,8 +90,8 @@ func TestHTMLEscapesAndIsSelfContained(t *testing.T) {
 	has(t, out, "verbatim 40%")
 	has(t, out, "dated earliest &lt;b&gt;")
 	hasNot(t, out, "provenance not computed")
-	// A pair with no likely source says so, not that a third party wrote it.
-	has(t, out, "neither, or unsure")
+	// A pair with no likely source says why, not that a third party wrote it.
+	has(t, out, "no source between them: the evidence does not tell which came first")
 	// Both ways between the card and the document view.
 	has(t, out, `href="#k1-1-at"`)
 	has(t, out, `id="k1-1-at"`)
@@ -107,7 +107,7 @@ func TestHTMLWithoutProvenanceOrTexts(t *testing.T) {
 	require.NoError(t, Renderer{}.HTML(&buf, rep))
 	out := buf.String()
 	has(t, out, "provenance not computed")
-	hasNot(t, out, "neither, or unsure")
+	hasNot(t, out, "no source between them")
 	has(t, out, "Full texts are not included")
 	hasNot(t, out, "<svg")
 	hasNot(t, out, "<script")
@@ -126,12 +126,15 @@ func TestTextProvenance(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, Renderer{Docs: docs, Width: 80}.Text(&buf, rep))
 	out := buf.String()
-	has(t, out, "origin: a<b>.txt (70%) · outside the corpus 20%")
+	has(t, out, "origin: a<b>.txt, 70% likely · outside the corpus, 20% likely")
 	has(t, out, "· dated earliest <b>")
-	has(t, out, "derivation:")
-	has(t, out, "└─ b\"'.txt  trimmed 80%")
-	has(t, out, "   └─ c.txt  verbatim 40%")
-	has(t, out, "source a<b>.txt (80%)")
+	has(t, out, "derivation: (who copied whom")
+	has(t, out, "└─ b\"'.txt  trimmed copy, 80% likely")
+	has(t, out, "   └─ c.txt  copied word for word, 40% likely")
+	has(t, out, "source a<b>.txt (80% likely)")
+	has(t, out, "no source between them:")
+	has(t, out, "\nClusters (each cluster is one recycled passage with all its copies")
+	has(t, out, "% recycled  a<b>.txt")
 	has(t, out, "error: gone<.txt: open gone<.txt: no such file")
 	hasNot(t, out, "\x1b[", "no colour unless asked")
 	for _, l := range strings.Split(out, "\n") {
@@ -181,14 +184,15 @@ func TestCompare(t *testing.T) {
 		columns bool
 		want    []string
 	}{
-		{"stacked", false, []string{"A  a<b>.txt", "60.0% of it found in B", "90.0% of it found in A", "Jaccard 0.50 · source a<b>.txt (80%)", "[1] similarity 0.80 · 14 words", "A line 2 · bytes 12-", "[-\"plan\"-]", "{+'plan'+}"}},
+		{"stacked", false, []string{"A a<b>.txt", "60.0% of it found in B", "90.0% of it found in A", "similarity (Jaccard) 0.50 source: a<b>.txt (80% likely)", "[1] 14 words · similarity 0.80 (1 is word for word)", "A line 2 · bytes 12-", "[-\"plan\"-]", "{+'plan'+}"}},
 		{"columns", true, []string{" │ B line 2 · bytes 17-"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, Renderer{Docs: docs, Width: 90}.Compare(&buf, rep, docs[0].ID, docs[1].ID, tc.columns))
+			flat := strings.Join(strings.Fields(buf.String()), " ") // wrapping aside
 			for _, w := range tc.want {
-				has(t, buf.String(), w)
+				has(t, flat, w)
 			}
 			for _, l := range strings.Split(buf.String(), "\n") {
 				assert.LessOrEqual(t, displayWidth(l), 90, "line too wide: %q", l)
@@ -200,7 +204,7 @@ func TestCompare(t *testing.T) {
 		rep.DocPairs[0].Source = nil
 		var buf bytes.Buffer
 		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[1].ID, false))
-		has(t, buf.String(), "Jaccard 0.50 · source: neither, or unsure")
+		has(t, strings.Join(strings.Fields(buf.String()), " "), "similarity (Jaccard) 0.50 no source between them: the evidence does not tell which came first")
 		rep.Clusters[0].Origin, rep.Clusters[0].Edges = nil, nil
 		buf.Reset()
 		require.NoError(t, Renderer{Docs: docs}.Compare(&buf, rep, docs[0].ID, docs[1].ID, false))
@@ -305,12 +309,12 @@ func TestTextCoDerivedHangFromOutside(t *testing.T) {
 	out := buf.String()
 	tree := out[strings.Index(out, "derivation:"):]
 	want := strings.Join([]string{
-		"derivation:",
+		"derivation: (who copied whom: each copy under its likely source, with how it was made)",
 		"    outside the corpus",
 		"    ├─ a<b>.txt",
-		"    │  └─ b\"'.txt  trimmed 80%",
+		"    │  └─ b\"'.txt  trimmed copy, 80% likely",
 		"    │        · drops the attribution",
-		"    └─ c.txt  co-derived with a<b>.txt 60%",
+		"    └─ c.txt  from the same source as a<b>.txt, 60% likely",
 		"          · c.txt credits AP",
 		"",
 	}, "\n")

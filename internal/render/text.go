@@ -37,9 +37,19 @@ func (r Renderer) Text(w io.Writer, rep *model.Report) error {
 
 	r.textDocuments(ew, v, p)
 	r.textPairs(ew, v, p)
+	if len(rep.Clusters) > 0 {
+		// The same words with colour or without, so that the layout is
+		// the same.
+		note := "(each cluster is one recycled passage with all its copies: the longest first, the others with the words that differ from it marked"
+		if hasProvenance(rep) {
+			note += "; then where it most likely came from, and who copied whom"
+		}
+		ew.heading(p, width, "Clusters", note+")")
+	}
 	for _, c := range orderedClusters(rep.Clusters) {
 		r.textCluster(ew, v, p, c)
 	}
+	r.textBoilerplate(ew, rep, p)
 	if len(rep.Errors) > 0 {
 		ew.str("\n" + p.paint(plural(len(rep.Errors), "input problem", "input problems"), stWarn) + "\n")
 		for _, e := range rep.Errors {
@@ -63,12 +73,12 @@ func (r Renderer) textDocuments(ew *errWriter, v *view, p painter) {
 	slices.SortStableFunc(docs, func(a, b model.DocSummary) int { return -cmp.Compare(a.ReusedFraction, b.ReusedFraction) })
 	ew.heading(p, r.width(), "Most recycled documents", "(share of the document's words in recycled passages)")
 	for _, d := range docs[:min(len(docs), textTop)] {
-		meta := plural(d.Words, "word", "words") + ", " + plural(v.clustersOf[d.ID], "cluster", "clusters")
+		meta := plural(d.Words, "word", "words") + ", in " + plural(v.clustersOf[d.ID], "cluster", "clusters")
 		if d.Date != "" {
 			meta = d.Date + ", " + meta
 		}
 		meta = "(" + meta + ")"
-		row := fmt.Sprintf("  %6s  %s", pct(d.ReusedFraction), truncate(d.ID, r.width()-10))
+		row := fmt.Sprintf("  %6s recycled  %s", pct(d.ReusedFraction), truncate(visible(d.ID), r.width()-19))
 		if displayWidth(row)+2+displayWidth(meta) <= r.width() {
 			ew.str(row + "  " + p.paint(meta, stDim) + "\n")
 		} else {
@@ -89,27 +99,31 @@ func (r Renderer) textPairs(ew *errWriter, v *view, p painter) {
 	pairs := slices.Clone(v.rep.DocPairs)
 	slices.SortStableFunc(pairs, func(a, b model.DocPair) int { return -cmp.Compare(a.SharedWords, b.SharedWords) })
 	ew.heading(p, r.width(), plural(len(pairs), "document pair shares", "document pairs share")+" text",
-		"(shared words; share of A found in B, of B found in A)")
+		"(words in common; after each document, the share of its words found in the other; the source, where provenance names one)")
 	pairs = pairs[:min(len(pairs), textTop)]
 	idw := 0
 	for _, dp := range pairs {
-		idw = max(idw, displayWidth(dp.A), displayWidth(dp.B))
+		idw = max(idw, displayWidth(visible(dp.A)), displayWidth(visible(dp.B)))
 	}
-	idw = min(idw, (r.width()-30)/2)
+	idw = min(idw, (r.width()-36)/2)
+	prov := hasProvenance(v.rep)
 	for _, dp := range pairs {
-		a, b := truncate(dp.A, idw), truncate(dp.B, idw)
-		row := fmt.Sprintf("  %6d  %s %6s  ↔  %s %6s", dp.SharedWords,
+		a, b := truncate(visible(dp.A), idw), truncate(visible(dp.B), idw)
+		row := fmt.Sprintf("  %6d words  %s %6s  ↔  %s %6s", dp.SharedWords,
 			pad(line{a, displayWidth(a)}, idw), pct(dp.ContainmentA),
 			pad(line{b, displayWidth(b)}, idw), pct(dp.ContainmentB))
 		if dp.Source != nil {
-			src := fmt.Sprintf("source %s (%.0f%%)", *dp.Source, 100*dp.SourceProbability)
+			src := fmt.Sprintf("source %s (%s)", visible(*dp.Source), likely(dp.SourceProbability))
 			if displayWidth(row)+2+displayWidth(src) <= r.width() {
 				row += "  " + p.paint(src, stDim)
 			} else {
-				row += "\n" + strings.Repeat(" ", 10) + p.paint(truncate(src, r.width()-10), stDim)
+				row += "\n" + strings.Repeat(" ", 16) + p.paint(truncate(src, r.width()-16), stDim)
 			}
 		}
 		ew.str(row + "\n")
+		if dp.Source == nil && prov {
+			ew.lines(strings.Repeat(" ", 16), wrap(textWords(v.noSource(dp.A, dp.B), stDim), r.width()-16, p))
+		}
 	}
 	if n := len(v.rep.DocPairs) - textTop; n > 0 {
 		ew.str(p.paint(fmt.Sprintf("  … and %d more (see --format html or json)", n), stDim) + "\n")
@@ -122,7 +136,7 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 	copies := v.copies(c)
 	head := fmt.Sprintf("· %s · %s", plural(spread(c), "document", "documents"), plural(clusterWords(c), "word", "words"))
 	if c.Earliest != nil {
-		head += " · earliest dated copy " + *c.Earliest
+		head += " · earliest dated copy " + visible(*c.Earliest)
 		if d := v.date(*c.Earliest); d != "" {
 			head += " (" + d + ")"
 		}
@@ -140,11 +154,12 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 		if cv.isRef() && len(copies) > 1 {
 			meta += " · longest copy"
 		}
-		num := fmt.Sprintf("  [%d] ", cv.num)
-		if displayWidth(num+cv.Doc+"  "+meta) <= width {
-			ew.str(num + cv.Doc + "  " + p.paint(meta, stDim) + "\n")
+		num, doc := fmt.Sprintf("  [%d] ", cv.num), visible(cv.Doc)
+		doc = middle(doc, width-displayWidth(num))
+		if displayWidth(num+doc+"  "+meta) <= width {
+			ew.str(num + doc + "  " + p.paint(meta, stDim) + "\n")
 		} else { // the meta on a line of its own
-			ew.str(num + cv.Doc + "\n")
+			ew.str(num + doc + "\n")
 			ew.lines("      ", wrap(textWords(meta, stDim), width-6, p))
 		}
 		var words []word
@@ -161,6 +176,32 @@ func (r Renderer) textCluster(ew *errWriter, v *view, p painter, c model.Cluster
 	r.textProvenance(ew, p, c)
 }
 
+// textBoilerplateLines is how many lines of a boilerplate passage the
+// text view shows; the JSON and HTML reports have it whole.
+const textBoilerplateLines = 3
+
+// textBoilerplate lists the passages left out as boilerplate, once each
+// with the number of documents that hold them.
+func (r Renderer) textBoilerplate(ew *errWriter, rep *model.Report, p painter) {
+	l := rep.Limits
+	if l == nil || len(l.Boilerplate) == 0 && l.HotBuckets == 0 {
+		return
+	}
+	width := r.width()
+	ew.heading(p, width, "Boilerplate", "(passages in so many documents that they are left out of the pairs and clusters: footers, disclaimers, standard paragraphs)")
+	for _, b := range l.Boilerplate {
+		ew.str("  " + p.paint("in "+plural(b.Documents, "document", "documents"), stBold) + "\n")
+		ls := wrap(textWords(b.Text, stPlain), width-6, p)
+		if len(ls) > textBoilerplateLines {
+			ls = append(ls[:textBoilerplateLines-1], line{truncate(ls[textBoilerplateLines-1].text, width-8) + " …", 0})
+		}
+		ew.lines("      ", ls)
+	}
+	if l.HotBuckets > 0 {
+		ew.lines("  ", wrap(textWords(fmt.Sprintf("%d lookups hit a bucket of over-common text and were not listed: passages shared only through such text may be missing", l.HotBuckets), stDim), width-2, p))
+	}
+}
+
 // textProvenance draws a cluster's origin, with its reasons, and its
 // derivation tree, when the report has them.
 func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
@@ -169,12 +210,12 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 		s := "origin: "
 		switch {
 		case o.Doc != nil:
-			s += fmt.Sprintf("%s (%.0f%%)", *o.Doc, 100*o.Probability)
+			s += fmt.Sprintf("%s, %s", visible(*o.Doc), likely(o.Probability))
 			if o.ExternalProbability > 0 {
-				s += fmt.Sprintf(" · outside the corpus %.0f%%", 100*o.ExternalProbability)
+				s += fmt.Sprintf(" · outside the corpus, %s", likely(o.ExternalProbability))
 			}
 		case o.ExternalProbability > 0:
-			s += fmt.Sprintf("%s (%.0f%%)", externalLabel, 100*o.ExternalProbability)
+			s += fmt.Sprintf("%s, %s", externalLabel, likely(o.ExternalProbability))
 		default:
 			s += externalLabel
 		}
@@ -186,7 +227,11 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 	if len(c.Edges) == 0 {
 		return
 	}
-	ew.str("  " + p.paint("derivation:", stBold) + "\n")
+	title := textWords("derivation:", stBold)
+	if ew.once("derivation") { // the legend the first time only
+		title = append(title, textWords("(who copied whom: each copy under its likely source, with how it was made)", stDim)...)
+	}
+	ew.lines("  ", wrap(title, width-2, p))
 	roots, nodes := tree(c)
 	said := make(map[string]bool) // the origin's reasons
 	if c.Origin != nil {
@@ -210,9 +255,9 @@ func (r Renderer) textProvenance(ew *errWriter, p painter, c model.Cluster) {
 			switch {
 			case e.Bare:
 			case e.With != "":
-				label = append(label, textWords(fmt.Sprintf(" %s with %s %.0f%%", e.Kind, nodeLabel(e.With), 100*e.Probability), stPlain)...)
+				label = append(label, textWords(fmt.Sprintf(" from the same source as %s, %s", nodeLabel(e.With), likely(e.Probability)), stPlain)...)
 			default:
-				label = append(label, textWords(fmt.Sprintf(" %s %.0f%%", e.Kind, 100*e.Probability), stPlain)...)
+				label = append(label, textWords(fmt.Sprintf(" %s, %s", kindLabel(e.Kind), likely(e.Probability)), stPlain)...)
 			}
 			if seen[e.To] {
 				label = append(label, textWords("(see above)", stPlain)...)

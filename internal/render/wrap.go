@@ -86,6 +86,7 @@ func runWords(rs []run, color bool, head, tail bool, keepDel, keepIns bool) []wo
 			open, close = "", ""
 		}
 		for i, w := range r.words {
+			w = visible(w)
 			if i == 0 {
 				w = open + w
 			}
@@ -106,7 +107,7 @@ func textWords(s string, st style) []word {
 	f := strings.Fields(s)
 	out := make([]word, len(f))
 	for i, w := range f {
-		out[i] = word{w, st}
+		out[i] = word{visible(w), st}
 	}
 	return out
 }
@@ -178,6 +179,28 @@ func runeWidth(r rune) int {
 // truncate shortens s to at most n columns, ending it with "…" when cut.
 func truncate(s string, n int) string {
 	return ellipsis.Shorten(s, n, func(r rune, _ int) int { return runeWidth(r) })
+}
+
+// middle shortens s to at most n columns by putting "…" in place of its
+// middle, keeping more of its end (a path's file name) than of its start.
+func middle(s string, n int) string {
+	if displayWidth(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	tailW := (n - 1) * 3 / 5
+	headW := n - 1 - tailW
+	i, col := 0, 0
+	for i < len(rs) && col+runeWidth(rs[i]) <= headW {
+		col += runeWidth(rs[i])
+		i++
+	}
+	j, col := len(rs), 0
+	for j > i && col+runeWidth(rs[j-1]) <= tailW {
+		col += runeWidth(rs[j-1])
+		j--
+	}
+	return string(rs[:i]) + "…" + string(rs[j:])
 }
 
 // pad right-pads a line with spaces to n columns.
