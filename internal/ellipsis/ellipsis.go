@@ -50,6 +50,45 @@ func Shorten(s string, n int, m Measure) string {
 	return s[:end] + Mark
 }
 
+// Middle returns s when it measures at most n; else its start and its
+// end around Mark, at most n in all, keeping more of the end (three fifths:
+// a path's file name) than of the start. It never splits a rune.
+func Middle(s string, n int, m Measure) string {
+	type piece struct{ start, width int }
+	var ps []piece
+	total := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		w := m(r, size)
+		ps = append(ps, piece{i, w})
+		total += w
+		i += size
+	}
+	if total <= n {
+		return s
+	}
+	tailW := (n - 1) * 3 / 5
+	headW := n - 1 - tailW
+	i, col := 0, 0
+	for i < len(ps) && col+ps[i].width <= headW {
+		col += ps[i].width
+		i++
+	}
+	j, col := len(ps), 0
+	for j > i && col+ps[j-1].width <= tailW {
+		col += ps[j-1].width
+		j--
+	}
+	head, tail := len(s), len(s)
+	if i < len(ps) {
+		head = ps[i].start
+	}
+	if j < len(ps) {
+		tail = ps[j].start
+	}
+	return s[:head] + Mark + s[tail:]
+}
+
 // Excerpt folds s's runs of white space (newlines included) to single
 // spaces and shortens it to n runes: a passage quoted on one line.
 func Excerpt(s string, n int) string {

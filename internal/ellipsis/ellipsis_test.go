@@ -42,6 +42,27 @@ func TestShorten(t *testing.T) {
 	}
 }
 
+func TestMiddle(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		n    int
+		want string
+	}{
+		{"fits", "docs/a.txt", 10, "docs/a.txt"},
+		{"keeps more of the end", "archive/2017/06/khan-trump.txt", 16, "archiv…trump.txt"},
+		{"runes", "ééééééééééé", 6, "éé…ééé"},
+		{"tiny", "abcdef", 1, "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ellipsis.Middle(tt.s, tt.n, ellipsis.Runes)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, utf8.RuneCountInString(got), tt.n)
+		})
+	}
+}
+
 func TestExcerpt(t *testing.T) {
 	assert.Equal(t, "one two three", ellipsis.Excerpt(" one\n\ttwo  three\n", 20))
 	long := strings.Repeat("word ", 100)

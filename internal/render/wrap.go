@@ -184,23 +184,7 @@ func truncate(s string, n int) string {
 // middle shortens s to at most n columns by putting "…" in place of its
 // middle, keeping more of its end (a path's file name) than of its start.
 func middle(s string, n int) string {
-	if displayWidth(s) <= n {
-		return s
-	}
-	rs := []rune(s)
-	tailW := (n - 1) * 3 / 5
-	headW := n - 1 - tailW
-	i, col := 0, 0
-	for i < len(rs) && col+runeWidth(rs[i]) <= headW {
-		col += runeWidth(rs[i])
-		i++
-	}
-	j, col := len(rs), 0
-	for j > i && col+runeWidth(rs[j-1]) <= tailW {
-		col += runeWidth(rs[j-1])
-		j--
-	}
-	return string(rs[:i]) + "…" + string(rs[j:])
+	return ellipsis.Middle(s, n, func(r rune, _ int) int { return runeWidth(r) })
 }
 
 // pad right-pads a line with spaces to n columns.
