@@ -635,6 +635,15 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 func join(dir, name string) string { return strings.TrimSuffix(dir, "/") + "/" + name }
 
 func writeFile(ctx context.Context, path string, data []byte) error {
+	return writeWith(ctx, path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeWith opens path on its Beam file system, has write fill it, and
+// closes it: the file is whole only when both succeed.
+func writeWith(ctx context.Context, path string, write func(io.Writer) error) error {
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
 		return err
@@ -644,7 +653,7 @@ func writeFile(ctx context.Context, path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(data); err != nil {
+	if err := write(w); err != nil {
 		w.Close()
 		return err
 	}

@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/reprint-dev/reprint"
@@ -179,23 +179,11 @@ func writeShard[T any](ctx context.Context, path string, rows []shardRow) error 
 			return err
 		}
 	}
-	fs, err := filesystem.New(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	w, err := fs.OpenWrite(ctx, path)
-	if err != nil {
-		return err
-	}
-	pw := parquet.NewGenericWriter[T](w)
-	if _, err := pw.Write(out); err != nil {
-		w.Close()
-		return err
-	}
-	if err := pw.Close(); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
+	return writeWith(ctx, path, func(w io.Writer) error {
+		pw := parquet.NewGenericWriter[T](w)
+		if _, err := pw.Write(out); err != nil {
+			return err
+		}
+		return pw.Close()
+	})
 }

@@ -216,7 +216,7 @@ func (e *env) detectDocs(cmd *cobra.Command, cfg *Config, paths []string, prog *
 		problems []reprint.InputError
 		read     int
 	)
-	if cfg.Format == "json" {
+	if !render.DrawsTexts(cfg.Format) {
 		problems, err = reader.Stream(ctx, paths, e.readerOptions(cfg), func(batch []reprint.Document) error {
 			read += len(batch)
 			return det.Add(batch...)

@@ -95,21 +95,25 @@ func maskedTokens(toks []minhash.Token, mask []Span) []Range {
 // maskEntries drops the shingles of k tokens that lie inside a masked
 // token range.
 func maskEntries(e []align.Entry, masked []Range, k int) []align.Entry {
-	inside := func(pos int32) bool {
-		for _, m := range masked {
-			if pos >= m.Start && pos+int32(k) <= m.End {
-				return true
-			}
-		}
-		return false
-	}
 	out := e[:0]
 	for _, x := range e {
-		if !inside(x.Pos) {
+		if !insideMask(x.Pos, masked, k) {
 			out = append(out, x)
 		}
 	}
 	return out
+}
+
+// insideMask reports whether the shingle of k tokens at pos lies inside a
+// masked token range: such a shingle seeds no alignment (Prepare) and
+// counts for no seed run (Seeds.Mask).
+func insideMask(pos int32, masked []Range, k int) bool {
+	for _, m := range masked {
+		if pos >= m.Start && pos+int32(k) <= m.End {
+			return true
+		}
+	}
+	return false
 }
 
 // Range is a half-open range of tokens (or bytes) [Start, End).

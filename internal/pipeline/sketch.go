@@ -227,15 +227,7 @@ func (s Seeds) Mask(masked []Range, k int) Seeds {
 	pm := uint32(1)<<s.PosBits - 1
 	out := Seeds{PosBits: s.PosBits, Keys: make([]uint32, 0, len(s.Keys))}
 	for _, key := range s.Keys {
-		pos := int32(key & pm)
-		inside := false
-		for _, m := range masked {
-			if pos >= m.Start && pos+int32(k) <= m.End {
-				inside = true
-				break
-			}
-		}
-		if !inside {
+		if !insideMask(int32(key&pm), masked, k) {
 			out.Keys = append(out.Keys, key)
 		}
 	}

@@ -18,8 +18,12 @@ import (
 // commands' --format help, its check and the writing all read it, so a new
 // format is its writer's file and a row here.
 type Format struct {
-	Name   string
-	Help   string
+	Name string
+	Help string
+	// Texts says whether the report writer draws the documents' texts
+	// (lines, excerpts, full texts): it needs Renderer.Docs. Without it
+	// the documents need not be kept once detected.
+	Texts  bool
 	Report func(r Renderer, w io.Writer, rep *model.Report) error
 	Audit  func(w io.Writer, rep *auditview.Report, o AuditOptions) error
 }
@@ -36,14 +40,14 @@ type AuditOptions struct {
 // Formats are the output formats, the default (text) first.
 var Formats = []Format{
 	{Name: "text", Help: "for people: a summary, then each cluster (each article, for audit) with its copies or findings",
-		Report: Renderer.Text, Audit: func(w io.Writer, rep *auditview.Report, _ AuditOptions) error {
+		Texts: true, Report: Renderer.Text, Audit: func(w io.Writer, rep *auditview.Report, _ AuditOptions) error {
 			return auditview.Text(VisibleWriter(w), rep) // findings quote the articles
 		}},
 	{Name: "json", Help: "the stable machine format (schema reprint/report/v1, reprint/audit/v1)",
 		Report: func(_ Renderer, w io.Writer, rep *model.Report) error { return JSON(w, rep) },
 		Audit:  func(w io.Writer, rep *auditview.Report, _ AuditOptions) error { return auditview.JSON(w, rep) }},
-	{Name: "csv", Help: "one row per matched pair of spans, for spreadsheets", Report: Renderer.CSV},
-	{Name: "html", Help: "one self-contained page: copies side by side, a reuse matrix, derivation trees, full texts", Report: Renderer.HTML},
+	{Name: "csv", Help: "one row per matched pair of spans, for spreadsheets", Texts: true, Report: Renderer.CSV},
+	{Name: "html", Help: "one self-contained page: copies side by side, a reuse matrix, derivation trees, full texts", Texts: true, Report: Renderer.HTML},
 	{Name: "sarif", Help: "SARIF 2.1.0, for code scanning",
 		Audit: func(w io.Writer, rep *auditview.Report, o AuditOptions) error {
 			return sarif.Write(w, rep, sarif.Options{Root: o.Root, Regions: o.Regions})
@@ -83,6 +87,13 @@ func lookup(name string) (Format, bool) {
 		}
 	}
 	return Format{}, false
+}
+
+// DrawsTexts reports whether the report format named draws the documents'
+// texts (see Format.Texts); an unknown name does, to be safe.
+func DrawsTexts(name string) bool {
+	f, ok := lookup(name)
+	return !ok || f.Texts
 }
 
 // CheckFormat returns an error naming the report formats when format is

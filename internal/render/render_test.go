@@ -251,6 +251,26 @@ func TestFormatRegistry(t *testing.T) {
 	assert.ErrorContains(t, CheckAuditFormat("csv"), `"csv": want one of text, json, sarif, junit, github`)
 }
 
+// TestFormatsWithoutTexts checks the formats the registry says draw no
+// texts: their reports are the same with the documents and without them,
+// so the CLI may stream the documents away.
+func TestFormatsWithoutTexts(t *testing.T) {
+	rep, docs := hostile()
+	var without []string
+	for _, name := range ReportFormats() {
+		if DrawsTexts(name) {
+			continue
+		}
+		without = append(without, name)
+		var a, b bytes.Buffer
+		require.NoError(t, Renderer{Docs: docs}.Write(&a, name, rep))
+		require.NoError(t, Renderer{}.Write(&b, name, rep))
+		assert.Equal(t, a.String(), b.String(), name)
+	}
+	assert.Equal(t, []string{"json"}, without)
+	assert.True(t, DrawsTexts("no-such-format"), "unknown formats keep the documents")
+}
+
 // TestWriteAuditFormats writes an audit in every audit format.
 func TestWriteAuditFormats(t *testing.T) {
 	// Decoded from its JSON, so that the test does not name where the
