@@ -348,9 +348,9 @@ func TestHTMLCoDerivedHangFromOutside(t *testing.T) {
 	require.NoError(t, Renderer{Docs: docs}.HTML(&buf, rep))
 	out := buf.String()
 	has(t, out, `<g class="node extern">`, "the outside source is a node of the tree")
-	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60%")
+	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60% likely")
 	hasNot(t, out, "a&lt;b&gt;.txt → c.txt", "no arrow from one co-derived copy to the other")
-	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> co-derived 60%: all copies quote a tweet; c.txt credits AP",
+	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> both copy one source, 60% likely: all copies quote a tweet; c.txt credits AP",
 		"the edge list says 'and', not an arrow, and gives every reason")
-	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed, 80%")
+	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed copy, 80% likely", "the edge's title in plain words")
 }
