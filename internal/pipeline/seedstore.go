@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // SeedStore keeps every document's seeds (4 bytes a word): in memory up
@@ -49,6 +50,11 @@ func (s *SeedStore) Add(seeds Seeds) error {
 	switch {
 	case s.file == nil && (s.limit < 0 || int64(len(s.mem)+len(seeds.Keys))*4 <= s.limit):
 		h.off = int64(len(s.mem))
+		if need := len(s.mem) + len(seeds.Keys); need > cap(s.mem) && s.limit >= 0 {
+			// Grow by doubling, but never past the limit: a table that
+			// fills its share does not hold twice its share.
+			s.mem = slices.Grow(s.mem, min(max(2*cap(s.mem), need), int(s.limit/4))-len(s.mem))
+		}
 		s.mem = append(s.mem, seeds.Keys...)
 	default:
 		if s.file == nil {
