@@ -53,7 +53,11 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 		if !f.MayAlign(st.Seeds(b)) {
 			continue
 		}
-		pa, pb := cfg.Prepare(h, docs[a].Text, cand.Mask[a]), cfg.Prepare(h, docs[b].Text, cand.Mask[b])
+		ta, err := st.Text(a)
+		require.NoError(t, err)
+		tb, err := st.Text(b)
+		require.NoError(t, err)
+		pa, pb := cfg.Prepare(h, ta, cand.Mask[a]), cfg.Prepare(h, tb, cand.Mask[b])
 		if m, ok := cfg.Verify(h, &al, a, b, pa, pb); ok {
 			matches = append([]pipeline.Match{m}, matches...)
 		}
@@ -105,6 +109,36 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 			got := viaStages(t, tc.docs, tc.opts...)
 			require.Equal(t, string(marshal(t, want)), string(marshal(t, got)))
 		})
+	}
+}
+
+// TestStagesText: the texts filed come back, those kept in memory and
+// those past the budget, read from the temporary file.
+func TestStagesText(t *testing.T) {
+	docs := synthetic(40, 5)
+	det, err := reprint.New(reprint.WithSpillLimits(2000, -1, -1, 0), reprint.WithTmpDir(t.TempDir()))
+	require.NoError(t, err)
+	defer det.Close()
+	st := det.Stages()
+	cfg, err := st.Config()
+	require.NoError(t, err)
+	sk, err := cfg.NewSketcher(false)
+	require.NoError(t, err)
+	for _, d := range docs {
+		s, _ := sk.Sketch(d.Text, false)
+		require.NoError(t, st.Add(d, &s))
+	}
+	total := 0
+	for i, d := range docs {
+		total += len(d.Text)
+		got, err := st.Text(int32(i))
+		require.NoError(t, err)
+		require.Equal(t, d.Text, got, "document %d", i)
+	}
+	require.Greater(t, total, 2*2000, "some texts must be past the budget")
+	for _, doc := range []int32{-1, int32(len(docs))} {
+		_, err := st.Text(doc)
+		require.Error(t, err, "document %d", doc)
 	}
 }
 
