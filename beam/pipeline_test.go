@@ -83,6 +83,9 @@ func runBeam(t *testing.T, runner string, o Options) string {
 	Build(s, o, files, missing)
 	_, err = beam.Run(ctx, runner, p)
 	require.NoError(t, err)
+	left, err := filepath.Glob(filepath.Join(o.Output, ".reprint-runs-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "the runs of sketches are removed")
 	return o.Output
 }
 
