@@ -21,20 +21,7 @@ import (
 func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
 	t.Helper()
 	ctx := context.Background()
-	det, err := reprint.New(opts...)
-	require.NoError(t, err)
-	defer det.Close()
-	st := det.Stages()
-	cfg, err := st.Config()
-	require.NoError(t, err)
-	sk, err := cfg.NewSketcher(false)
-	require.NoError(t, err)
-	words := make([]int, len(docs))
-	for i, d := range docs {
-		s, _ := sk.Sketch(d.Text, false)
-		words[i] = s.Words
-		require.NoError(t, st.Add(d, &s))
-	}
+	st, cfg, words := filed(t, docs, opts...)
 	cand, err := st.Candidates(ctx)
 	require.NoError(t, err)
 	defer cand.Pairs.Close()
@@ -87,6 +74,28 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 	return rep
 }
 
+// filed sketches docs apart and files them with a new Detector's Stages,
+// as the Beam pipeline's candidate worker does; it returns the stages,
+// their configuration and the documents' word counts.
+func filed(t *testing.T, docs []reprint.Document, opts ...reprint.Option) (*reprint.Stages, *pipeline.Config, []int) {
+	t.Helper()
+	det, err := reprint.New(opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { det.Close() })
+	st := det.Stages()
+	cfg, err := st.Config()
+	require.NoError(t, err)
+	sk, err := cfg.NewSketcher(false)
+	require.NoError(t, err)
+	words := make([]int, len(docs))
+	for i, d := range docs {
+		s, _ := sk.Sketch(d.Text, false)
+		words[i] = s.Words
+		require.NoError(t, st.Add(d, &s))
+	}
+	return st, cfg, words
+}
+
 func TestStagesGiveDetectsReport(t *testing.T) {
 	var boiler []reprint.Document
 	for i := range 30 {
@@ -116,18 +125,7 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 // those past the budget, read from the temporary file.
 func TestStagesText(t *testing.T) {
 	docs := synthetic(40, 5)
-	det, err := reprint.New(reprint.WithSpillLimits(2000, -1, -1, 0), reprint.WithTmpDir(t.TempDir()))
-	require.NoError(t, err)
-	defer det.Close()
-	st := det.Stages()
-	cfg, err := st.Config()
-	require.NoError(t, err)
-	sk, err := cfg.NewSketcher(false)
-	require.NoError(t, err)
-	for _, d := range docs {
-		s, _ := sk.Sketch(d.Text, false)
-		require.NoError(t, st.Add(d, &s))
-	}
+	st, _, _ := filed(t, docs, reprint.WithSpillLimits(2000, -1, -1, 0), reprint.WithTmpDir(t.TempDir()))
 	total := 0
 	for i, d := range docs {
 		total += len(d.Text)
