@@ -164,7 +164,7 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 	docs, lines, errs := reader.ParseLines(t.Path, data, format, f.Fields)
 	meta.Errs = append(meta.Errs, errs...)
 	for i, d := range docs {
-		emitDoc(encode(docRec{t.Index, i, lines[i], d}))
+		emitDoc((&docRec{t.Index, i, lines[i], d}).encode())
 	}
 	emitMeta(0, encode(meta))
 	return nil
@@ -237,7 +237,7 @@ func (f *sketchFn) StartBundle(context.Context, func(int, string)) {
 // ProcessElement sketches one document.
 func (f *sketchFn) ProcessElement(ctx context.Context, data []byte, emit func(int, string)) error {
 	var r docRec
-	if err := decode(data, &r); err != nil {
+	if err := r.decode(data); err != nil {
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/internal/model"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 )
 
@@ -100,6 +101,20 @@ func (u *unpacker) count(size int) int {
 		return 0
 	}
 	return int(n)
+}
+
+func (u *unpacker) varint() int64 {
+	v, k := binary.Varint(u.b)
+	if k <= 0 {
+		u.fail()
+		return 0
+	}
+	u.b = u.b[k:]
+	return v
+}
+
+func (u *unpacker) string() string {
+	return string(u.take(u.count(1)))
 }
 
 func (u *unpacker) take(n int) []byte {
@@ -348,4 +363,74 @@ func removeFile(ctx context.Context, name string) error {
 		return fmt.Errorf("reprintbeam: the file system of %s cannot remove files", name)
 	}
 	return rm.Remove(ctx, name)
+}
+
+// encode packs r by hand for its way from the read worker to a sketch
+// worker: a gob encoder and decoder made per element describe the types
+// again each time (about 440 bytes a document) and compile a decoder
+// each time. TestDocRecRoundTrip fills every field, so that a field
+// added to Document and not packed here fails it.
+func (r *docRec) encode() []byte {
+	d := &r.Doc
+	b := make([]byte, 0, len(d.Text)+len(d.ID)+len(d.Path)+len(d.Title)+len(d.Source)+len(d.URL)+64)
+	for _, v := range []int{r.File, r.Ord, r.Line, d.TextOffset, d.LineOffset} {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	for _, s := range []string{d.ID, d.Path, d.Text, d.Title, d.Source, d.URL} {
+		b = appendString(b, s)
+	}
+	t, err := d.Date.Time.MarshalBinary()
+	if err != nil { // a zone offset that is not whole minutes, which no reader makes
+		panic(fmt.Sprintf("reprintbeam: encoding a date: %v", err))
+	}
+	b = appendString(b, string(t))
+	b = append(b, byte(d.Date.Granularity), boolByte(d.Date.HasZone))
+	b = binary.AppendUvarint(b, uint64(len(d.FrontMatter)))
+	for _, k := range d.FrontMatter {
+		b = appendString(appendString(b, k.Key), k.Value)
+		b = binary.AppendVarint(append(b, boolByte(k.Text)), int64(k.Line))
+	}
+	return b
+}
+
+func (r *docRec) decode(b []byte) error {
+	u := unpacker{b: b}
+	d := &r.Doc
+	*r = docRec{}
+	for _, v := range []*int{&r.File, &r.Ord, &r.Line, &d.TextOffset, &d.LineOffset} {
+		*v = int(u.varint())
+	}
+	for _, s := range []*string{&d.ID, &d.Path, &d.Text, &d.Title, &d.Source, &d.URL} {
+		*s = u.string()
+	}
+	if t := u.string(); u.err == nil {
+		if err := d.Date.Time.UnmarshalBinary([]byte(t)); err != nil {
+			return fmt.Errorf("reprintbeam: decoding a date: %w", err)
+		}
+	}
+	flags := u.take(2)
+	d.Date.Granularity, d.Date.HasZone = model.Granularity(flags[0]), flags[1] == 1
+	if n := u.count(4); n > 0 {
+		d.FrontMatter = make([]reprint.FrontMatterKey, n)
+		for i := range d.FrontMatter {
+			k := &d.FrontMatter[i]
+			k.Key, k.Value = u.string(), u.string()
+			k.Text, k.Line = u.take(1)[0] == 1, int(u.varint())
+		}
+	}
+	if u.err == nil && len(u.b) > 0 {
+		u.err = errors.New("reprintbeam: trailing bytes after a document")
+	}
+	return u.err
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }

@@ -6,8 +6,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -120,4 +122,59 @@ func TestMergeRuns(t *testing.T) {
 	_, err := os.Stat(dir)
 	require.True(t, os.IsNotExist(err), "the runs' directory is removed")
 	require.Error(t, mergeRuns(ctx, names[:1], func(*runRec) error { return nil }), "a missing run")
+}
+
+// fill sets every field that v holds, recursively, to a value of its
+// own (a slice gets two elements), so that a field a codec leaves out
+// is seen.
+func fill(t *testing.T, v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d«»", *n))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n) * 1000)
+	case reflect.Uint8:
+		v.SetUint(uint64(*n % 3))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range 2 {
+			fill(t, v.Index(i), n)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2017, 6, 9, 14, 5, *n%60, 0, time.FixedZone("", 3600))))
+			return
+		}
+		for i := range v.NumField() {
+			fill(t, v.Field(i), n)
+		}
+	default:
+		t.Fatalf("fill: no value for a %s: teach fill, and docRec's codec, this field", v.Type())
+	}
+}
+
+func TestDocRecRoundTrip(t *testing.T) {
+	var want docRec
+	n := 0
+	fill(t, reflect.ValueOf(&want).Elem(), &n)
+	require.NotEmpty(t, want.Doc.FrontMatter)
+	b := want.encode()
+	var got docRec
+	require.NoError(t, got.decode(b))
+	require.True(t, want.Doc.Date.Time.Equal(got.Doc.Date.Time))
+	_, wantOff := want.Doc.Date.Time.Zone()
+	_, gotOff := got.Doc.Date.Time.Zone()
+	require.Equal(t, wantOff, gotOff, "the zone's offset is kept")
+	got.Doc.Date.Time = want.Doc.Date.Time
+	require.Equal(t, want, got)
+
+	require.NoError(t, got.decode((&docRec{Doc: reprint.Document{ID: "x"}}).encode()), "a document without date or front matter")
+	require.Equal(t, docRec{Doc: reprint.Document{ID: "x"}}, got)
+	for cut := range len(b) {
+		require.Error(t, got.decode(b[:cut]), "cut at %d of %d bytes", cut, len(b))
+	}
+	require.Error(t, got.decode(append(b, 0)), "a trailing byte")
 }
