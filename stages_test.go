@@ -130,7 +130,7 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 // those past the budget, read from the temporary file.
 func TestStagesText(t *testing.T) {
 	docs := synthetic(40, 5)
-	st, _, _ := filed(t, docs, reprint.WithSpillLimits(2000, -1, -1, 0), reprint.WithTmpDir(t.TempDir()))
+	st, _, _ := filed(t, docs, reprint.WithSpillLimits(2000, -1, -1, 0, -1), reprint.WithTmpDir(t.TempDir()))
 	total := 0
 	for i, d := range docs {
 		total += len(d.Text)
