@@ -89,7 +89,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
 	names := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o, Runs: runs}, beam.Reshuffle(s, docs))
-	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o, Runs: runs}, beam.CoGroupByKey(s, metas, names))
+	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, names))
 
 	// Alignment: each pair that passed the seed filter meets the text of
 	// a, then of b.
@@ -289,7 +289,6 @@ type reportBase struct {
 // passed the seed filter leave the worker.
 type candidatesFn struct {
 	Opts Options
-	Runs string
 }
 
 // ProcessElement runs the candidate stage over the whole corpus.
