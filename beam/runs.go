@@ -103,14 +103,10 @@ func (u *unpacker) count(size int) int {
 	return int(n)
 }
 
+// varint reads what binary.AppendVarint wrote: a zig-zag uvarint.
 func (u *unpacker) varint() int64 {
-	v, k := binary.Varint(u.b)
-	if k <= 0 {
-		u.fail()
-		return 0
-	}
-	u.b = u.b[k:]
-	return v
+	x := u.uvarint()
+	return int64(x>>1) ^ -int64(x&1)
 }
 
 func (u *unpacker) string() string {

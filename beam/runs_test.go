@@ -171,8 +171,13 @@ func TestDocRecRoundTrip(t *testing.T) {
 	got.Doc.Date.Time = want.Doc.Date.Time
 	require.Equal(t, want, got)
 
-	require.NoError(t, got.decode((&docRec{Doc: reprint.Document{ID: "x"}}).encode()), "a document without date or front matter")
-	require.Equal(t, docRec{Doc: reprint.Document{ID: "x"}}, got)
+	for _, want := range []docRec{
+		{Doc: reprint.Document{ID: "x"}}, // no date, no front matter
+		{File: 1, Line: -2, Doc: reprint.Document{ID: "y", TextOffset: -5, LineOffset: -1 << 40}}, // zig-zag
+	} {
+		require.NoError(t, got.decode(want.encode()))
+		require.Equal(t, want, got)
+	}
 	for cut := range len(b) {
 		require.Error(t, got.decode(b[:cut]), "cut at %d of %d bytes", cut, len(b))
 	}
