@@ -173,6 +173,29 @@ func TestGzipInput(t *testing.T) {
 	require.Equal(t, want, &rep)
 }
 
+// TestManyRuns: the sketches cut into runs of a few documents, in a
+// temporary directory of their own, are merged back in input order: the
+// same report, and the runs are gone afterwards.
+func TestManyRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "corpus.jsonl")
+	var corpus bytes.Buffer
+	_, err := scale.Generate(scale.Config{Shape: scale.ShapeArchive, Seed: 5, N: 400, CopyRate: 0.05, EditRate: 0.5,
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, &corpus, io.Discard)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, corpus.Bytes(), 0o644))
+	old := runBytes
+	runBytes = 20 << 10 // two or three documents a run: some 170 runs
+	t.Cleanup(func() { runBytes = old })
+	o := options(path)
+	o.TempDir = filepath.Join(dir, "tmp")
+	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
+	require.NotEmpty(t, rep.Matches)
+	left, err := os.ReadDir(o.TempDir)
+	require.NoError(t, err)
+	require.Empty(t, left, "the runs and their directory are removed")
+}
+
 // TestScaleCorpora: a 10k-article archive corpus gives the single
 // machine's report, and the 5,000-document near-boilerplate corpus stays
 // within its bounds (boilerplate reported once, done within a minute).

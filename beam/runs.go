@@ -157,8 +157,9 @@ func unpackSketch(b []byte) (pipeline.Sketch, error) {
 }
 
 // runBytes is the most bytes of records a sketch worker holds before it
-// writes them out as a run.
-const runBytes = 32 << 20
+// writes them out as a run (a variable, so that a test can make many
+// runs of a small corpus).
+var runBytes = 32 << 20
 
 // runDir is a directory of this run's own under o's temporary directory,
 // for the runs of sketches.
