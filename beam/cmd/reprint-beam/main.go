@@ -1,14 +1,17 @@
 // Command reprint-beam runs reprint's detection as an Apache Beam
 // pipeline:
 //
-//	reprint-beam --input GLOB [--input GLOB…] --output DIR
+//	reprint-beam --input GLOB [--input GLOB…] --output DIR [--temp-dir DIR]
 //	    [--runner=prism|flink|spark|dataflow|universal --endpoint HOST:PORT …]
 //	    [--min-words N --threshold T --shingle K --num-hash N --seed S
 //	     --ignore-dates --jsonl-id F …] [--dedup]
 //
 // It writes DIR/report.json (as `reprint report --format json`), the
 // Parquet tables DIR/{documents,doc_pairs,matches,clusters}/*.parquet
-// and, with --dedup, DIR/dedup.jsonl. The runner flags are Beam's own.
+// and, with --dedup, DIR/dedup.jsonl. The sketches reach the candidate
+// worker as files in a directory of the job's own under --temp-dir
+// (default: the output directory), removed once the report is written.
+// The runner flags are Beam's own.
 //
 // Exit codes: 0 done; 2 usage error; 3 the pipeline failed.
 package main
