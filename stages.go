@@ -68,6 +68,16 @@ func (s *Stages) Candidates(ctx context.Context) (*pipeline.Candidates, error) {
 	return s.d.candidates(ctx)
 }
 
+// Text returns the text of document doc, filed by Add: from memory or
+// from the Detector's temporary file, where texts past its memory budget
+// go.
+func (s *Stages) Text(doc int32) (string, error) {
+	if doc < 0 || int(doc) >= len(s.d.docs) {
+		return "", fmt.Errorf("reprint: no document %d", doc)
+	}
+	return s.d.texts.Get(int(doc))
+}
+
 // AddReported files a document for a Detector that only makes the
 // report (Report): its metadata, the length of its text and its word
 // count. Its Text may be empty where the report quotes none of it (it is

@@ -21,20 +21,7 @@ import (
 func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
 	t.Helper()
 	ctx := context.Background()
-	det, err := reprint.New(opts...)
-	require.NoError(t, err)
-	defer det.Close()
-	st := det.Stages()
-	cfg, err := st.Config()
-	require.NoError(t, err)
-	sk, err := cfg.NewSketcher(false)
-	require.NoError(t, err)
-	words := make([]int, len(docs))
-	for i, d := range docs {
-		s, _ := sk.Sketch(d.Text, false)
-		words[i] = s.Words
-		require.NoError(t, st.Add(d, &s))
-	}
+	st, cfg, words := filed(t, docs, opts...)
 	cand, err := st.Candidates(ctx)
 	require.NoError(t, err)
 	defer cand.Pairs.Close()
@@ -58,7 +45,11 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 		if !f.MayAlign(sb) {
 			continue
 		}
-		pa, pb := cfg.Prepare(h, docs[a].Text, cand.Mask[a]), cfg.Prepare(h, docs[b].Text, cand.Mask[b])
+		ta, err := st.Text(a)
+		require.NoError(t, err)
+		tb, err := st.Text(b)
+		require.NoError(t, err)
+		pa, pb := cfg.Prepare(h, ta, cand.Mask[a]), cfg.Prepare(h, tb, cand.Mask[b])
 		if m, ok := cfg.Verify(h, &al, a, b, pa, pb); ok {
 			matches = append([]pipeline.Match{m}, matches...)
 		}
@@ -88,6 +79,28 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 	return rep
 }
 
+// filed sketches docs apart and files them with a new Detector's Stages,
+// as the Beam pipeline's candidate worker does; it returns the stages,
+// their configuration and the documents' word counts.
+func filed(t *testing.T, docs []reprint.Document, opts ...reprint.Option) (*reprint.Stages, *pipeline.Config, []int) {
+	t.Helper()
+	det, err := reprint.New(opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { det.Close() })
+	st := det.Stages()
+	cfg, err := st.Config()
+	require.NoError(t, err)
+	sk, err := cfg.NewSketcher(false)
+	require.NoError(t, err)
+	words := make([]int, len(docs))
+	for i, d := range docs {
+		s, _ := sk.Sketch(d.Text, false)
+		words[i] = s.Words
+		require.NoError(t, st.Add(d, &s))
+	}
+	return st, cfg, words
+}
+
 func TestStagesGiveDetectsReport(t *testing.T) {
 	var boiler []reprint.Document
 	for i := range 30 {
@@ -110,6 +123,25 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 			got := viaStages(t, tc.docs, tc.opts...)
 			require.Equal(t, string(marshal(t, want)), string(marshal(t, got)))
 		})
+	}
+}
+
+// TestStagesText: the texts filed come back, those kept in memory and
+// those past the budget, read from the temporary file.
+func TestStagesText(t *testing.T) {
+	docs := synthetic(40, 5)
+	st, _, _ := filed(t, docs, reprint.WithSpillLimits(2000, -1, -1, 0, -1), reprint.WithTmpDir(t.TempDir()))
+	total := 0
+	for i, d := range docs {
+		total += len(d.Text)
+		got, err := st.Text(int32(i))
+		require.NoError(t, err)
+		require.Equal(t, d.Text, got, "document %d", i)
+	}
+	require.Greater(t, total, 2*2000, "some texts must be past the budget")
+	for _, doc := range []int32{-1, int32(len(docs))} {
+		_, err := st.Text(doc)
+		require.Error(t, err, "document %d", doc)
 	}
 }
 

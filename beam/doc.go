@@ -7,7 +7,9 @@
 // through reprint.Stages), not a copy of them: documents are read a file
 // at a time and sketched a document at a time on every worker; the
 // candidate stage (the band join with its hot-bucket caps and
-// boilerplate families) runs on one worker over the sketches; candidate
+// boilerplate families) runs on one worker over the sketches, which reach
+// it as sorted runs of files under Options.TempDir, not through the
+// runner, and are filed a document at a time; candidate
 // pairs are verified a pair at a time on every worker, each pair joined
 // with its two documents; the report (matches, document pairs, coverage,
 // clusters, provenance) is assembled on one worker by the same code as

@@ -24,6 +24,11 @@ type Options struct {
 	// Output is the directory of report.json, the Parquet tables and
 	// dedup.jsonl.
 	Output string
+	// TempDir is where the sketch workers leave the sketches for the
+	// candidate worker (in a directory of the run's own, removed once
+	// the report is written), on a file system every worker reaches, as
+	// Output is; "" is Output.
+	TempDir string
 
 	MinWords      int
 	Threshold     float64

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reprint-dev/reprint"
@@ -36,6 +37,8 @@ func init() {
 	register.Emitter2[int64, []byte]()
 	register.Emitter2[int64, int64]()
 	register.Emitter2[string, []byte]()
+	register.Emitter2[int, string]()
+	register.Iter1[string]()
 	register.Emitter1[[]byte]()
 	register.Iter1[[]byte]()
 	register.Iter1[int64]()
@@ -82,10 +85,11 @@ func Expand(ctx context.Context, patterns []string) (files []FileTask, missing [
 // candidate stage and the report on one worker each (see the README).
 // missing are patterns that matched nothing, reported in the errors.
 func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
+	runs := runDir(&o)
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
-	sketches := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o}, beam.Reshuffle(s, docs))
-	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, sketches))
+	names := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o, Runs: runs}, beam.Reshuffle(s, docs))
+	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, names))
 
 	// Alignment: each pair that passed the seed filter meets the text of
 	// a, then of b.
@@ -96,7 +100,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	needed := beam.ParDo(s, neededFn, matches)
 	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, needed, texts))
 	keyed := beam.AddFixedKey(s, matches)
-	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o}, beam.CoGroupByKey(s, base, keyed, quoted))
+	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o, Runs: runs}, beam.CoGroupByKey(s, base, keyed, quoted))
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
 
@@ -131,12 +135,6 @@ type fileMeta struct {
 	Errs []reprint.InputError
 }
 
-// sketchRec is a document and its sketch.
-type sketchRec struct {
-	Rec    docRec
-	Sketch pipeline.Sketch
-}
-
 // readFn reads one file (gunzipped when its name ends in .gz) and parses
 // it as `reprint report` parses a file named directly.
 type readFn struct {
@@ -166,7 +164,7 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 	docs, lines, errs := reader.ParseLines(t.Path, data, format, f.Fields)
 	meta.Errs = append(meta.Errs, errs...)
 	for i, d := range docs {
-		emitDoc(encode(docRec{t.Index, i, lines[i], d}))
+		emitDoc((&docRec{t.Index, i, lines[i], d}).encode())
 	}
 	emitMeta(0, encode(meta))
 	return nil
@@ -210,11 +208,14 @@ func stages(o *Options) (*reprint.Detector, *reprint.Stages, *pipeline.Config, e
 	return d, st, cfg, nil
 }
 
-// sketchFn sketches one document.
+// sketchFn sketches one document and writes it with its sketch to a run
+// under Runs, emitting the name of each run it starts.
 type sketchFn struct {
 	Opts Options
+	Runs string
 	sk   *pipeline.Sketcher
 	det  *reprint.Detector
+	w    *runWriter
 }
 
 // Setup makes the worker's Sketcher.
@@ -228,20 +229,32 @@ func (f *sketchFn) Setup() error {
 	return err
 }
 
-// Teardown frees the Detector.
-func (f *sketchFn) Teardown() error { return f.det.Close() }
+// StartBundle starts the bundle's runs.
+func (f *sketchFn) StartBundle(context.Context, func(int, string)) {
+	f.w = newRunWriter(f.Runs)
+}
 
 // ProcessElement sketches one document.
-func (f *sketchFn) ProcessElement(data []byte, emit func(int, []byte)) error {
+func (f *sketchFn) ProcessElement(ctx context.Context, data []byte, emit func(int, string)) error {
 	var r docRec
-	if err := decode(data, &r); err != nil {
+	if err := r.decode(data); err != nil {
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)
-	head := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(r.File)), uint64(r.Ord))
-	emit(0, append(head, encode(sketchRec{r, sk})...))
-	return nil
+	name, err := f.w.add(ctx, runRec{File: r.File, Ord: r.Ord, Line: r.Line, Doc: r.Doc, Sketch: packSketch(&sk)})
+	if name != "" {
+		emit(0, name)
+	}
+	return err
 }
+
+// FinishBundle writes the bundle's last run.
+func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int, string)) error {
+	return f.w.flush(ctx)
+}
+
+// Teardown frees the Detector.
+func (f *sketchFn) Teardown() error { return f.det.Close() }
 
 // textDoc is what alignment needs of a document: its text and its
 // boilerplate's spans.
@@ -262,18 +275,24 @@ type reportBase struct {
 	// Candidates counts the candidate pairs, Aligned those the seed
 	// filter let through.
 	Candidates, Aligned int
+	// Runs name the runs of sketches, which the report worker removes.
+	Runs []string
 }
 
 // candidatesFn numbers the documents in input order (a repeated id is
 // dropped with an error, as `reprint report` does), files their sketches
 // and runs the candidate stage: the band join with its hot-bucket caps and
-// boilerplate families, reprint's own code on one worker.
+// boilerplate families, reprint's own code on one worker. The sketches
+// come from the runs named, merged in input order a document at a time;
+// the Detector keeps their texts within its memory budget, as
+// `reprint report` does, and only the texts of documents in a pair that
+// passed the seed filter leave the worker.
 type candidatesFn struct {
 	Opts Options
 }
 
 // ProcessElement runs the candidate stage over the whole corpus.
-func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sketchIter func(*[]byte) bool,
+func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter func(*[]byte) bool, runIter func(*string) bool,
 	emitText func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
 	var metas []fileMeta
 	var data []byte
@@ -285,24 +304,18 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		metas = append(metas, m)
 	}
 	slices.SortFunc(metas, func(a, b fileMeta) int { return cmp.Compare(a.File, b.File) })
-	// The sketches stay encoded until their turn: sorted by their place
-	// in the input (a header of two big-endian uint64s), each decoded,
-	// filed and dropped, so that the worker never holds them twice.
-	var encoded [][]byte
-	for sketchIter(&data) {
-		if len(data) < 16 {
-			return fmt.Errorf("reprintbeam: short sketch record")
-		}
-		encoded = append(encoded, data)
+	base := reportBase{BoilerTexts: map[int32]string{}}
+	var name string
+	for runIter(&name) {
+		base.Runs = append(base.Runs, name)
 	}
-	slices.SortFunc(encoded, func(a, b []byte) int { return bytes.Compare(a[:16], b[:16]) })
+	slices.Sort(base.Runs) // the same order on a retry
 
 	det, st, cfg, err := stages(&f.Opts)
 	if err != nil {
 		return err
 	}
 	defer det.Close()
-	base := reportBase{BoilerTexts: map[int32]string{}}
 	type origin struct {
 		path string
 		line int
@@ -312,14 +325,7 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	for _, m := range metas {
 		byFile[m.File] = m.Errs
 	}
-	var texts []string
-	for i, e := range encoded {
-		var rec sketchRec
-		if err := decode(e[16:], &rec); err != nil {
-			return err
-		}
-		encoded[i] = nil
-		r := &rec.Rec
+	err = mergeRuns(ctx, base.Runs, func(r *runRec) error {
 		if o, dup := first[r.Doc.ID]; dup {
 			where := o.path
 			if o.line > 0 {
@@ -327,19 +333,27 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 			}
 			byFile[r.File] = append(byFile[r.File], reprint.InputError{Path: r.Doc.Path, Line: r.Line,
 				Error: fmt.Sprintf("duplicate id %q, first read from %s: skipped", r.Doc.ID, where)})
-			continue
+			return nil
 		}
 		first[r.Doc.ID] = origin{r.Doc.Path, r.Line}
-		if err := st.Add(r.Doc, &rec.Sketch); err != nil {
+		sk, err := unpackSketch(r.Sketch)
+		if err != nil {
 			return err
 		}
-		texts = append(texts, r.Doc.Text)
+		if err := st.Add(r.Doc, &sk); err != nil {
+			return err
+		}
 		doc := r.Doc
 		base.Lens = append(base.Lens, len(doc.Text))
-		base.Words = append(base.Words, rec.Sketch.Words)
+		base.Words = append(base.Words, sk.Words)
 		doc.Text = ""
 		base.Docs = append(base.Docs, doc)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	first = nil
 	for _, m := range metas {
 		errs := byFile[m.File]
 		slices.SortStableFunc(errs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
@@ -350,14 +364,12 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		return err
 	}
 	defer cand.Pairs.Close()
-	for i, text := range texts {
-		emitText(int64(i), textDoc{Text: text, Mask: cand.Mask[int32(i)]}.encode())
-	}
 	// The seed filter runs here, where every document's seeds are at
 	// hand (about 3 µs a pair): only the pairs that may align leave this
 	// worker, instead of every candidate pair carrying a document's seeds.
 	filter := cfg.NewFilter()
 	lastA := int64(-1)
+	paired := make([]bool, len(base.Docs))
 	var bufA, bufB pipeline.SeedBuf
 	for {
 		p, ok := cand.Pairs.Next()
@@ -380,15 +392,29 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		}
 		if filter.MayAlign(sb) {
 			base.Aligned++
+			paired[a], paired[b] = true, true
 			emitPair(a, b)
 		}
 	}
 	if err := cand.Pairs.Err(); err != nil {
 		return err
 	}
+	// Alignment and the report read the texts of paired documents only.
+	for i, ok := range paired {
+		if !ok {
+			continue
+		}
+		text, err := st.Text(int32(i))
+		if err != nil {
+			return err
+		}
+		emitText(int64(i), textDoc{Text: text, Mask: cand.Mask[int32(i)]}.encode())
+	}
 	base.Boilerplate, base.Hot = cand.Boilerplate, cand.Hot
 	for _, b := range cand.Boilerplate {
-		base.BoilerTexts[b.Doc] = texts[b.Doc]
+		if base.BoilerTexts[b.Doc], err = st.Text(b.Doc); err != nil {
+			return err
+		}
 	}
 	emitBase(0, encode(base))
 	return nil
@@ -575,6 +601,7 @@ func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func
 // hands the table rows to the Parquet writers.
 type reportFn struct {
 	Opts Options
+	Runs string
 }
 
 // ProcessElement makes the report.
@@ -637,6 +664,11 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 		if err := writeFile(ctx, join(f.Opts.Output, "dedup.jsonl"), buf.Bytes()); err != nil {
 			return err
 		}
+	}
+	// The runs of sketches are no longer needed once the report is out;
+	// a file left behind is no reason to fail the job.
+	if err := removeRuns(ctx, f.Runs, base.Runs); err != nil {
+		log.Warnf(ctx, "reprintbeam: removing the runs of sketches: %v", err)
 	}
 	return emitRows(rep, f.Opts.ShardRows, emit)
 }

@@ -83,6 +83,9 @@ func runBeam(t *testing.T, runner string, o Options) string {
 	Build(s, o, files, missing)
 	_, err = beam.Run(ctx, runner, p)
 	require.NoError(t, err)
+	left, err := filepath.Glob(filepath.Join(o.Output, ".reprint-runs-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "the runs of sketches are removed")
 	return o.Output
 }
 
@@ -143,17 +146,25 @@ func TestDevCorpusIdentical(t *testing.T) {
 	require.Greater(t, len(parts), 1, "matches are sharded")
 }
 
+// writeArchive writes a small archive corpus of n articles, with some
+// reuse, to path and returns it.
+func writeArchive(t *testing.T, path string, seed int64, n int) []byte {
+	t.Helper()
+	var corpus bytes.Buffer
+	_, err := scale.Generate(scale.Config{Shape: scale.ShapeArchive, Seed: seed, N: n, CopyRate: 0.05, EditRate: 0.5,
+		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, &corpus, io.Discard)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, corpus.Bytes(), 0o644))
+	return corpus.Bytes()
+}
+
 // TestGzipInput reads the same corpus gzipped, the records split over
 // two files: the same report as the plain file.
 func TestGzipInput(t *testing.T) {
 	dir := t.TempDir()
 	plain := filepath.Join(dir, "all.jsonl")
-	var all bytes.Buffer
-	_, err := scale.Generate(scale.Config{Shape: scale.ShapeArchive, Seed: 3, N: 300, CopyRate: 0.05, EditRate: 0.5,
-		Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, &all, io.Discard)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(plain, all.Bytes(), 0o644))
-	lines := bytes.SplitAfter(all.Bytes(), []byte("\n"))
+	all := writeArchive(t, plain, 3, 300)
+	lines := bytes.SplitAfter(all, []byte("\n"))
 	half := len(lines) / 2
 	for i, part := range [][][]byte{lines[:half], lines[half:]} {
 		writeGzip(t, filepath.Join(dir, "gz", fmt.Sprintf("part-%d.jsonl.gz", i)), bytes.Join(part, nil))
@@ -168,6 +179,25 @@ func TestGzipInput(t *testing.T) {
 		rep.Documents[i].Path = want.Documents[i].Path // the files differ, nothing else may
 	}
 	require.Equal(t, want, &rep)
+}
+
+// TestManyRuns: the sketches cut into runs of a few documents, in a
+// temporary directory of their own, are merged back in input order: the
+// same report, and the runs are gone afterwards.
+func TestManyRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "corpus.jsonl")
+	writeArchive(t, path, 5, 400)
+	old := runBytes
+	runBytes = 20 << 10 // two or three documents a run: some 170 runs
+	t.Cleanup(func() { runBytes = old })
+	o := options(path)
+	o.TempDir = filepath.Join(dir, "tmp")
+	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
+	require.NotEmpty(t, rep.Matches)
+	left, err := os.ReadDir(o.TempDir)
+	require.NoError(t, err)
+	require.Empty(t, left, "the runs and their directory are removed")
 }
 
 // TestScaleCorpora: a 10k-article archive corpus gives the single

@@ -1,14 +1,17 @@
 // Command reprint-beam runs reprint's detection as an Apache Beam
 // pipeline:
 //
-//	reprint-beam --input GLOB [--input GLOB…] --output DIR
+//	reprint-beam --input GLOB [--input GLOB…] --output DIR [--temp-dir DIR]
 //	    [--runner=prism|flink|spark|dataflow|universal --endpoint HOST:PORT …]
 //	    [--min-words N --threshold T --shingle K --num-hash N --seed S
 //	     --ignore-dates --jsonl-id F …] [--dedup]
 //
 // It writes DIR/report.json (as `reprint report --format json`), the
 // Parquet tables DIR/{documents,doc_pairs,matches,clusters}/*.parquet
-// and, with --dedup, DIR/dedup.jsonl. The runner flags are Beam's own.
+// and, with --dedup, DIR/dedup.jsonl. The sketches reach the candidate
+// worker as files in a directory of the job's own under --temp-dir
+// (default: the output directory), removed once the report is written.
+// The runner flags are Beam's own.
 //
 // Exit codes: 0 done; 2 usage error; 3 the pipeline failed.
 package main
@@ -42,6 +45,7 @@ func run(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer)
 	o := reprintbeam.DefaultOptions()
 	fs.Var((*inputs)(&o.Inputs), "input", "input file or glob (JSON Lines, gzipped or not; repeatable)")
 	fs.StringVar(&o.Output, "output", "", "output directory")
+	fs.StringVar(&o.TempDir, "temp-dir", "", "directory for the sketches on their way to the candidate worker, reached by every worker (default: the output directory)")
 	fs.IntVar(&o.MinWords, "min-words", o.MinWords, "shortest recycled passage reported, in words")
 	fs.Float64Var(&o.Threshold, "threshold", o.Threshold, "Jaccard similarity the LSH bands are tuned for")
 	fs.IntVar(&o.Shingle, "shingle", o.Shingle, "words per shingle in signatures")
