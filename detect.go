@@ -116,7 +116,7 @@ func (d *Detector) Add(docs ...Document) error {
 // as they are made, so a process that ends without Close leaves nothing
 // behind either). The Detector cannot be used after Close.
 func (d *Detector) Close() error {
-	return errors.Join(d.texts.Close(), d.units.Bands.Close(), d.seeds.Close())
+	return errors.Join(d.texts.Close(), d.units.Close(), d.seeds.Close())
 }
 
 // flush sketches the pending documents on all cores and files them.
@@ -194,7 +194,7 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	if err := d.flush(ctx); err != nil {
 		return nil, err
 	}
-	d.stats = Stats{Documents: len(d.docs), Units: len(d.units.Keys), Stages: []StageTime{{"sketch", d.sketchTime, d.sketchCPU}}}
+	d.stats = Stats{Documents: len(d.docs), Units: d.units.Len(), Stages: []StageTime{{"sketch", d.sketchTime, d.sketchCPU}}}
 	d.progress("finding candidates", 0, 0)
 	start, cpu := time.Now(), processCPU()
 	cand, err := d.candidates(ctx)
@@ -202,6 +202,13 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	d.timeStage("candidates", start, cpu)
+	// What only the candidate stage reads goes to disk until the next
+	// Detect: the unit table now, the seeds after verification.
+	if park := d.cfg.shares().park; park >= 0 && int64(d.units.Len())*28 > park {
+		if err := d.units.Park(d.spill); err != nil {
+			return nil, wrapStageErr(err)
+		}
+	}
 	d.progress("verifying candidate pairs", 0, 0)
 	start, cpu = time.Now(), processCPU()
 	matches, vs, err := d.pc.VerifyPairs(ctx, cand.Pairs, pipeline.VerifyOptions{
@@ -217,6 +224,11 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	}
 	d.stats.Candidates, d.stats.Verified, d.stats.Matches = vs.Candidates, vs.Aligned, len(matches)
 	d.timeStage("verify", start, cpu)
+	if park := d.cfg.shares().park; park >= 0 && d.seeds.Held() > park {
+		if err := d.seeds.Park(); err != nil {
+			return nil, wrapStageErr(err)
+		}
+	}
 	r, err := d.report(matches, cand.Boilerplate, cand.Hot)
 	if err != nil {
 		return nil, err
@@ -231,6 +243,9 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 // masks their seeds with the boilerplate found.
 func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error) {
 	d.seeds.SetMasks(nil) // the boilerplate of a Detect before
+	if err := d.units.Unpark(); err != nil {
+		return nil, wrapStageErr(err)
+	}
 	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
 		Ekzhu:     d.cfg.backend == BackendEkzhu,
 		PairLimit: int(d.cfg.shares().pairs),

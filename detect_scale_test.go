@@ -162,3 +162,31 @@ func TestWideBucketsPairLinearly(t *testing.T) {
 	}
 	assert.LessOrEqual(t, candidates[800], 5*candidates[400]/2, "candidates grow linearly: %v", candidates)
 }
+
+// TestDetectAgainAfterAdd: after a Detect (which parks the unit table
+// and the seeds on disk), more documents and a second Detect give the
+// report of one Detect over all of them.
+func TestDetectAgainAfterAdd(t *testing.T) {
+	docs, _ := generated(t, scale.ShapeNearBoiler, 600)
+	// Seeds past 4 KiB spill, and both tables park between stages.
+	opts := []reprint.Option{reprint.WithBucketCap(100), reprint.WithTmpDir(t.TempDir()), reprint.WithSpillLimits(-1, -1, 0, 1<<40, 4<<10)}
+	once, _ := detectStats(t, docs, opts...)
+
+	det, err := reprint.New(opts...)
+	require.NoError(t, err)
+	defer det.Close()
+	require.NoError(t, det.Add(docs[:200]...))
+	first, err := det.Detect(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, det.Add(docs[200:]...))
+	again, err := det.Detect(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 600, det.Stats().Documents)
+	assert.Positive(t, det.Stats().SpillBytes, "the tables went to disk")
+	assert.Less(t, len(first.Documents), len(again.Documents))
+	a, err := json.Marshal(once)
+	require.NoError(t, err)
+	b, err := json.Marshal(again)
+	require.NoError(t, err)
+	require.Equal(t, string(a), string(b))
+}

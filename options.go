@@ -72,6 +72,7 @@ type shares struct {
 	cache   int64 // documents kept prepared from sketching for verification
 	scratch int64 // the band join's sort buffers (0: no bound)
 	seeds   int64 // documents' seed keys (< 0: no limit)
+	park    int64 // past this, the unit table and the seeds wait on disk for the stages that read them (< 0: never)
 }
 
 func (c *config) shares() shares {
@@ -79,7 +80,7 @@ func (c *config) shares() shares {
 		return *c.fixed
 	}
 	m := c.maxMemory
-	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32, scratch: m / 8, seeds: m / 8}
+	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32, scratch: m / 8, seeds: m / 8, park: m / 16}
 }
 
 // pipeline is the configuration of the detection stages.

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -26,10 +27,23 @@ type Units struct {
 	Bands *Columns
 	// Sigs are the units' signatures, for the ekzhu backend only.
 	Sigs []minhash.Signature
+	// parked is set while Park holds the rows on disk.
+	parked *parked
+}
+
+// Len is the number of units, parked or not.
+func (u *Units) Len() int {
+	if u.parked != nil {
+		return u.parked.rows
+	}
+	return len(u.Keys)
 }
 
 // Append adds the units of document doc, sketched as s.
 func (u *Units) Append(doc int32, s *Sketch) error {
+	if err := u.Unpark(); err != nil {
+		return err
+	}
 	for range s.Keys {
 		u.Doc = append(u.Doc, doc)
 	}
@@ -707,4 +721,88 @@ func (uf *unitFilter) mayAlign(x, y int) bool {
 		uf.last = x
 	}
 	return uf.f.MayAlign(uf.seeds(y))
+}
+
+// parked is where Park put a unit table's rows.
+type parked struct {
+	f    *spillFile
+	rows int
+}
+
+// unitRowSize is the bytes of one unit's row as Park writes it: document,
+// key, span, token range.
+const unitRowSize = 4 + 8 + 8 + 8
+
+// Park moves the unit table's rows (all but the band fingerprints, which
+// live in their own table) to a spill file and frees their memory: the
+// stages after the candidate stage do not read them. Append and Unpark
+// bring them back. A table with signatures (the ekzhu backend) stays.
+func (u *Units) Park(sp *Spill) error {
+	if u.parked != nil || len(u.Sigs) > 0 || len(u.Keys) == 0 {
+		return nil
+	}
+	f, err := sp.newFile()
+	if err != nil {
+		return err
+	}
+	var buf []byte
+	for i := 0; i < len(u.Keys); {
+		buf = buf[:0]
+		for end := min(i+4096, len(u.Keys)); i < end; i++ {
+			le := binary.LittleEndian
+			buf = le.AppendUint32(buf, uint32(u.Doc[i]))
+			buf = le.AppendUint64(buf, u.Keys[i])
+			buf = le.AppendUint32(le.AppendUint32(buf, u.Spans[i].Start), u.Spans[i].End)
+			buf = le.AppendUint32(le.AppendUint32(buf, uint32(u.Toks[i].Start)), uint32(u.Toks[i].End))
+		}
+		if err := f.write(buf); err != nil {
+			f.close()
+			return err
+		}
+	}
+	u.parked = &parked{f, len(u.Keys)}
+	u.Doc, u.Keys, u.Spans, u.Toks = nil, nil, nil, nil
+	return nil
+}
+
+// Close frees the table's files (the band fingerprints' and the parked
+// rows').
+func (u *Units) Close() error {
+	var err error
+	if u.parked != nil {
+		err = u.parked.f.close()
+		u.parked = nil
+	}
+	if u.Bands != nil {
+		err = cmp.Or(err, u.Bands.Close())
+	}
+	return err
+}
+
+// Unpark reads back the rows Park moved to disk.
+func (u *Units) Unpark() error {
+	p := u.parked
+	if p == nil {
+		return nil
+	}
+	u.parked = nil
+	defer p.f.close()
+	u.Doc, u.Keys = make([]int32, 0, p.rows), make([]uint64, 0, p.rows)
+	u.Spans, u.Toks = make([]Span, 0, p.rows), make([]Range, 0, p.rows)
+	buf := make([]byte, 4096*unitRowSize)
+	le := binary.LittleEndian
+	for done := 0; done < p.rows; {
+		n := min(4096, p.rows-done)
+		if err := p.f.readAt(buf[:n*unitRowSize], int64(done*unitRowSize)); err != nil {
+			return err
+		}
+		for r := buf[:n*unitRowSize]; len(r) > 0; r = r[unitRowSize:] {
+			u.Doc = append(u.Doc, int32(le.Uint32(r)))
+			u.Keys = append(u.Keys, le.Uint64(r[4:]))
+			u.Spans = append(u.Spans, Span{le.Uint32(r[12:]), le.Uint32(r[16:])})
+			u.Toks = append(u.Toks, Range{int32(le.Uint32(r[20:])), int32(le.Uint32(r[24:]))})
+		}
+		done += n
+	}
+	return nil
 }

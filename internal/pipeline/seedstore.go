@@ -38,6 +38,9 @@ func NewSeedStore(limit int64, sp *Spill, k int) *SeedStore {
 	return &SeedStore{limit: limit, sp: sp, k: k}
 }
 
+// Held is the bytes of seeds held in memory.
+func (s *SeedStore) Held() int64 { return int64(len(s.mem)) * 4 }
+
 // Len is the number of documents stored.
 func (s *SeedStore) Len() int { return len(s.heads) }
 
@@ -74,6 +77,39 @@ func (s *SeedStore) Add(seeds Seeds) error {
 		}
 	}
 	s.heads = append(s.heads, h)
+	return nil
+}
+
+// Park moves the seeds held in memory to the spill file and frees their
+// memory, for the stages that no longer read them (Get still reads them,
+// from disk). Later documents go to the file too.
+func (s *SeedStore) Park() error {
+	if len(s.mem) == 0 {
+		return nil
+	}
+	if s.file == nil {
+		f, err := s.sp.newFile()
+		if err != nil {
+			return err
+		}
+		s.file = f
+	}
+	for i := range s.heads {
+		h := &s.heads[i]
+		if h.onDisk {
+			continue
+		}
+		s.buf = s.buf[:0]
+		for _, key := range s.mem[h.off : h.off+int64(h.n)] {
+			s.buf = binary.LittleEndian.AppendUint32(s.buf, key)
+		}
+		off := s.file.size
+		if err := s.file.write(s.buf); err != nil {
+			return err
+		}
+		h.off, h.onDisk = off, true
+	}
+	s.mem = nil
 	return nil
 }
 
