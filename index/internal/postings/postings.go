@@ -1,8 +1,9 @@
 // Package postings is the codec of anchor postings shared by the index
 // backends that keep them in sorted runs of blocks (bbolt files and
 // PostgreSQL): a posting says that a document holds an anchor key; a block
-// is a few hundred of them, sorted and delta-coded; runs merge in one
-// linear pass.
+// is a few hundred of them, sorted, delta-coded (EncodeBlock, bbolt) or
+// bit-packed for binary search (EncodePacked, PostgreSQL), with a Bloom
+// filter of its keys (Filter); runs merge in one linear pass.
 package postings
 
 import (
