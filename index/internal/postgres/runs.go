@@ -231,9 +231,13 @@ func mergeAll(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	dead := map[uint32]bool{}
-	stored := make([][]postings.Posting, len(runs))
 	b = &pgx.Batch{}
 	queueDead(b, 0, math.MaxUint32, dead)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil || len(runs) == 1 && len(dead) == 0 {
+		return err // one run without dead postings: nothing to do
+	}
+	stored := make([][]postings.Posting, len(runs))
+	b = &pgx.Batch{}
 	queueRead(b, runs, stored)
 	var id int64
 	b.Queue(`SELECT nextval('reprint_run_num')`).QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
