@@ -232,6 +232,7 @@ func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error)
 		PairLimit: int(d.cfg.shares().pairs),
 		Spill:     d.spill,
 		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
+		Seeds:     func(doc int32) pipeline.Seeds { return d.seeds[doc] },
 	})
 	if err != nil {
 		return nil, wrapStageErr(err)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -102,4 +104,61 @@ func TestBoilerplateInEveryDocument(t *testing.T) {
 		}
 	}
 	assert.LessOrEqual(t, len(rep.Clusters), r.Planted+r.Planted/10+1, "no cluster of the boilerplate")
+}
+
+// wideBucketCorpus is n documents of random words, each with a one-line
+// paragraph "According to the report <word>." (the same four words, then
+// its own): the units share most of their shingles, so they fill one band
+// bucket, but no run alignment could start from. The last document also
+// copies the first one's opening sentence.
+func wideBucketCorpus(n int) []reprint.Document {
+	rng := rand.New(rand.NewPCG(7, uint64(n)))
+	word := func() string { return fmt.Sprintf("w%06x", rng.IntN(1<<24)) }
+	sentence := func(words int) string {
+		w := make([]string, words)
+		for i := range w {
+			w[i] = word()
+		}
+		return strings.Join(w, " ") + "."
+	}
+	docs := make([]reprint.Document, n)
+	first := ""
+	for i := range docs {
+		opening := sentence(12)
+		if i == 0 {
+			first = opening
+		}
+		text := opening + "\n\nAccording to the report " + word() + ".\n\n" + sentence(15)
+		if i == n-1 {
+			text += "\n\n" + first
+		}
+		docs[i] = reprint.Document{ID: fmt.Sprintf("d%04d", i), Text: text}
+	}
+	return docs
+}
+
+// TestWideBucketsPairLinearly: short units that share a frequent phrase
+// by chance fill a band bucket wider than WideBucket; its pairs are
+// tested unit by unit instead of all becoming candidates, so that the
+// candidates grow linearly with the documents, not with their square; the
+// real copy among them is still found, and the ekzhu backend agrees.
+func TestWideBucketsPairLinearly(t *testing.T) {
+	candidates := map[int]int{}
+	for _, n := range []int{400, 800} {
+		docs := wideBucketCorpus(n)
+		rep, st := detectStats(t, docs)
+		candidates[n] = st.Candidates
+		assert.Less(t, st.Candidates, n*n/8, "the chance pairs of the bucket (%d) are not candidates", n*(n-1)/2)
+		require.Len(t, rep.DocPairs, 1, "the one real copy")
+		assert.Equal(t, [2]string{"d0000", fmt.Sprintf("d%04d", n-1)}, [2]string{rep.DocPairs[0].A, rep.DocPairs[0].B})
+		if n == 400 {
+			ek, _ := detectStats(t, docs, reprint.WithBackend(reprint.BackendEkzhu))
+			a, err := json.Marshal(rep)
+			require.NoError(t, err)
+			b, err := json.Marshal(ek)
+			require.NoError(t, err)
+			assert.Equal(t, string(a), string(b), "the ekzhu backend pairs wide buckets the same way")
+		}
+	}
+	assert.LessOrEqual(t, candidates[800], 5*candidates[400]/2, "candidates grow linearly: %v", candidates)
 }

@@ -30,8 +30,8 @@ standard input) and reports them in one of four formats.
 
 Formats read, by extension: .txt/.text (plain text), .md/.markdown (with
 YAML front matter), .jsonl/.ndjson (one story a line), .json (an array of
-stories, or JSON Lines), .html/.htm (the article's main text). In a
-directory, other files and hidden ones are skipped, and the skipped files
+stories, or JSON Lines), .html/.htm (the article's main text); each also
+gzip-compressed (stories.jsonl.gz). In a directory, other files and hidden ones are skipped, and the skipped files
 are counted on standard error. A file named directly is read as text
 whatever its extension.
 

@@ -107,7 +107,7 @@ func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []mode
 	if t := bytes.TrimSpace(line); t[0] != '{' {
 		return nil, []model.InputError{failure(in.path, lineNo, "not a JSON object: skipped")}
 	}
-	var obj map[string]json.RawMessage
+	var obj map[string]member
 	if err := json.Unmarshal(line, &obj); err != nil {
 		return nil, []model.InputError{failure(in.path, lineNo, "malformed JSON: %s: skipped", jsonError(err))}
 	}
@@ -130,13 +130,14 @@ func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []mode
 	doc.Text = text
 
 	fallbackID := fmt.Sprintf("%s:%d", in.id, lineNo)
-	switch raw := bytes.TrimSpace(obj[f.ID]); {
-	case len(raw) == 0 || string(raw) == "null":
+	idm := obj[f.ID]
+	switch raw := bytes.TrimSpace(idm.raw); {
+	case !idm.isStr && (len(raw) == 0 || string(raw) == "null"):
 		doc.ID = fallbackID
-	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+	case !idm.isStr && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9'):
 		doc.ID = string(raw) // a number keeps its spelling: 007 stays 007
 	default:
-		id, _, err := jsonString(raw)
+		id, _, err := jsonString(idm)
 		switch {
 		case err != nil:
 			errs = append(errs, warning(in.path, lineNo, "%q is %v: using id %q", f.ID, err, fallbackID))
@@ -172,20 +173,35 @@ func parseJSONLine(in input, lineNo int, line []byte, f Fields) (*record, []mode
 	return &record{doc: doc, line: lineNo}, errs
 }
 
-// jsonString decodes a member that should be a string; ok is false when it
-// is missing or null.
-func jsonString(raw json.RawMessage) (s string, ok bool, err error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+// member is one member of a story's object: a string decoded once (a
+// text of 50 MB is not held a second time as raw JSON), anything else
+// kept as its JSON.
+type member struct {
+	str   string
+	isStr bool
+	raw   []byte
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (m *member) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		m.isStr = true
+		return json.Unmarshal(b, &m.str)
+	}
+	m.raw = bytes.Clone(b)
+	return nil
+}
+
+// jsonString returns a member that should be a string; ok is false when
+// it is missing or null.
+func jsonString(m member) (s string, ok bool, err error) {
+	switch {
+	case m.isStr:
+		return m.str, true, nil
+	case len(m.raw) == 0 || string(m.raw) == "null":
 		return "", false, nil
 	}
-	if raw[0] != '"' {
-		return "", false, fmt.Errorf("not a string")
-	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false, err
-	}
-	return s, true, nil
+	return "", false, fmt.Errorf("not a string")
 }
 
 // jsonError rewords encoding/json's errors, which name Go types, for

@@ -1,6 +1,8 @@
 package reader_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -212,4 +214,62 @@ func TestReadCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Nil(t, docs)
 	assert.Nil(t, errs)
+}
+
+func gz(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	_, err := w.Write([]byte(s))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return b.String()
+}
+
+// TestReadGzipped: a gzip-compressed file (its format named before
+// ".gz") reads as its content, whole and streamed, in a directory or
+// named; a corrupt one is an error naming it, and the others go on.
+func TestReadGzipped(t *testing.T) {
+	lines := `{"id":"j1","text":"One."}` + "\n" + `{"text":"Two."}` + "\n"
+	root := writeTree(t, map[string]string{
+		"plain/d.jsonl": lines,
+		"plain/a.txt":   "Ay.",
+		"gz/d.jsonl.gz": gz(t, lines),
+		"gz/a.txt.gz":   gz(t, "Ay."),
+		"bad.jsonl.gz":  "not gzip at all",
+		"cut.jsonl.gz":  gz(t, lines)[:30],
+	})
+	plain, errs, err := reader.Read(context.Background(), []string{filepath.Join(root, "plain")}, reader.Options{})
+	require.NoError(t, err)
+	require.Empty(t, errs)
+	packed, errs, err := reader.Read(context.Background(), []string{filepath.Join(root, "gz")}, reader.Options{})
+	require.NoError(t, err)
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"a.txt.gz", "j1", "d.jsonl.gz:2"}, ids(packed))
+	require.Len(t, packed, len(plain))
+	for i := range plain {
+		assert.Equal(t, plain[i].Text, packed[i].Text)
+	}
+	var streamed []model.Document
+	errs, err = reader.Stream(context.Background(), []string{filepath.Join(root, "gz", "d.jsonl.gz")}, reader.Options{}, func(d []model.Document) error {
+		streamed = append(streamed, d...)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"j1", filepath.Join(root, "gz", "d.jsonl.gz") + ":2"}, ids(streamed))
+
+	for _, name := range []string{"bad.jsonl.gz", "cut.jsonl.gz"} {
+		path := filepath.Join(root, name)
+		docs, errs, err := reader.Read(context.Background(), []string{path, filepath.Join(root, "plain", "a.txt")}, reader.Options{})
+		require.NoError(t, err)
+		assert.Equal(t, []string{filepath.Join(root, "plain", "a.txt")}, ids(docs), "%s: the other file is read", name)
+		require.Len(t, errs, 1, name)
+		assert.Equal(t, path, errs[0].Path)
+		assert.False(t, errs[0].Warning, "%s: a lost input is an error", name)
+		errs, err = reader.Stream(context.Background(), []string{path}, reader.Options{}, func([]model.Document) error { return nil })
+		require.NoError(t, err)
+		require.Len(t, errs, 1, name)
+		assert.Equal(t, path, errs[0].Path)
+	}
 }

@@ -1,7 +1,9 @@
 package reader
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -33,8 +35,13 @@ const (
 )
 
 // FormatOf returns the format a file name's extension stands for (case
-// does not matter), or "" when the extension is not one Read knows.
+// does not matter), or "" when the extension is not one Read knows. A
+// gzip-compressed file (".gz" after the extension: stories.jsonl.gz) has
+// the format of its content.
 func FormatOf(name string) Format {
+	if Gzipped(name) {
+		name = name[:len(name)-len(".gz")]
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".txt", ".text":
 		return FormatText
@@ -466,6 +473,25 @@ func (p *planner) file(full, id string, f Format) {
 	p.inputs = append(p.inputs, input{path: full, id: id, format: f})
 }
 
+// Gzipped reports whether a file's name says it is gzip-compressed.
+func Gzipped(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".gz") }
+
+// gunzip decompresses a gzip file's data (all its members).
+func gunzip(data []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, errNotGzip
+	}
+	out, err := io.ReadAll(cutShort{zr})
+	if err != nil {
+		return nil, fmt.Errorf("cannot decompress: %w", err)
+	}
+	return out, nil
+}
+
+// errNotGzip is the error for a ".gz" file without a gzip header.
+var errNotGzip = errors.New("not gzip-compressed (no gzip header)")
+
 // realPath resolves symlinks so that one file has one name; it falls back
 // to the absolute path when that fails.
 func realPath(name string) string {
@@ -541,6 +567,11 @@ func readInput(in input, opt Options) result {
 		data, err = os.ReadFile(in.path)
 		if err != nil {
 			return result{errs: []model.InputError{failure(in.path, 0, "cannot read: %v", pathError(err))}}
+		}
+		if Gzipped(in.path) {
+			if data, err = gunzip(data); err != nil {
+				return result{errs: []model.InputError{failure(in.path, 0, "%v: skipped", err)}}
+			}
 		}
 	}
 	recs, errs := parse(in, data, opt.Fields)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -104,6 +105,13 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		}
 		defer f.Close()
 		r = f
+		if Gzipped(in.path) {
+			zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+			if err != nil {
+				return []model.InputError{failure(in.path, 0, "%v: skipped", errNotGzip)}, nil
+			}
+			r = cutShort{zr}
+		}
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	var (
@@ -203,3 +211,18 @@ func readChunk(r *bufio.Reader, buf []byte, size int) ([]byte, error) {
 		}
 	}
 }
+
+// cutShort tells a truncated gzip stream from the end of the data, which
+// io.ReadFull reports with the same io.ErrUnexpectedEOF.
+type cutShort struct{ r io.Reader }
+
+func (c cutShort) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = errCutShort
+	}
+	return n, err
+}
+
+// errCutShort is the error for a gzip stream that ends too early.
+var errCutShort = errors.New("the compressed data is cut short")

@@ -34,7 +34,10 @@ func WriteAnnotations(w io.Writer, rep *audit.Report) error {
 			}
 			props := fmt.Sprintf("file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s",
 				property(file), f.Line, f.Column, f.EndLine, f.EndColumn, property("reprint: "+f.Rule))
-			msg := fmt.Sprintf("%d words match %s (%s)", f.Words, f.Reference.ID, f.Reference.Source)
+			msg := fmt.Sprintf("%d words match %s", f.Words, f.Reference.ID)
+			if f.Reference.Source != "" {
+				msg += " (" + f.Reference.Source + ")"
+			}
 			if f.Attributed {
 				msg += fmt.Sprintf(", credited as %q", f.Attribution)
 			}

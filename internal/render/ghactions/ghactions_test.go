@@ -23,6 +23,7 @@ func report() *audit.Report {
 			}},
 			{ID: "b.md", Path: "b.md", Findings: []audit.Finding{
 				{Rule: audit.RuleAttributed, Line: 1, Column: 1, EndLine: 3, EndColumn: 2, Words: 12, Attributed: true, Attribution: "(Reuters)", Reference: audit.FindingRef{ID: "r1", Source: "Reuters"}},
+				{Rule: audit.RuleUncredited, Line: 5, Column: 1, EndLine: 5, EndColumn: 9, Words: 9, Reference: audit.FindingRef{ID: "r3"}},
 			}},
 		},
 	}
@@ -33,7 +34,8 @@ func TestAnnotations(t *testing.T) {
 	require.NoError(t, ghactions.WriteAnnotations(&buf, report()))
 	assert.Equal(t,
 		"::error file=content/a%2Cb%3Ac.md,line=2,col=3,endLine=2,endColumn=40,title=reprint%3A uncredited-wire-copy::20 words match r1 (Reuters); uncredited wire copy is 50%25 of the article, the policy allows 0%25\n"+
-			"::notice file=b.md,line=1,col=1,endLine=3,endColumn=2,title=reprint%3A attributed-wire-copy::12 words match r1 (Reuters), credited as \"(Reuters)\"\n",
+			"::notice file=b.md,line=1,col=1,endLine=3,endColumn=2,title=reprint%3A attributed-wire-copy::12 words match r1 (Reuters), credited as \"(Reuters)\"\n"+
+			"::notice file=b.md,line=5,col=1,endLine=5,endColumn=9,title=reprint%3A uncredited-wire-copy::9 words match r3\n",
 		buf.String())
 }
 
