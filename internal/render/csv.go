@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/reprint-dev/reprint/internal/model"
 )
@@ -18,11 +19,26 @@ var csvHeader = []string{
 	"similarity", "words", "a_text", "b_text",
 }
 
+// csvTextColumns are the columns that hold text from the input (ids and
+// passages; the others are numbers and dates reprint writes).
+var csvTextColumns = []int{0, 1, 6, 13, 14}
+
+// notFormula keeps a spreadsheet from evaluating a cell as a formula.
+func notFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // CSV writes one row per match (an aligned pair of recycled spans), for
 // spreadsheets: the cluster the match belongs to, both sides' documents,
 // dates, byte spans and lines, the similarity, the words, and both texts.
 // Fields are quoted as RFC 4180 wants; rows end in "\n". Control
 // characters are drawn visibly (see Visible): the JSON keeps the exact text.
+// A text field that a spreadsheet would take for a formula (it starts with
+// =, +, -, @, a tab or a carriage return: "=HYPERLINK(…)" in a hostile
+// story) gets a leading apostrophe, which spreadsheets show as text.
 func (r Renderer) CSV(w io.Writer, rep *model.Report) error {
 	v := newView(rep, r.Docs)
 	find := clusterFinder(rep)
@@ -48,6 +64,9 @@ func (r Renderer) CSV(w io.Writer, rep *model.Report) error {
 		}
 		for i := range row { // a spreadsheet or a terminal may show it
 			row[i] = Visible(row[i], true)
+		}
+		for _, i := range csvTextColumns {
+			row[i] = notFormula(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -449,7 +449,7 @@ func buildCard(v *view, ref func(string) docRef, c model.Cluster, k int, at map[
 			cd.EdgesLeft = len(c.Edges) - i
 			break
 		}
-		cd.Edges = append(cd.Edges, edgeRow{nodeLabel(e.From), nodeLabel(e.To), e.Kind == kindCoDerived, e.Kind, e.Probability, e.Reasons})
+		cd.Edges = append(cd.Edges, edgeRow{nodeLabel(e.From), nodeLabel(e.To), e.Kind == kindCoDerived, kindLabel(e.Kind), e.Probability, e.Reasons})
 	}
 	if len(c.Edges) > 0 {
 		cd.Tree = layoutTree(c, anchor, ref)

@@ -303,6 +303,8 @@ func kindLabel(kind string) string {
 		return "edited copy"
 	case "compiled":
 		return "compiled from several"
+	case kindCoDerived:
+		return "both copy one source"
 	}
 	return kind
 }

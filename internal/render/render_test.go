@@ -177,6 +177,27 @@ func TestCSV(t *testing.T) {
 	assert.Equal(t, "0.8", row["similarity"])
 }
 
+// TestCSVFormulas: text a spreadsheet would evaluate (a hostile id or
+// passage starting with =, +, -, @) is written as text.
+func TestCSVFormulas(t *testing.T) {
+	rep, _ := hostile()
+	rep.Matches[0].A.Doc = `=HYPERLINK("http://x","y")`
+	rep.Matches[0].B.Doc = "@SUM(1)"
+	rep.Clusters = nil
+	var buf bytes.Buffer
+	require.NoError(t, Renderer{}.CSV(&buf, rep))
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, `'=HYPERLINK("http://x","y")`, rows[1][1])
+	assert.Equal(t, "'@SUM(1)", rows[1][6])
+	assert.Equal(t, "14", rows[1][12], "numbers are left alone")
+	for _, s := range []string{"-1", "+x", "=", "\tx"} {
+		assert.Equal(t, "'"+s, notFormula(s))
+	}
+	assert.Equal(t, "Officials said", notFormula("Officials said"))
+}
+
 func TestCompare(t *testing.T) {
 	rep, docs := hostile()
 	for _, tc := range []struct {
@@ -348,9 +369,9 @@ func TestHTMLCoDerivedHangFromOutside(t *testing.T) {
 	require.NoError(t, Renderer{Docs: docs}.HTML(&buf, rep))
 	out := buf.String()
 	has(t, out, `<g class="node extern">`, "the outside source is a node of the tree")
-	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60%")
+	has(t, out, "a&lt;b&gt;.txt and c.txt both copy outside the corpus: 60% likely")
 	hasNot(t, out, "a&lt;b&gt;.txt → c.txt", "no arrow from one co-derived copy to the other")
-	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> co-derived 60%: all copies quote a tweet; c.txt credits AP",
+	has(t, out, "<b>a&lt;b&gt;.txt and c.txt</b> both copy one source, 60% likely: all copies quote a tweet; c.txt credits AP",
 		"the edge list says 'and', not an arrow, and gives every reason")
-	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed, 80%")
+	has(t, out, "a&lt;b&gt;.txt → b&#34;&#39;.txt: trimmed copy, 80% likely", "the edge's title in plain words")
 }

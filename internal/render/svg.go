@@ -127,9 +127,9 @@ func layoutTree(c model.Cluster, anchor string, ref func(string) docRef) *svgTre
 			} else {
 				se.Label = fmt.Sprintf("%s %.0f%%", e.Kind, 100*e.Probability)
 				se.Weak = e.Probability < 0.5
-				se.Title = fmt.Sprintf("%s → %s: %s, %.0f%%", nodeLabel(id), nodeLabel(e.To), e.Kind, 100*e.Probability)
+				se.Title = fmt.Sprintf("%s → %s: %s, %s", nodeLabel(id), nodeLabel(e.To), kindLabel(e.Kind), likely(e.Probability))
 				if e.With != "" {
-					se.Title = fmt.Sprintf("%s and %s both copy %s: %.0f%%", nodeLabel(e.With), nodeLabel(e.To), externalLabel, 100*e.Probability)
+					se.Title = fmt.Sprintf("%s and %s both copy %s: %s", nodeLabel(e.With), nodeLabel(e.To), externalLabel, likely(e.Probability))
 				}
 			}
 			t.Edges = append(t.Edges, se)

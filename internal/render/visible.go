@@ -12,7 +12,10 @@ import (
 // the screen, retitle the window, move the cursor): ESC becomes ␛
 // (U+241B), the other C0 controls their Control Pictures (U+2400 + c,
 // NUL as ␀), and DEL and the C1 controls (U+0080–U+009F, among them the
-// one-byte CSI) a \u009b-style escape. Line feeds and tabs are kept when
+// one-byte CSI) a \u009b-style escape, as are the Unicode bidirectional
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+// would make a line read in another order than its bytes ("Trojan
+// Source"). Line feeds and tabs are kept when
 // keepLines is true (CSV fields, multi-line messages); else they are drawn
 // too, as is a carriage return always (it could overwrite a line). s is returned as it is when it holds no control character.
 //
@@ -45,6 +48,8 @@ func hasControl(s string, keepLines bool) bool {
 			return true
 		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
 			return true // U+0080–U+009F in UTF-8
+		case c == 0xe2 && i+2 < len(s) && (s[i+1] == 0x80 && s[i+2] >= 0xaa && s[i+2] <= 0xae || s[i+1] == 0x81 && s[i+2] >= 0xa6 && s[i+2] <= 0xa9):
+			return true // U+202A–U+202E, U+2066–U+2069 in UTF-8
 		}
 	}
 	return false
@@ -58,12 +63,16 @@ func writeVisible(b *strings.Builder, r rune, keepLines bool) {
 		b.WriteRune('␛')
 	case r < 0x20:
 		b.WriteRune(0x2400 + r)
-	case r == 0x7f || (r >= 0x80 && r <= 0x9f):
+	case r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r):
 		fmt.Fprintf(b, `\u%04x`, r)
 	default:
 		b.WriteRune(r)
 	}
 }
+
+// isBidiControl reports whether r is a bidirectional embedding, override
+// or isolate.
+func isBidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
 
 // VisibleWriter returns a writer that draws the control characters of
 // what it is given visibly (see Visible), keeping line feeds and tabs: for

@@ -22,6 +22,9 @@ func TestVisible(t *testing.T) {
 		{"line feed drawn in a word", "a\nb\tc", false, "a␊b␉c"},
 		{"line feed kept in a field", "a\nb\tc", true, "a\nb\tc"},
 		{"carriage return always drawn", "a\rb", true, "a␍b"},
+		{"bidi override", "user\u202egnp.exe", true, `user\u202egnp.exe`},
+		{"bidi isolates", "a\u2066b\u2069c", false, `a\u2066b\u2069c`},
+		{"right-to-left text and marks kept", "שלום\u200f abc", false, "שלום\u200f abc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
