@@ -46,7 +46,7 @@ type Detector struct {
 	texts  *pipeline.Texts
 	units  pipeline.Units
 	words  []int32
-	seeds  []pipeline.Seeds
+	seeds  *pipeline.SeedStore
 	cache  map[int32]*pipeline.Prepared
 	cached int64 // bytes in cache
 
@@ -79,6 +79,7 @@ func New(opts ...Option) (*Detector, error) {
 	sh := cfg.shares()
 	d.texts = pipeline.NewTexts(sh.texts, d.spill)
 	d.units.Bands = pipeline.NewColumns(b, sh.columns, d.spill)
+	d.seeds = pipeline.NewSeedStore(sh.seeds, d.spill, cfg.params.Shingle)
 	return d, nil
 }
 
@@ -115,7 +116,7 @@ func (d *Detector) Add(docs ...Document) error {
 // as they are made, so a process that ends without Close leaves nothing
 // behind either). The Detector cannot be used after Close.
 func (d *Detector) Close() error {
-	return errors.Join(d.texts.Close(), d.units.Bands.Close())
+	return errors.Join(d.texts.Close(), d.units.Bands.Close(), d.seeds.Close())
 }
 
 // flush sketches the pending documents on all cores and files them.
@@ -179,7 +180,9 @@ func (d *Detector) file(doc Document, sk *pipeline.Sketch) error {
 	doc.Text = ""
 	d.docs = append(d.docs, doc)
 	d.words = append(d.words, int32(sk.Words))
-	d.seeds = append(d.seeds, sk.Seeds)
+	if err := d.seeds.Add(sk.Seeds); err != nil {
+		return fmt.Errorf("reprint: %w", err)
+	}
 	return nil
 }
 
@@ -202,7 +205,7 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	d.progress("verifying candidate pairs", 0, 0)
 	start, cpu = time.Now(), processCPU()
 	matches, vs, err := d.pc.VerifyPairs(ctx, cand.Pairs, pipeline.VerifyOptions{
-		Seeds: func(doc int32) pipeline.Seeds { return d.seeds[doc] },
+		Seeds: d.seeds.Get,
 		Prepare: func(h *minhash.Hasher, doc int32) (*pipeline.Prepared, error) {
 			return d.prepared(h, doc, cand.Mask[doc])
 		},
@@ -227,19 +230,19 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 // candidates runs the candidate stage over the documents filed so far and
 // masks their seeds with the boilerplate found.
 func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error) {
+	d.seeds.SetMasks(nil) // the boilerplate of a Detect before
 	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
 		Ekzhu:     d.cfg.backend == BackendEkzhu,
 		PairLimit: int(d.cfg.shares().pairs),
 		Spill:     d.spill,
 		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
-		Seeds:     func(doc int32) pipeline.Seeds { return d.seeds[doc] },
+		Seeds:     d.seeds.Get,
+		Scratch:   d.cfg.shares().scratch,
 	})
 	if err != nil {
 		return nil, wrapStageErr(err)
 	}
-	for doc, masked := range cand.MaskTokens {
-		d.seeds[doc] = d.seeds[doc].Mask(masked, d.cfg.params.Shingle)
-	}
+	d.seeds.SetMasks(cand.MaskTokens)
 	return cand, nil
 }
 

@@ -45,12 +45,12 @@ func detectStats(t *testing.T, docs []reprint.Document, opts ...reprint.Option) 
 
 // TestSpillingChangesNothing runs detection with every table held in
 // memory and with every table forced to disk (texts, band columns, the
-// candidate pairs' sorted runs): the reports must be byte-identical.
+// candidate pairs' sorted runs, seeds): the reports must be byte-identical.
 func TestSpillingChangesNothing(t *testing.T) {
 	docs, _ := generated(t, scale.ShapeArchive, 2000)
-	inMemory, st := detectStats(t, docs, reprint.WithSpillLimits(-1, -1, 0, 1<<40))
+	inMemory, st := detectStats(t, docs, reprint.WithSpillLimits(-1, -1, 0, 1<<40, -1))
 	require.Zero(t, st.SpillBytes, "nothing spills without limits")
-	spilled, st := detectStats(t, docs, reprint.WithSpillLimits(64<<10, 64<<10, 1000, 0), reprint.WithTmpDir(t.TempDir()))
+	spilled, st := detectStats(t, docs, reprint.WithSpillLimits(64<<10, 64<<10, 1000, 0, 64<<10), reprint.WithTmpDir(t.TempDir()))
 	require.Greater(t, st.Candidates, 1000, "enough pairs to spill sorted runs")
 	assert.Greater(t, st.SpillFiles, int64(42+1), "band columns, texts and pair runs all spilled")
 	assert.Positive(t, st.SpillBytes)

@@ -70,6 +70,8 @@ type shares struct {
 	columns int64 // band fingerprints (read back band by band: little is enough)
 	pairs   int64 // candidate pairs being sorted, in values
 	cache   int64 // documents kept prepared from sketching for verification
+	scratch int64 // the band join's sort buffers (0: no bound)
+	seeds   int64 // documents' seed keys (< 0: no limit)
 }
 
 func (c *config) shares() shares {
@@ -77,7 +79,7 @@ func (c *config) shares() shares {
 		return *c.fixed
 	}
 	m := c.maxMemory
-	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32}
+	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32, scratch: m / 8, seeds: m / 8}
 }
 
 // pipeline is the configuration of the detection stages.

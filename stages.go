@@ -87,7 +87,9 @@ func (s *Stages) AddReported(doc Document, length, words int) error {
 
 // Seeds returns document doc's seed keys, masked by the boilerplate that
 // Candidates found.
-func (s *Stages) Seeds(doc int32) pipeline.Seeds { return s.d.seeds[doc] }
+func (s *Stages) Seeds(doc int32, b *pipeline.SeedBuf) (pipeline.Seeds, error) {
+	return s.d.seeds.Get(doc, b)
+}
 
 // Report assembles the report from the matches of verification (in any
 // order: they are put in pair order), the boilerplate and the hot-bucket

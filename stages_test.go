@@ -43,14 +43,19 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 	f := cfg.NewFilter()
 	var al align.Aligner
 	var matches []pipeline.Match
+	var bufA, bufB pipeline.SeedBuf
 	for {
 		p, ok := cand.Pairs.Next()
 		if !ok {
 			break
 		}
 		a, b := int32(p>>32), int32(uint32(p))
-		f.Reset(st.Seeds(a))
-		if !f.MayAlign(st.Seeds(b)) {
+		sa, err := st.Seeds(a, &bufA)
+		require.NoError(t, err)
+		f.Reset(sa)
+		sb, err := st.Seeds(b, &bufB)
+		require.NoError(t, err)
+		if !f.MayAlign(sb) {
 			continue
 		}
 		pa, pb := cfg.Prepare(h, docs[a].Text, cand.Mask[a]), cfg.Prepare(h, docs[b].Text, cand.Mask[b])

@@ -358,6 +358,7 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 	// worker, instead of every candidate pair carrying a document's seeds.
 	filter := cfg.NewFilter()
 	lastA := int64(-1)
+	var bufA, bufB pipeline.SeedBuf
 	for {
 		p, ok := cand.Pairs.Next()
 		if !ok {
@@ -365,11 +366,19 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter, sket
 		}
 		a, b := int64(p>>32), int64(uint32(p))
 		if a != lastA {
-			filter.Reset(st.Seeds(int32(a)))
+			sa, err := st.Seeds(int32(a), &bufA)
+			if err != nil {
+				return err
+			}
+			filter.Reset(sa)
 			lastA = a
 		}
 		base.Candidates++
-		if filter.MayAlign(st.Seeds(int32(b))) {
+		sb, err := st.Seeds(int32(b), &bufB)
+		if err != nil {
+			return err
+		}
+		if filter.MayAlign(sb) {
 			base.Aligned++
 			emitPair(a, b)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -54,7 +55,11 @@ type CandidateOptions struct {
 	Text func(doc int32) (string, error)
 	// Seeds returns a document's seeds, for the pairs of wide buckets
 	// (see WideBucket). Nil: wide buckets pair all their groups.
-	Seeds func(doc int32) Seeds
+	Seeds func(doc int32, b *SeedBuf) (Seeds, error)
+	// Scratch bounds the memory of the band join's workers (each sorts a
+	// band's fingerprints: 20 bytes a unit): fewer workers run when all
+	// of them would not fit (≤ 0: no bound).
+	Scratch int64
 }
 
 // WideBucket is the number of distinct units a band bucket may hold and
@@ -232,7 +237,7 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 	if o.Ekzhu {
 		res.Hot, err = c.ekzhuPairs(ctx, u, g, o.Seeds, groupPairs)
 	} else {
-		special, err = c.bandPairs(ctx, u, g, boiler, o.Seeds, groupPairs)
+		special, err = c.bandPairs(ctx, u, g, boiler, o, groupPairs)
 	}
 	if err != nil {
 		return nil, err
@@ -319,20 +324,27 @@ type bucket struct {
 // ga < gb; in a wide bucket only those that may align), added to out.
 // Buckets that span more than the cap of documents, or hold boilerplate,
 // are returned for the near-duplicate check instead.
-func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bool, seedsOf func(int32) Seeds, out *Sorter) ([]bucket, error) {
+func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bool, o CandidateOptions, out *Sorter) ([]bucket, error) {
 	p := c.Params
+	workers := c.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if perWorker := int64(16*len(g.rep) + 4*len(u.Doc)); o.Scratch > 0 && perWorker > 0 {
+		workers = int(max(1, min(int64(workers), o.Scratch/perWorker)))
+	}
 	var (
 		mu      sync.Mutex
 		special []bucket
 		firstEr error
 	)
-	err := pool.RunDone(ctx, p.Bands, pool.Options{Workers: c.Workers, Chunk: 1}, func() (func(int), func()) {
+	err := pool.RunDone(ctx, p.Bands, pool.Options{Workers: workers, Chunk: 1}, func() (func(int), func()) {
 		var col []uint32
 		keys := make([]uint64, len(g.rep))
 		tmp := make([]uint64, len(g.rep))
 		var pairs []uint64
 		seen := newStamps(0)
-		uf := c.newUnitFilter(u, g, seedsOf)
+		uf := c.newUnitFilter(u, g, o.Seeds)
 		return func(b int) {
 			var err error
 			col, err = u.Bands.Column(b, col)
@@ -377,7 +389,7 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 			slices.Sort(pairs)
 			pairs = slices.Compact(pairs)
 			mu.Lock()
-			firstEr = cmp.Or(firstEr, out.Add(pairs...))
+			firstEr = cmp.Or(firstEr, uf.err, out.Add(pairs...))
 			special = append(special, mine...)
 			mu.Unlock()
 		}, func() {}
@@ -444,7 +456,7 @@ func (c *Config) specialPairs(uf *unitFilter, special []bucket, boiler []bool, d
 			pairs = pairs[:0]
 		}
 	}
-	return hot, out.Add(pairs...)
+	return hot, cmp.Or(uf.err, out.Add(pairs...))
 }
 
 // stamps marks documents seen, cleared in O(1) by a new stamp.
@@ -489,7 +501,7 @@ func appendPairs(out []uint64, as, bs []int32) []uint64 {
 // ekzhuPairs builds ekzhu's index over the groups' representatives and
 // queries it with each of them: the pairs the band join computes, wide
 // buckets included.
-func (c *Config) ekzhuPairs(ctx context.Context, u *Units, g *groups, seedsOf func(int32) Seeds, out *Sorter) (int, error) {
+func (c *Config) ekzhuPairs(ctx context.Context, u *Units, g *groups, seedsOf func(int32, *SeedBuf) (Seeds, error), out *Sorter) (int, error) {
 	reps := make([]minhash.Signature, len(g.rep))
 	for i, r := range g.rep {
 		reps[i] = u.Sigs[r]
@@ -509,10 +521,21 @@ func (c *Config) ekzhuPairs(ctx context.Context, u *Units, g *groups, seedsOf fu
 	}
 	perGroup := make([][]uint64, len(reps))
 	hot := make([]int, len(reps))
+	var (
+		mu      sync.Mutex
+		seedErr error
+	)
 	err = pool.Run(ctx, len(reps), pool.Options{Workers: c.Workers}, func() func(int) {
 		var cd minhash.Candidates
 		uf := c.newUnitFilter(u, g, seedsOf)
 		return func(gi int) {
+			defer func() {
+				if uf.err != nil {
+					mu.Lock()
+					seedErr = cmp.Or(seedErr, uf.err)
+					mu.Unlock()
+				}
+			}()
 			if err := idx.Query(reps[gi], &cd); err != nil {
 				return
 			}
@@ -531,7 +554,7 @@ func (c *Config) ekzhuPairs(ctx context.Context, u *Units, g *groups, seedsOf fu
 			return 0, err
 		}
 	}
-	return total, err
+	return total, cmp.Or(err, seedErr)
 }
 
 // wide holds the groups' band fingerprints and, per band, those of the
@@ -543,7 +566,7 @@ type wide struct {
 
 // wideBuckets finds the wide buckets of every band (nil when seedsOf is:
 // then no bucket is wide).
-func (c *Config) wideBuckets(u *Units, g *groups, seedsOf func(int32) Seeds) (*wide, error) {
+func (c *Config) wideBuckets(u *Units, g *groups, seedsOf func(int32, *SeedBuf) (Seeds, error)) (*wide, error) {
 	if seedsOf == nil {
 		return nil, nil
 	}
@@ -594,7 +617,7 @@ func (w *wide) mayPair(uf *unitFilter, ga, gb uint32) bool {
 type unitFilter struct {
 	u       *Units
 	g       *groups
-	seedsOf func(int32) Seeds
+	seedsOf func(int32, *SeedBuf) (Seeds, error)
 	k       int
 	f       *Filter
 	active  bool
@@ -602,6 +625,8 @@ type unitFilter struct {
 	members []unitSeeds
 	keys    []uint32
 	last    int
+	buf     SeedBuf
+	err     error // the first error reading seeds
 }
 
 // unitSeeds locate a unit's seeds in unitFilter.keys.
@@ -611,7 +636,7 @@ type unitSeeds struct {
 	wild    bool
 }
 
-func (c *Config) newUnitFilter(u *Units, g *groups, seedsOf func(int32) Seeds) *unitFilter {
+func (c *Config) newUnitFilter(u *Units, g *groups, seedsOf func(int32, *SeedBuf) (Seeds, error)) *unitFilter {
 	return &unitFilter{u: u, g: g, seedsOf: seedsOf, k: c.Params.Shingle, f: c.NewFilter()}
 }
 
@@ -646,7 +671,10 @@ func (uf *unitFilter) resetKeys(keys []uint64) {
 // gi's unit.
 func (uf *unitFilter) unitSeeds(gi uint32) unitSeeds {
 	r := uf.g.rep[gi]
-	s := uf.seedsOf(uf.u.Doc[r])
+	s, err := uf.seedsOf(uf.u.Doc[r], &uf.buf)
+	if err != nil {
+		uf.err = cmp.Or(uf.err, err)
+	}
 	us := unitSeeds{off: len(uf.keys), posBits: s.PosBits, wild: s.Wild}
 	t := uf.u.Toks[r]
 	if s.Wild || int(t.End)-int(t.Start) < uf.k {

@@ -221,17 +221,22 @@ func packSeeds(shingles []uint64) Seeds {
 // token range, as Prepare leaves them out of the seeds of alignment: the
 // filter then sees only what alignment may seed from.
 func (s Seeds) Mask(masked []Range, k int) Seeds {
+	out, _ := s.maskTo(nil, masked, k)
+	return out
+}
+
+// maskTo is Mask with the kept keys appended to dst, which it returns too.
+func (s Seeds) maskTo(dst []uint32, masked []Range, k int) (Seeds, []uint32) {
 	if s.Wild || len(masked) == 0 {
-		return s
+		return s, dst
 	}
 	pm := uint32(1)<<s.PosBits - 1
-	out := Seeds{PosBits: s.PosBits, Keys: make([]uint32, 0, len(s.Keys))}
 	for _, key := range s.Keys {
 		if !insideMask(int32(key&pm), masked, k) {
-			out.Keys = append(out.Keys, key)
+			dst = append(dst, key)
 		}
 	}
-	return out
+	return Seeds{PosBits: s.PosBits, Keys: dst}, dst
 }
 
 // maxPosBits bounds the position bits of a key, so that at least 8 bits

@@ -172,12 +172,18 @@ func (c *Columns) spill() error {
 func (c *Columns) Column(j int, dst []uint32) ([]uint32, error) {
 	dst = slices.Grow(dst[:0], c.rows)[:0]
 	if c.onDisk > 0 {
-		b := make([]byte, c.onDisk*4)
-		if err := c.disk[j].readAt(b, 0); err != nil {
-			return nil, err
-		}
-		for i := 0; i < len(b); i += 4 {
-			dst = append(dst, binary.LittleEndian.Uint32(b[i:]))
+		// A piece at a time: the column is not held twice, as bytes and
+		// as values.
+		var b [64 << 10]byte
+		for off := int64(0); off < int64(c.onDisk)*4; {
+			n := min(int64(len(b)), int64(c.onDisk)*4-off)
+			if err := c.disk[j].readAt(b[:n], off); err != nil {
+				return nil, err
+			}
+			for i := int64(0); i < n; i += 4 {
+				dst = append(dst, binary.LittleEndian.Uint32(b[i:]))
+			}
+			off += n
 		}
 	}
 	return append(dst, c.mem[j]...), nil

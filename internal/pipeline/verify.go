@@ -266,8 +266,9 @@ func SortMatches(ms []Match) {
 
 // VerifyOptions give VerifyPairs the documents.
 type VerifyOptions struct {
-	// Seeds returns a document's seed keys.
-	Seeds func(doc int32) Seeds
+	// Seeds returns a document's seed keys, read into b (one SeedBuf a
+	// caller's goroutine and document at a time).
+	Seeds func(doc int32, b *SeedBuf) (Seeds, error)
 	// Prepare returns a document's prepared form (h is the calling
 	// goroutine's hasher).
 	Prepare func(h *minhash.Hasher, doc int32) (*Prepared, error)
@@ -312,17 +313,31 @@ func (c *Config) VerifyPairs(ctx context.Context, pairs *SortedValues, o VerifyO
 			h, _ := minhash.NewHasher(c.Params) // validated
 			f := c.NewFilter()
 			var al align.Aligner
+			var bufA, bufB SeedBuf
 			for ch := range in {
 				r := result{n: ch.n}
 				lastA := int32(-1)
 				var pa *Prepared
 				for _, p := range ch.pairs {
 					a, b := int32(p>>32), int32(uint32(p))
+					if r.err != nil {
+						break
+					}
 					if a != lastA {
-						f.Reset(o.Seeds(a))
+						sa, err := o.Seeds(a, &bufA)
+						if err != nil {
+							r.err = err
+							break
+						}
+						f.Reset(sa)
 						lastA, pa = a, nil
 					}
-					if r.err != nil || !f.MayAlign(o.Seeds(b)) {
+					sb, err := o.Seeds(b, &bufB)
+					if err != nil {
+						r.err = err
+						break
+					}
+					if !f.MayAlign(sb) {
 						continue
 					}
 					r.aligned++
