@@ -18,6 +18,7 @@ import (
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/audit"
 	"github.com/reprint-dev/reprint/index"
+	"github.com/reprint-dev/reprint/index/internal/postgres"
 	"github.com/reprint-dev/reprint/internal/pgtest"
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -127,7 +128,7 @@ func TestBackends(t *testing.T) {
 			ix := reopen(index.Options{})
 			hostile := []string{
 				"'; DROP TABLE reprint_documents; --",
-				"x'); DELETE FROM reprint_anchors; --",
+				"x'); DELETE FROM reprint_blocks; --",
 				`"quoted" \backslash\ $1 $$dollar$$ %s %%`,
 				"reprint_schema'::regclass",
 				"ünïcødé — “quotes” 🙂",
@@ -274,8 +275,7 @@ func TestPostgresWritersLastCommitWins(t *testing.T) {
 	require.NoError(t, errors.Join(errs...))
 	assert.Equal(t, 60, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_documents"))
 	assert.Equal(t, 60, pgtest.QueryInt(t, loc, "SELECT count(DISTINCT id) FROM reprint_documents"))
-	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_anchors a WHERE NOT EXISTS (SELECT 1 FROM reprint_documents d WHERE d.num = a.num)"),
-		"no postings of replaced documents")
+	assert.NoError(t, postgres.Check(ctx, loc), "the postings of replaced documents are retired with them")
 }
 
 func TestPostgresSchema(t *testing.T) {
@@ -288,10 +288,10 @@ func TestPostgresSchema(t *testing.T) {
 
 	from, to, err := index.Migrate(ctx, loc, index.Options{})
 	require.NoError(t, err)
-	assert.Equal(t, [2]int{0, 1}, [2]int{from, to})
+	assert.Equal(t, [2]int{0, postgres.SchemaVersion}, [2]int{from, to})
 	from, to, err = index.Migrate(ctx, loc, index.Options{})
 	require.NoError(t, err)
-	assert.Equal(t, [2]int{1, 1}, [2]int{from, to}, "migrating twice changes nothing")
+	assert.Equal(t, [2]int{postgres.SchemaVersion, postgres.SchemaVersion}, [2]int{from, to}, "migrating twice changes nothing")
 	_, err = index.Open(ctx, loc, index.Options{ReadOnly: true})
 	require.ErrorIs(t, err, index.ErrNotIndex, "a schema without an index")
 
@@ -304,7 +304,7 @@ func TestPostgresSchema(t *testing.T) {
 	for _, ro := range []bool{true, false} {
 		_, err = index.Open(ctx, loc, index.Options{ReadOnly: ro})
 		require.ErrorIs(t, err, index.ErrFormat)
-		assert.Contains(t, err.Error(), "version 99, newer than this reprint's 1")
+		assert.Contains(t, err.Error(), fmt.Sprintf("version 99, newer than this reprint's %d", postgres.SchemaVersion))
 	}
 	_, _, err = index.Migrate(ctx, loc, index.Options{})
 	require.ErrorIs(t, err, index.ErrFormat)
@@ -421,11 +421,14 @@ func TestPostgresLeastPrivilegeRoles(t *testing.T) {
 	}
 	_, _, err := index.Migrate(ctx, as(owner), index.Options{})
 	require.NoError(t, err)
-	tables := schema + ".reprint_schema, " + schema + ".reprint_documents, " + schema + ".reprint_anchors"
+	var tables []string
+	for _, t := range []string{"reprint_schema", "reprint_documents", "reprint_runs", "reprint_blocks", "reprint_filters", "reprint_dead"} {
+		tables = append(tables, schema+"."+t)
+	}
 	pgtest.Exec(t, as(owner),
-		"GRANT SELECT, INSERT, UPDATE, DELETE ON "+tables+" TO "+ingest,
-		"GRANT USAGE ON SEQUENCE "+schema+".reprint_document_num TO "+ingest,
-		"GRANT SELECT ON "+tables+" TO "+auditor)
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON "+strings.Join(tables, ", ")+" TO "+ingest,
+		"GRANT USAGE ON SEQUENCE "+schema+".reprint_document_num, "+schema+".reprint_run_num TO "+ingest,
+		"GRANT SELECT ON "+strings.Join(tables, ", ")+" TO "+auditor)
 
 	w, err := index.Open(ctx, as(ingest), index.Options{})
 	require.NoError(t, err, "the ingest role adds")

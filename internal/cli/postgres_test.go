@@ -92,7 +92,7 @@ func TestIndexMigrateCommand(t *testing.T) {
 	loc := pgtest.URL(t)
 	code, _, stderr := run(t, dir, "index", "migrate", "--index", loc)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stderr, "from version 0 to 1")
+	assert.Contains(t, stderr, "from version 0 to 2")
 	code, _, stderr = run(t, dir, "index", "migrate", "--index", loc)
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, "nothing to do")

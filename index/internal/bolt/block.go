@@ -1,20 +1,14 @@
 package bolt
 
 import (
-	"cmp"
-	"encoding/binary"
 	"fmt"
+
+	"github.com/reprint-dev/reprint/index/internal/postings"
 )
 
-// posting says that document doc holds anchor key.
-type posting struct {
-	key uint32
-	doc uint32
-}
-
-func comparePostings(a, b posting) int {
-	return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.doc, b.doc))
-}
+// posting says that document Doc holds anchor Key (package postings
+// codes blocks of them).
+type posting = postings.Posting
 
 // blockSize is the number of postings a block aims at: a few hundred
 // bytes, several blocks to a page, cheap to decode for one lookup.
@@ -25,58 +19,23 @@ const blockSize = 256
 // in exactly one block of a run.
 func blockLen(ps []posting) int {
 	n := min(blockSize, len(ps))
-	for n < len(ps) && ps[n].key == ps[n-1].key {
+	for n < len(ps) && ps[n].Key == ps[n-1].Key {
 		n++
 	}
 	return n
 }
 
-// encodeBlock appends the encoding of ps (sorted, first key stored in the
-// block's bbolt key): the count, then per posting the key's delta from the
-// previous key and the document number, itself a delta from the previous
-// document when the key repeats.
+// encodeBlock appends the encoding of ps (sorted), whose first key is
+// stored in the block's bbolt key.
 func encodeBlock(dst []byte, ps []posting) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(ps)))
-	prevKey, prevDoc := ps[0].key, uint32(0)
-	for i, p := range ps {
-		dk := p.key - prevKey
-		dst = binary.AppendUvarint(dst, uint64(dk))
-		if i > 0 && dk == 0 {
-			dst = binary.AppendUvarint(dst, uint64(p.doc-prevDoc))
-		} else {
-			dst = binary.AppendUvarint(dst, uint64(p.doc))
-		}
-		prevKey, prevDoc = p.key, p.doc
-	}
-	return dst
+	return postings.EncodeBlock(dst, ps[0].Key, ps)
 }
 
 // decodeBlock appends the postings of a block whose first key is first.
 func decodeBlock(dst []posting, first uint32, b []byte) ([]posting, error) {
-	n, w := binary.Uvarint(b)
-	if w <= 0 || n > uint64(len(b)) {
-		return dst, fmt.Errorf("%w: bad posting block", ErrCorrupt)
+	ps, err := postings.DecodeBlock(dst, first, b)
+	if err != nil {
+		return ps, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	b = b[w:]
-	key, doc := first, uint32(0)
-	for i := uint64(0); i < n; i++ {
-		dk, w1 := binary.Uvarint(b)
-		if w1 <= 0 || dk > 1<<32-1 {
-			return dst, fmt.Errorf("%w: bad posting block", ErrCorrupt)
-		}
-		b = b[w1:]
-		d, w2 := binary.Uvarint(b)
-		if w2 <= 0 || d > 1<<32-1 {
-			return dst, fmt.Errorf("%w: bad posting block", ErrCorrupt)
-		}
-		b = b[w2:]
-		key += uint32(dk)
-		if i > 0 && dk == 0 {
-			doc += uint32(d)
-		} else {
-			doc = uint32(d)
-		}
-		dst = append(dst, posting{key, doc})
-	}
-	return dst, nil
+	return ps, nil
 }

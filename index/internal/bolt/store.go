@@ -17,6 +17,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
+	"github.com/reprint-dev/reprint/index/internal/postings"
 )
 
 // Format names the layout this package reads and writes; it is stored in
@@ -312,7 +313,7 @@ func (s *Store) Put(ctx context.Context, docs []Doc) (err error) {
 				return err
 			}
 			for _, k := range keys {
-				ps = append(ps, posting{k, num})
+				ps = append(ps, posting{Key: k, Doc: num})
 			}
 			c.docs++
 			c.units += d.Units
@@ -321,7 +322,7 @@ func (s *Store) Put(ctx context.Context, docs []Doc) (err error) {
 			c.postings += len(keys)
 		}
 		if len(ps) > 0 {
-			sortPostings(ps)
+			postings.Sort(ps)
 			if err := b.writeRun(ps); err != nil {
 				return err
 			}
@@ -432,7 +433,7 @@ func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]backend.Num
 		blk = blk[:0]
 		loaded := false
 		for _, q := range keys {
-			if !loaded || len(blk) == 0 || q > blk[len(blk)-1].key {
+			if !loaded || len(blk) == 0 || q > blk[len(blk)-1].Key {
 				var err error
 				blk, loaded, err = seekBlock(c, run, q, blk[:0])
 				if err != nil {
@@ -442,9 +443,9 @@ func (v *View) Lookup(keys []uint32, hotCap int) (found map[uint32][]backend.Num
 					continue
 				}
 			}
-			i, _ := slices.BinarySearchFunc(blk, q, func(p posting, q uint32) int { return cmp.Compare(p.key, q) })
-			for ; i < len(blk) && blk[i].key == q; i++ {
-				found[q] = append(found[q], backend.Num(blk[i].doc))
+			i, _ := slices.BinarySearchFunc(blk, q, func(p posting, q uint32) int { return cmp.Compare(p.Key, q) })
+			for ; i < len(blk) && blk[i].Key == q; i++ {
+				found[q] = append(found[q], backend.Num(blk[i].Doc))
 			}
 		}
 	}
@@ -628,7 +629,7 @@ func (b bucketSet) writeRun(ps []posting) error {
 	total := len(ps)
 	for len(ps) > 0 {
 		n := blockLen(ps)
-		binary.BigEndian.PutUint32(key[4:], ps[0].key)
+		binary.BigEndian.PutUint32(key[4:], ps[0].Key)
 		buf = encodeBlock(buf[:0], ps[:n])
 		if err := b.runs.Put(bytes.Clone(key[:]), bytes.Clone(buf)); err != nil {
 			return err
@@ -694,7 +695,7 @@ func (b bucketSet) merge(c *counts) error {
 		if err != nil {
 			return err
 		}
-		merged := mergeRuns(make([]posting, 0, len(older)+len(newer)), older, newer, isAlive)
+		merged := postings.Merge(make([]posting, 0, len(older)+len(newer)), older, newer, isAlive)
 		c.runPostings -= len(older) + len(newer) - len(merged)
 		for _, r := range runs[n-2:] {
 			if err := b.deleteRun(r.id); err != nil {
@@ -766,16 +767,16 @@ func (b bucketSet) mergeAll(c *counts) error {
 	live := all[:0]
 	alive := map[uint32]bool{}
 	for _, p := range all {
-		a, ok := alive[p.doc]
+		a, ok := alive[p.Doc]
 		if !ok {
-			a = b.docs.Get(u32(p.doc)) != nil
-			alive[p.doc] = a
+			a = b.docs.Get(u32(p.Doc)) != nil
+			alive[p.Doc] = a
 		}
 		if a {
 			live = append(live, p)
 		}
 	}
-	sortPostings(live)
+	postings.Sort(live)
 	c.runPostings = len(live)
 	if len(live) == 0 {
 		return nil
@@ -797,35 +798,4 @@ func guard(err *error) {
 func faults() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
-}
-
-// mergeRuns appends to dst the postings of a and b (each sorted) that
-// keep is true for, in order: one linear pass, where sorting the two
-// together cost a merge n log n comparisons.
-func mergeRuns(dst, a, b []posting, keep func(doc uint32) bool) []posting {
-	for len(a) > 0 || len(b) > 0 {
-		var p posting
-		if len(b) == 0 || len(a) > 0 && comparePostings(a[0], b[0]) <= 0 {
-			p, a = a[0], a[1:]
-		} else {
-			p, b = b[0], b[1:]
-		}
-		if keep(p.doc) {
-			dst = append(dst, p)
-		}
-	}
-	return dst
-}
-
-// sortPostings sorts ps by key, then document, as plain integers: several
-// times faster than sorting the structs with a comparison function.
-func sortPostings(ps []posting) {
-	packed := make([]uint64, len(ps))
-	for i, p := range ps {
-		packed[i] = uint64(p.key)<<32 | uint64(p.doc)
-	}
-	slices.Sort(packed)
-	for i, v := range packed {
-		ps[i] = posting{uint32(v >> 32), uint32(v)}
-	}
 }

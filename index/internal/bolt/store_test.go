@@ -2,9 +2,7 @@ package bolt
 
 import (
 	"context"
-	"math/rand/v2"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,43 +11,14 @@ import (
 	"github.com/reprint-dev/reprint/index/internal/backend"
 )
 
-func TestBlockRoundTrip(t *testing.T) {
-	tests := map[string][]posting{
-		"one":          {{7, 1}},
-		"repeated key": {{5, 1}, {5, 9}, {5, 1 << 31}, {6, 2}},
-		"extremes":     {{0, 0}, {1<<32 - 1, 1<<32 - 1}},
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	var random []posting
-	for range 1000 {
-		random = append(random, posting{rng.Uint32(), rng.Uint32()})
-	}
-	slices.SortFunc(random, comparePostings)
-	tests["random"] = random
-	for name, ps := range tests {
-		t.Run(name, func(t *testing.T) {
-			got, err := decodeBlock(nil, ps[0].key, encodeBlock(nil, ps))
-			require.NoError(t, err)
-			assert.Equal(t, ps, got)
-		})
-	}
-}
-
 func TestBlocksNeverSplitAKey(t *testing.T) {
 	ps := make([]posting, 0, 600)
 	for i := range 600 {
-		ps = append(ps, posting{uint32(i / 300), uint32(i)}) // two keys of 300 postings
+		ps = append(ps, posting{Key: uint32(i / 300), Doc: uint32(i)}) // two keys of 300 postings
 	}
 	n := blockLen(ps)
 	assert.Equal(t, 300, n)
 	assert.Equal(t, 300, blockLen(ps[n:]))
-}
-
-func TestDecodeBlockRejectsGarbage(t *testing.T) {
-	for _, b := range [][]byte{nil, {0xff}, {5, 1}, {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}} {
-		_, err := decodeBlock(nil, 0, b)
-		assert.ErrorIs(t, err, ErrCorrupt)
-	}
 }
 
 func TestPutLookupDeleteAndMerge(t *testing.T) {
@@ -86,19 +55,4 @@ func TestPutLookupDeleteAndMerge(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 62, st.Documents)
 	assert.Equal(t, 4, st.DeadPostings)
-}
-
-func FuzzDecodeBlock(f *testing.F) {
-	f.Add(uint32(5), encodeBlock(nil, []posting{{5, 1}, {5, 9}, {6, 2}}))
-	f.Add(uint32(0), []byte{})
-	f.Fuzz(func(t *testing.T, first uint32, b []byte) {
-		ps, err := decodeBlock(nil, first, b)
-		if err != nil || len(ps) == 0 {
-			return
-		}
-		// What decodes re-encodes to the same postings.
-		again, err := decodeBlock(nil, ps[0].key, encodeBlock(nil, ps))
-		require.NoError(t, err)
-		assert.Equal(t, ps, again)
-	})
 }

@@ -4,13 +4,16 @@
 //
 // # Schema
 //
-// Four objects, made and migrated by Migrate (and by Open for writing):
-// reprint_schema (the schema version and the index's meta),
-// reprint_documents (one row a document: its number, id, compressed
-// record and counters), reprint_anchors (one row an anchor posting, keyed
-// for set-based lookup) and the sequence reprint_document_num. They live in
-// the connection's search_path (choose a schema with
-// options=-csearch_path%3Dwire in the URL).
+// Made and migrated by Migrate (and by Open for writing), in the
+// connection's search_path (choose a schema with
+// options=-csearch_path%3Dwire in the URL): reprint_schema (the schema
+// version, the index's meta and the document count), reprint_documents
+// (one row a document: its number, id, compressed record and counters),
+// the anchor postings in sorted runs of delta-coded blocks
+// (reprint_runs, reprint_blocks and their filters in reprint_filters: a
+// few hundred postings a row, see runs.go), reprint_dead (removed documents whose postings a merge has
+// yet to drop) and the sequences reprint_document_num and
+// reprint_run_num.
 //
 // # Concurrency and durability
 //
@@ -25,10 +28,10 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"slices"
@@ -40,11 +43,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
+	"github.com/reprint-dev/reprint/index/internal/postings"
 )
-
-// SchemaVersion is the version of the database schema this package
-// reads and writes.
-const SchemaVersion = 1
 
 // Format is the index layout's name, as for bbolt files.
 const Format = "reprint-index/1"
@@ -203,7 +203,7 @@ func scrub(err error, dsn string) string {
 // init checks the schema (migrating it for writers) and reads the meta.
 func (s *Store) init(ctx context.Context) error {
 	if !s.o.ReadOnly {
-		if _, _, err := migrate(ctx, s.pool, s.o.Retry); err != nil {
+		if _, _, err := migrate(ctx, s.pool, s.o.Retry, SchemaVersion); err != nil {
 			return err
 		}
 		err := withRetry(ctx, s.o.Retry, func() error {
@@ -246,130 +246,6 @@ func (s *Store) init(ctx context.Context) error {
 	return nil
 }
 
-func newerErr(v int) error {
-	return fmt.Errorf("%w: the database's schema is version %d, newer than this reprint's %d: upgrade reprint (the index was migrated by a newer version)", backend.ErrFormat, v, SchemaVersion)
-}
-
-// Migrate makes or upgrades the schema of the database at dsn and returns
-// its version before and after.
-func Migrate(ctx context.Context, dsn string, o Options) (from, to int, err error) {
-	pool, err := connect(ctx, dsn, o)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer pool.Close()
-	return migrate(ctx, pool, o.Retry)
-}
-
-// migrations[i] takes the schema from version i to i+1.
-var migrations = []string{
-	`CREATE TABLE reprint_schema (
-		one     boolean PRIMARY KEY DEFAULT true CHECK (one),
-		version integer NOT NULL,
-		format  text    NOT NULL,
-		meta    bytea,
-		documents bigint NOT NULL DEFAULT 0
-	);
-	CREATE SEQUENCE reprint_document_num AS bigint;
-	CREATE TABLE reprint_documents (
-		num     bigint  PRIMARY KEY,
-		id      text    NOT NULL UNIQUE,
-		record  bytea   NOT NULL,
-		units   integer NOT NULL,
-		words   integer NOT NULL,
-		bytes   integer NOT NULL,
-		anchors integer NOT NULL,
-		keys    bytea   NOT NULL,
-		date    bigint
-	);
-	CREATE TABLE reprint_anchors (
-		key integer NOT NULL,
-		num bigint  NOT NULL
-	);
-	CREATE INDEX reprint_anchors_key ON reprint_anchors (key, num);`,
-}
-
-// migrate applies the migrations the database lacks, under an advisory
-// lock so that concurrent first adds migrate once.
-func migrate(ctx context.Context, pool *pgxpool.Pool, retry int) (from, to int, err error) {
-	err = withRetry(ctx, retry, func() error {
-		conn, err := pool.Acquire(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Release()
-		tx, err := conn.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
-			return err
-		}
-		from, err = versionOf(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if from > SchemaVersion {
-			return newerErr(from)
-		}
-		for v := from; v < SchemaVersion; v++ {
-			if _, err := tx.Exec(ctx, migrations[v]); err != nil {
-				return fmt.Errorf("migrating the schema to version %d: %w", v+1, err)
-			}
-		}
-		if from != SchemaVersion && from > 0 {
-			if _, err := tx.Exec(ctx, `UPDATE reprint_schema SET version = $1`, SchemaVersion); err != nil {
-				return err
-			}
-		}
-		if from == 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO reprint_schema (one, version, format) VALUES (true, $1, $2)`, SchemaVersion, Format); err != nil {
-				return err
-			}
-		}
-		return tx.Commit(ctx)
-	})
-	if err != nil {
-		if errors.Is(err, backend.ErrFormat) {
-			return from, from, err
-		}
-		return from, from, wrapErr(err)
-	}
-	return from, SchemaVersion, nil
-}
-
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-// versionOf returns the schema version, 0 when there is no schema.
-func versionOf(ctx context.Context, q querier) (int, error) {
-	var present bool
-	if err := q.QueryRow(ctx, `SELECT to_regclass('reprint_schema') IS NOT NULL`).Scan(&present); err != nil {
-		return 0, err
-	}
-	if !present {
-		return 0, nil
-	}
-	var v int
-	err := q.QueryRow(ctx, `SELECT version FROM reprint_schema WHERE one`).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	return v, err
-}
-
-func version(ctx context.Context, pool *pgxpool.Pool, retry int) (int, error) {
-	var v int
-	err := withRetry(ctx, retry, func() error {
-		var err error
-		v, err = versionOf(ctx, pool)
-		return err
-	})
-	return v, wrapErr(err)
-}
-
 // Name returns the database URL without its password.
 func (s *Store) Name() string { return s.name }
 
@@ -382,16 +258,26 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Compact vacuums and analyses the index's tables in place (dst must be
-// empty: a database is not copied into a file). It needs the tables'
-// owner.
+// Compact merges the posting runs into one, dropping the postings of
+// removed documents, then vacuums and analyses the index's tables in place
+// (dst must be empty: a database is not copied into a file). It needs the
+// tables' owner.
 func (s *Store) Compact(dst string) error {
 	if dst != "" {
 		return fmt.Errorf("%w: compacting a database into a file", backend.ErrUnsupported)
 	}
 	ctx := context.Background()
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+			return err
+		}
+		return mergeAll(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
 	return s.wrap(withRetry(ctx, s.o.Retry, func() error {
-		_, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) reprint_documents, reprint_anchors`)
+		_, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) reprint_documents, reprint_runs, reprint_blocks, reprint_filters, reprint_dead`)
 		return err
 	}))
 }
@@ -416,54 +302,131 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			put = append(put, d)
 		}
 	}
+	if len(put) == 0 {
+		return nil
+	}
 	return s.write(ctx, func(tx pgx.Tx) error {
-		gone, err := deleteIDs(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		nums := make([]int64, 0, len(put))
-		rows, err := tx.Query(ctx, `SELECT nextval('reprint_document_num') FROM generate_series(1, $1)`, len(put))
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var n int64
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
-			nums = append(nums, n)
-		}
-		if err := rows.Err(); err != nil {
+		// 1: retire the replaced documents, draw numbers, list the runs.
+		var gone int64
+		var nums []int64
+		var runID int64
+		var runs []run
+		b := &pgx.Batch{}
+		queueLock(b)
+		queueRetire(b, ids, &gone)
+		b.Queue(`SELECT array_agg(nextval('reprint_document_num')), nextval('reprint_run_num') FROM generate_series(1, $1)`, len(put)).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&nums, &runID) })
+		queueRuns(b, &runs)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
 		if len(nums) != len(put) {
 			return errors.New("postgres: the sequence gave too few numbers")
 		}
-		docRows := make([][]any, len(put))
-		nAnchors := 0
+		// Numbers are drawn under the writers' lock: each batch's follow
+		// the last batch's, so that runs hold disjoint ranges.
+		lo, hi := slices.Min(nums), slices.Max(nums)
+		if lo < 1 || hi > math.MaxUint32 {
+			return errTooMany
+		}
+		var ps []postings.Posting
 		for i, d := range put {
-			var date any
-			if d.HasDate {
-				date = d.Date
+			for _, k := range d.Keys {
+				ps = append(ps, postings.Posting{Key: k, Doc: uint32(nums[i])})
 			}
-			docRows[i] = []any{nums[i], d.ID, d.Record, d.Units, d.Words, d.Bytes, len(d.Keys), encodeKeys(d.Keys), date}
-			nAnchors += len(d.Keys)
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_documents"},
-			[]string{"num", "id", "record", "units", "words", "bytes", "anchors", "keys", "date"}, pgx.CopyFromRows(docRows)); err != nil {
-			return err
+		postings.Sort(ps)
+		ps = slices.Compact(ps)
+
+		// 2: read the runs this one merges with, if any.
+		k := toMerge(runs, len(ps))
+		if len(ps) == 0 {
+			k = 0
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_anchors"}, []string{"key", "num"}, newAnchorSource(put, nums, nAnchors)); err != nil {
-			return err
+		older := runs[len(runs)-k:]
+		first := uint32(lo)
+		if k > 0 {
+			first = older[0].min
+			dead := map[uint32]bool{}
+			stored := make([][]postings.Posting, k)
+			b = &pgx.Batch{}
+			queueDead(b, first, uint32(hi), dead)
+			queueRead(b, older, stored)
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return err
+			}
+			ps = merge(ps, stored, dead)
 		}
-		_, err = tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents + $1`, len(put)-gone)
-		return err
+
+		// 3: write the documents and the run, drop the merged runs.
+		b = &pgx.Batch{}
+		queueDocs(b, put, nums)
+		if k > 0 {
+			ids := make([]int64, k)
+			for i, r := range older {
+				ids[i] = r.id
+			}
+			queueDrop(b, ids, first, uint32(hi))
+		}
+		if len(ps) > 0 {
+			queueWrite(b, runID, ps, first, uint32(hi))
+		}
+		b.Queue(`UPDATE reprint_schema SET documents = documents + $1`, int64(len(put))-gone)
+		return tx.SendBatch(ctx, b).Close()
 	})
 }
 
-// write runs fn in a write transaction that holds the writers' lock, and
-// commits it; with retries after a broken connection.
+// queueLock queues taking the writers' lock, held to the end of the
+// transaction.
+func queueLock(b *pgx.Batch) { b.Queue(`SELECT pg_advisory_xact_lock($1)`, writerLock) }
+
+// queueDocs queues the inserting of docs, numbered nums.
+func queueDocs(b *pgx.Batch, docs []backend.Doc, nums []int64) {
+	n := len(docs)
+	ids, recs := make([]string, n), make([][]byte, n)
+	units, words, bytes, anchors := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+	dates := make([]*int64, n)
+	for i, d := range docs {
+		ids[i], recs[i] = d.ID, d.Record
+		units[i], words[i], bytes[i], anchors[i] = int32(d.Units), int32(d.Words), int32(d.Bytes), int32(len(d.Keys))
+		if d.HasDate {
+			dates[i] = &docs[i].Date
+		}
+	}
+	b.Queue(`INSERT INTO reprint_documents (num, id, record, units, words, bytes, anchors, date)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::bigint[])`,
+		nums, ids, recs, units, words, bytes, anchors, dates)
+}
+
+// queueRetire queues removing the documents with the given ids, their
+// numbers kept in reprint_dead until a merge drops their postings; *n
+// gets how many there were.
+func queueRetire(b *pgx.Batch, ids []string, n *int64) {
+	b.Queue(`WITH gone AS (DELETE FROM reprint_documents WHERE id = ANY($1) RETURNING num, anchors)
+		INSERT INTO reprint_dead (num, anchors) SELECT num, anchors FROM gone`, ids).Exec(func(ct pgconn.CommandTag) error {
+		*n = ct.RowsAffected()
+		return nil
+	})
+}
+
+// Delete removes the documents with the given ids in one transaction.
+func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		queueLock(b)
+		queueRetire(b, ids, &n)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents - $1`, n)
+		return err
+	})
+	return int(n), err
+}
+
+// write runs fn in a transaction, which fn begins by taking the writers'
+// lock, and commits it; with retries after a broken connection.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
 	return s.wrap(withRetry(ctx, s.o.Retry, func() error {
 		tx, err := s.pool.Begin(ctx)
@@ -471,117 +434,11 @@ func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
-			return err
-		}
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
 	}))
-}
-
-// anchorSource feeds COPY the (key, num) rows of a batch in key order:
-// the index on key then takes them page by page, not at random.
-type anchorSource struct {
-	rows []uint64 // key<<32 | position in nums
-	nums []int64
-	i    int
-	row  [2]any
-}
-
-func newAnchorSource(docs []backend.Doc, nums []int64, n int) *anchorSource {
-	rows := make([]uint64, 0, n)
-	for i, d := range docs {
-		for _, k := range d.Keys {
-			rows = append(rows, uint64(k)<<32|uint64(i))
-		}
-	}
-	slices.Sort(rows)
-	return &anchorSource{rows: rows, nums: nums, i: -1}
-}
-
-func (a *anchorSource) Next() bool {
-	a.i++
-	return a.i < len(a.rows)
-}
-
-func (a *anchorSource) Values() ([]any, error) {
-	r := a.rows[a.i]
-	a.row[0], a.row[1] = int32(uint32(r>>32)), a.nums[uint32(r)]
-	return a.row[:], nil
-}
-
-func (a *anchorSource) Err() error { return nil }
-
-// encodeKeys delta-codes a document's sorted anchor keys, kept with it so
-// that removing it deletes its postings through the index on key.
-func encodeKeys(keys []uint32) []byte {
-	b := make([]byte, 0, 2*len(keys))
-	prev := uint32(0)
-	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(k-prev))
-		prev = k
-	}
-	return b
-}
-
-func decodeKeys(b []byte) ([]uint32, error) {
-	var keys []uint32
-	prev := uint32(0)
-	for len(b) > 0 {
-		d, n := binary.Uvarint(b)
-		if n <= 0 || d > 1<<32-1 {
-			return nil, fmt.Errorf("%w: bad anchor keys", backend.ErrCorrupt)
-		}
-		prev += uint32(d)
-		keys = append(keys, prev)
-		b = b[n:]
-	}
-	return keys, nil
-}
-
-// deleteIDs removes the documents with the given ids and their postings,
-// and returns how many there were.
-func deleteIDs(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
-	rows, err := tx.Query(ctx, `DELETE FROM reprint_documents WHERE id = ANY($1) RETURNING num, keys`, ids)
-	if err != nil {
-		return 0, err
-	}
-	var keys []int32
-	var nums []int64
-	gone := 0
-	var num int64
-	var enc []byte
-	_, err = pgx.ForEachRow(rows, []any{&num, &enc}, func() error {
-		gone++
-		ks, err := decodeKeys(enc)
-		for _, k := range ks {
-			keys = append(keys, int32(k))
-			nums = append(nums, num)
-		}
-		return err
-	})
-	if err != nil || len(keys) == 0 {
-		return gone, err
-	}
-	_, err = tx.Exec(ctx, `DELETE FROM reprint_anchors a USING unnest($1::integer[], $2::bigint[]) AS g(key, num)
-		WHERE a.key = g.key AND a.num = g.num`, keys, nums)
-	return gone, err
-}
-
-// Delete removes the documents with the given ids in one transaction.
-func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
-	var n int
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		var err error
-		if n, err = deleteIDs(ctx, tx, ids); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE reprint_schema SET documents = documents - $1`, n)
-		return err
-	})
-	return n, err
 }
 
 // View runs fn in one REPEATABLE READ READ ONLY transaction.
@@ -604,13 +461,18 @@ func (s *Store) Stats(ctx context.Context) (backend.Stats, error) {
 	var st backend.Stats
 	err := withRetry(ctx, s.o.Retry, func() error {
 		var first, last *int64
+		var runPostings int
 		err := s.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(units), 0), coalesce(sum(words), 0), coalesce(sum(bytes), 0),
 			coalesce(sum(anchors), 0), count(date), min(date), max(date),
-			pg_total_relation_size('reprint_documents') + pg_total_relation_size('reprint_anchors')
-			FROM reprint_documents`).Scan(&st.Documents, &st.Units, &st.Words, &st.TextBytes, &st.Postings, &st.Dated, &first, &last, &st.StoreBytes)
+			(SELECT coalesce(sum(postings), 0) FROM reprint_runs), (SELECT count(*) FROM reprint_runs),
+			pg_total_relation_size('reprint_documents') + pg_total_relation_size('reprint_runs') +
+			pg_total_relation_size('reprint_blocks') + pg_total_relation_size('reprint_filters') + pg_total_relation_size('reprint_dead')
+			FROM reprint_documents`).Scan(&st.Documents, &st.Units, &st.Words, &st.TextBytes, &st.Postings, &st.Dated, &first, &last,
+			&runPostings, &st.Runs, &st.StoreBytes)
 		if first != nil && last != nil {
 			st.FirstDate, st.LastDate = *first, *last
 		}
+		st.DeadPostings = runPostings - st.Postings
 		return err
 	})
 	return st, s.wrap(err)
@@ -622,27 +484,10 @@ type view struct {
 	tx  pgx.Tx
 }
 
-// Lookup finds the postings of keys in one query (= ANY over the index on
-// key): one round trip for a whole audit.
+// Lookup finds the postings of keys in two round trips whatever their
+// number: the runs, then every block that may hold a key (see runs.go).
 func (v *view) Lookup(keys []uint32, hotCap int) (map[uint32][]backend.Num, int, error) {
-	found := make(map[uint32][]backend.Num)
-	if len(keys) == 0 {
-		return found, 0, nil
-	}
-	q := make([]int32, len(keys))
-	for i, k := range keys {
-		q[i] = int32(k)
-	}
-	rows, err := v.tx.Query(v.ctx, `SELECT key, num FROM reprint_anchors WHERE key = ANY($1)`, q)
-	if err != nil {
-		return nil, 0, err
-	}
-	var key int32
-	var num int64
-	_, err = pgx.ForEachRow(rows, []any{&key, &num}, func() error {
-		found[uint32(key)] = append(found[uint32(key)], backend.Num(num))
-		return nil
-	})
+	found, err := lookup(v.ctx, v.tx, keys)
 	if err != nil {
 		return nil, 0, err
 	}

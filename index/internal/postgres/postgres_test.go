@@ -1,0 +1,202 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/index/internal/backend"
+	"github.com/reprint-dev/reprint/internal/pgtest"
+)
+
+// model is what an index should hold: per id, its record and keys.
+type model map[string]backend.Doc
+
+// check compares every lookup, record and count of s with m, and the
+// runs' accounting with Check.
+func (m model) check(t *testing.T, loc string, s *Store, keys []uint32) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[uint32][]string{}
+	for id, d := range m {
+		for _, k := range d.Keys {
+			want[k] = append(want[k], id)
+		}
+	}
+	require.NoError(t, s.View(ctx, func(v backend.Snapshot) error {
+		found, hot, err := v.Lookup(keys, 0)
+		require.NoError(t, err)
+		assert.Zero(t, hot)
+		got := map[uint32][]string{}
+		var nums []backend.Num
+		for _, ns := range found {
+			nums = append(nums, ns...)
+		}
+		recs, err := v.Records(nums)
+		require.NoError(t, err)
+		for k, ns := range found {
+			require.True(t, slices.IsSorted(ns))
+			for _, n := range ns {
+				rec, ok := recs[n]
+				require.True(t, ok, "a lookup returned document %d, which is not stored", n)
+				got[k] = append(got[k], string(rec))
+			}
+		}
+		for k := range want {
+			slices.Sort(want[k])
+			slices.Sort(got[k])
+		}
+		for _, k := range keys {
+			assert.Equal(t, want[k], got[k], "key %d", k)
+		}
+		n, err := v.Len()
+		require.NoError(t, err)
+		assert.Equal(t, len(m), n)
+		return nil
+	}))
+	require.NoError(t, Check(ctx, loc))
+}
+
+func randomDoc(rng *rand.Rand, id string, keySpace uint32) backend.Doc {
+	keys := make([]uint32, 1+rng.IntN(40))
+	for i := range keys {
+		keys[i] = rng.Uint32N(keySpace)
+	}
+	slices.Sort(keys)
+	return backend.Doc{ID: id, Record: []byte(id), Keys: slices.Compact(keys), Words: 1, Units: 1, Bytes: 1}
+}
+
+// Batches of adds, re-adds and removals keep every lookup exact as the
+// runs merge, and compacting leaves one run without dead postings.
+func TestRunsMergeRetireAndCompact(t *testing.T) {
+	ctx := context.Background()
+	loc := pgtest.URL(t)
+	s, err := Open(ctx, loc, Options{Meta: []byte("{}")})
+	require.NoError(t, err)
+	defer s.Close()
+	rng := rand.New(rand.NewPCG(7, 7))
+	const keySpace = 1 << 12 // keys shared by many documents
+	m := model{}
+	var probe []uint32
+	for k := uint32(0); k < keySpace; k += 3 {
+		probe = append(probe, k)
+	}
+	for step := range 40 {
+		var batch []backend.Doc
+		for range 1 + rng.IntN(60) {
+			id := fmt.Sprintf("d%d", rng.IntN(400)) // re-adds as often as not
+			batch = append(batch, randomDoc(rng, id, keySpace))
+		}
+		require.NoError(t, s.Put(ctx, batch))
+		for _, d := range batch {
+			m[d.ID] = d
+		}
+		if step%5 == 4 {
+			var gone []string
+			for id := range m {
+				if rng.IntN(6) == 0 {
+					gone = append(gone, id)
+				}
+			}
+			n, err := s.Delete(ctx, append(gone, "never-added"))
+			require.NoError(t, err)
+			assert.Equal(t, len(gone), n)
+			for _, id := range gone {
+				delete(m, id)
+			}
+		}
+		m.check(t, loc, s, probe)
+	}
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Positive(t, st.DeadPostings, "re-adds and removals leave postings to drop")
+	assert.Less(t, st.Runs, 10, "the runs merge")
+
+	require.NoError(t, s.Compact(""))
+	st, err = s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.DeadPostings)
+	assert.Equal(t, 1, st.Runs)
+	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_dead"))
+	m.check(t, loc, s, probe)
+}
+
+// A version 1 database (a row a posting) migrates to runs of blocks: the
+// same lookups, records and counts, and it takes adds and removals after.
+func TestMigrateFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	loc := pgtest.URL(t)
+	pool, err := connect(ctx, loc, Options{})
+	require.NoError(t, err)
+	from, to, err := migrate(ctx, pool, 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, [2]int{0, 1}, [2]int{from, to})
+
+	// Fill it as version 1 did: documents (with their keys) and one row a
+	// posting.
+	rng := rand.New(rand.NewPCG(8, 8))
+	m := model{}
+	var rows [][]any
+	for i := range 300 {
+		d := randomDoc(rng, fmt.Sprintf("v1-%d", i), 1<<14)
+		m[d.ID] = d
+		num := int64(i + 1)
+		_, err := pool.Exec(ctx, `INSERT INTO reprint_documents (num, id, record, units, words, bytes, anchors, keys) VALUES ($1, $2, $3, 1, 1, 1, $4, '\x00')`,
+			num, d.ID, d.Record, len(d.Keys))
+		require.NoError(t, err)
+		for _, k := range d.Keys {
+			rows = append(rows, []any{int32(k), num})
+		}
+	}
+	_, err = pool.CopyFrom(ctx, pgx.Identifier{"reprint_anchors"}, []string{"key", "num"}, pgx.CopyFromRows(rows))
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `SELECT setval('reprint_document_num', 300)`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `UPDATE reprint_schema SET meta = '{}', documents = 300`)
+	require.NoError(t, err)
+	pool.Close()
+
+	_, err = Open(ctx, loc, Options{ReadOnly: true})
+	require.ErrorIs(t, err, backend.ErrFormat, "a reader does not migrate")
+	assert.Contains(t, err.Error(), "run reprint index migrate")
+
+	from, to, err = Migrate(ctx, loc, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{1, SchemaVersion}, [2]int{from, to})
+	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM pg_tables WHERE tablename = 'reprint_anchors' AND schemaname = current_schema()"))
+	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'reprint_documents' AND column_name = 'keys' AND table_schema = current_schema()"))
+
+	s, err := Open(ctx, loc, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	var probe []uint32
+	for k := uint32(0); k < 1<<14; k += 7 {
+		probe = append(probe, k)
+	}
+	m.check(t, loc, s, probe)
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 300, st.Documents)
+	assert.Equal(t, 1, st.Runs)
+
+	// Adds and removals go on from where version 1 left off.
+	var batch []backend.Doc
+	for i := range 50 {
+		batch = append(batch, randomDoc(rng, fmt.Sprintf("v1-%d", i*5), 1<<14))
+	}
+	require.NoError(t, s.Put(ctx, batch))
+	for _, d := range batch {
+		m[d.ID] = d
+	}
+	_, err = s.Delete(ctx, []string{"v1-1", "v1-2"})
+	require.NoError(t, err)
+	delete(m, "v1-1")
+	delete(m, "v1-2")
+	m.check(t, loc, s, probe)
+}
