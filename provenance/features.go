@@ -619,9 +619,8 @@ func FeatureNames() (edge, root []string) {
 // docInfo is what provenance reads of one document, computed once.
 type docInfo struct {
 	toks    []minhash.Token
-	h       []uint64 // token hashes
 	tri     []uint64 // word trigrams
-	rank    []int32  // per word trigram of h, its index in tri
+	rank    []int32  // per word trigram of the tokens, its index in tri
 	mention int
 	markup  bool
 	marks   int // count of '<'
@@ -728,15 +727,15 @@ func computeInfo(tok *minhash.Tokenizer, d *Document) *docInfo {
 	}
 	di := &docInfo{toks: toks, mention: latestMention(text), markup: strings.Contains(text, "<")}
 	di.paras = 1 + strings.Count(strings.TrimSpace(text), "\n\n")
-	di.h = make([]uint64, len(di.toks))
+	h := make([]uint64, len(di.toks)) // the token hashes, for the trigrams only
 	digits := 0
 	for i, t := range di.toks {
-		di.h[i] = t.Hash
+		h[i] = t.Hash
 		if c := text[t.Start]; c >= '0' && c <= '9' {
 			digits++
 		}
 	}
-	di.tri, di.rank = trigramRanks(di.h)
+	di.tri, di.rank = trigramRanks(h)
 	di.marks = strings.Count(text, "<")
 	di.quotes = strings.Count(text, `"`) + strings.Count(text, "\u201c") + strings.Count(text, "\u201d")
 	di.said = countSaid(text)

@@ -80,8 +80,8 @@ func (c *clusterModel) versionGaps(a, b int) (ga, gb [3]int) {
 	da, db := c.m.info(a), c.m.info(b)
 	inA, inB := c.scratchA.bools(len(da.tri)), c.scratchB.bools(len(db.tri))
 	markShared(da.tri, db.tri, inA, inB)
-	ga[0], ga[1], ga[2] = extrasRanked(len(da.h), da.rank, inA, c.scratchC.bools(len(da.h)))
-	gb[0], gb[1], gb[2] = extrasRanked(len(db.h), db.rank, inB, c.scratchC.bools(len(db.h)))
+	ga[0], ga[1], ga[2] = extrasRanked(len(da.toks), da.rank, inA, c.scratchC.bools(len(da.toks)))
+	gb[0], gb[1], gb[2] = extrasRanked(len(db.toks), db.rank, inB, c.scratchC.bools(len(db.toks)))
 	return ga, gb
 }
 
