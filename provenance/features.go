@@ -618,7 +618,7 @@ func FeatureNames() (edge, root []string) {
 
 // docInfo is what provenance reads of one document, computed once.
 type docInfo struct {
-	toks    []minhash.Token
+	toks    []token
 	tri     []uint64 // word trigrams
 	rank    []int32  // per word trigram of the tokens, its index in tri
 	mention int
@@ -718,6 +718,27 @@ func (m *model) info(doc int) *docInfo {
 	return m.infos[doc]
 }
 
+// token is a minhash.Token in 16 bytes instead of 24: the signals of
+// every document in a cluster keep their tokens while clusters are
+// scored.
+type token struct {
+	Start, End int32
+	Hash       uint64
+}
+
+// compactTokens converts tokens; of a text over 2 GiB, the signals read
+// the tokens of its first 2 GiB.
+func compactTokens(toks []minhash.Token) []token {
+	out := make([]token, 0, len(toks))
+	for _, t := range toks {
+		if t.End > math.MaxInt32 {
+			break
+		}
+		out = append(out, token{int32(t.Start), int32(t.End), t.Hash})
+	}
+	return out
+}
+
 // computeInfo reads one document's signals.
 func computeInfo(tok *minhash.Tokenizer, d *Document) *docInfo {
 	text := d.Text
@@ -725,7 +746,7 @@ func computeInfo(tok *minhash.Tokenizer, d *Document) *docInfo {
 	if toks == nil {
 		toks = tok.Tokens(nil, text)
 	}
-	di := &docInfo{toks: toks, mention: latestMention(text), markup: strings.Contains(text, "<")}
+	di := &docInfo{toks: compactTokens(toks), mention: latestMention(text), markup: strings.Contains(text, "<")}
 	di.paras = 1 + strings.Count(strings.TrimSpace(text), "\n\n")
 	h := make([]uint64, len(di.toks)) // the token hashes, for the trigrams only
 	digits := 0

@@ -2,8 +2,6 @@ package provenance
 
 import (
 	"regexp"
-
-	"github.com/reprint-dev/reprint/minhash"
 )
 
 // This file keeps the plain forms of signals that the package computes
@@ -16,7 +14,7 @@ var saidPattern = regexp.MustCompile(`\b(said|says|told)\b`)
 var parenAcronym = regexp.MustCompile(`\([A-Z][A-Z.&]{1,7}\)`)
 
 // fit is fitSets without the sets.
-func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool) {
+func fit(text string, toks []token, t0, t1, window int) (near, whole float64, ctx bool) {
 	near, whole, ctx, _, _ = fitSets(text, toks, t0, t1, window)
 	return near, whole, ctx
 }
@@ -24,7 +22,7 @@ func fit(text string, toks []minhash.Token, t0, t1, window int) (near, whole flo
 // substitutedFit is substitutedFitSorted read from the host: the share
 // of the copy's (tokens [t0, t1)) content words missing from bBag that
 // recur elsewhere in its host.
-func substitutedFit(text string, toks []minhash.Token, t0, t1 int, bBag map[uint64]bool) (float64, bool) {
+func substitutedFit(text string, toks []token, t0, t1 int, bBag map[uint64]bool) (float64, bool) {
 	missing := make(map[uint64]bool)
 	for _, t := range toks[t0:t1] {
 		if !bBag[t.Hash] && isContent(text, t) {

@@ -32,7 +32,7 @@ func paragraphAround(text string, start, end int) (int, int) {
 // straight quotes toggle, curly and angle quotes open and close; a new
 // paragraph starts outside any quote (news style reopens a quote that runs
 // on).
-func quotedShare(text string, start, end int, toks []minhash.Token) float64 {
+func quotedShare(text string, start, end int, toks []token) float64 {
 	if len(toks) == 0 {
 		return 0
 	}
@@ -41,7 +41,7 @@ func quotedShare(text string, start, end int, toks []minhash.Token) float64 {
 	i := ps
 	inside := 0
 	for _, t := range toks {
-		for i < t.Start {
+		for i < int(t.Start) {
 			r, n := utf8.DecodeRuneInString(text[i:])
 			switch r {
 			case '"':
@@ -467,7 +467,7 @@ which while who whom why will with would you your yours mr mrs ms per pct one tw
 
 // isContent reports whether a token is a content word: not a stop word,
 // not a number, at least three bytes long.
-func isContent(text string, t minhash.Token) bool {
+func isContent(text string, t token) bool {
 	if t.End-t.Start < 3 || stopwords[t.Hash] {
 		return false
 	}
@@ -483,7 +483,7 @@ func isContent(text string, t minhash.Token) bool {
 // content words, sorted, and for each whether it recurs in the host
 // outside the passage (what substitutedFitSorted counts, kept so that
 // each pair of copies need not walk both hosts again).
-func fitSets(text string, toks []minhash.Token, t0, t1, window int) (near, whole float64, ctx bool, content []uint64, recurs []bool) {
+func fitSets(text string, toks []token, t0, t1, window int) (near, whole float64, ctx bool, content []uint64, recurs []bool) {
 	mine := make(map[uint64]bool)
 	for _, t := range toks[t0:t1] {
 		if isContent(text, t) {
@@ -521,11 +521,11 @@ func fitSets(text string, toks []minhash.Token, t0, t1, window int) (near, whole
 }
 
 // tokenRange returns the tokens of toks that lie inside [start, end).
-func tokenRange(toks []minhash.Token, start, end int) (int, int) {
+func tokenRange(toks []token, start, end int) (int, int) {
 	lo, hi := 0, len(toks)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if toks[m].Start < start {
+		if int(toks[m].Start) < start {
 			lo = m + 1
 		} else {
 			hi = m
@@ -533,7 +533,7 @@ func tokenRange(toks []minhash.Token, start, end int) (int, int) {
 	}
 	t0 := lo
 	t1 := t0
-	for t1 < len(toks) && toks[t1].End <= end {
+	for t1 < len(toks) && int(toks[t1].End) <= end {
 		t1++
 	}
 	return t0, t1

@@ -22,9 +22,9 @@ func span(t *testing.T, text, sub string) (int, int) {
 	return i, i + len(sub)
 }
 
-func tokensOf(text string) []minhash.Token {
+func tokensOf(text string) []token {
 	var tk minhash.Tokenizer
-	return tk.Tokens(nil, text)
+	return compactTokens(tk.Tokens(nil, text))
 }
 
 func TestCompareDates(t *testing.T) {

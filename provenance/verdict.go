@@ -509,7 +509,7 @@ func (c *clusterModel) units(doc, i, j int, tail bool) string {
 		return countWords(max(n, 0), "word")
 	}
 	text := c.m.docs[doc].Text
-	lo, hi := toks[i].Start, toks[j-1].End
+	lo, hi := int(toks[i].Start), int(toks[j-1].End)
 	s := text[lo:min(len(text), hi+1)]
 	sents := strings.Count(s, ". ") + strings.Count(s, "? ") + strings.Count(s, "! ")
 	if strings.HasSuffix(strings.TrimSpace(s), ".") {
