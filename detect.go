@@ -204,7 +204,7 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	d.timeStage("candidates", start, cpu)
 	// What only the candidate stage reads goes to disk until the next
 	// Detect: the unit table now, the seeds after verification.
-	if park := d.cfg.shares().park; park >= 0 && int64(d.units.Len())*28 > park {
+	if park := d.cfg.shares().park; park >= 0 && d.units.Bytes() > park {
 		if err := d.units.Park(d.spill); err != nil {
 			return nil, wrapStageErr(err)
 		}

@@ -39,6 +39,10 @@ func (u *Units) Len() int {
 	return len(u.Keys)
 }
 
+// Bytes is the memory the table's rows take (band fingerprints aside),
+// parked or not.
+func (u *Units) Bytes() int64 { return int64(u.Len()) * unitRowSize }
+
 // Append adds the units of document doc, sketched as s.
 func (u *Units) Append(doc int32, s *Sketch) error {
 	if err := u.Unpark(); err != nil {
