@@ -156,8 +156,7 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 		emitMeta(0, encode(meta))
 		return nil
 	}
-	name := strings.TrimSuffix(t.Path, ".gz")
-	format := reader.FormatOf(name)
+	format := reader.FormatOf(t.Path) // the content's format, .gz or not
 	if format == "" {
 		format = reader.FormatText
 	}
@@ -182,7 +181,7 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	}
 	defer r.Close()
 	var in io.Reader = r
-	if strings.HasSuffix(path, ".gz") {
+	if reader.Gzipped(path) {
 		z, err := gzip.NewReader(r)
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)

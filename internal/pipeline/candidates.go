@@ -622,9 +622,8 @@ func (w *wide) mayPair(uf *unitFilter, ga, gb uint32) bool {
 			return true
 		}
 	}
-	uf.active = true
-	uf.keys, uf.members, uf.last = uf.keys[:0], uf.members[:0], -1
-	uf.members = append(uf.members, uf.unitSeeds(ga), uf.unitSeeds(gb))
+	uf.groups = append(uf.groups[:0], ga, gb)
+	uf.load(uf.groups)
 	return uf.mayAlign(0, 1)
 }
 
@@ -662,10 +661,15 @@ func (c *Config) newUnitFilter(u *Units, g *groups, seedsOf func(int32, *SeedBuf
 // pass when the bucket is not wide). The filter keeps groups until the
 // next reset.
 func (uf *unitFilter) reset(groups []uint32) {
-	uf.active = uf.seedsOf != nil && len(groups) > WideBucket
-	if !uf.active {
-		return
+	if uf.active = uf.seedsOf != nil && len(groups) > WideBucket; uf.active {
+		uf.load(groups)
 	}
+}
+
+// load reads the seeds of groups' units for mayAlign, whatever their
+// number.
+func (uf *unitFilter) load(groups []uint32) {
+	uf.active = true
 	uf.keys, uf.members, uf.last = uf.keys[:0], uf.members[:0], -1
 	for _, gi := range groups {
 		uf.members = append(uf.members, uf.unitSeeds(gi))

@@ -60,19 +60,9 @@ func (s *SeedStore) Add(seeds Seeds) error {
 		}
 		s.mem = append(s.mem, seeds.Keys...)
 	default:
-		if s.file == nil {
-			f, err := s.sp.newFile()
-			if err != nil {
-				return err
-			}
-			s.file = f
-		}
-		h.off, h.onDisk = s.file.size, true
-		s.buf = s.buf[:0]
-		for _, key := range seeds.Keys {
-			s.buf = binary.LittleEndian.AppendUint32(s.buf, key)
-		}
-		if err := s.file.write(s.buf); err != nil {
+		h.onDisk = true
+		var err error
+		if h.off, err = s.write(seeds.Keys); err != nil {
 			return err
 		}
 	}
@@ -87,30 +77,37 @@ func (s *SeedStore) Park() error {
 	if len(s.mem) == 0 {
 		return nil
 	}
-	if s.file == nil {
-		f, err := s.sp.newFile()
-		if err != nil {
-			return err
-		}
-		s.file = f
-	}
 	for i := range s.heads {
 		h := &s.heads[i]
 		if h.onDisk {
 			continue
 		}
-		s.buf = s.buf[:0]
-		for _, key := range s.mem[h.off : h.off+int64(h.n)] {
-			s.buf = binary.LittleEndian.AppendUint32(s.buf, key)
-		}
-		off := s.file.size
-		if err := s.file.write(s.buf); err != nil {
+		off, err := s.write(s.mem[h.off : h.off+int64(h.n)])
+		if err != nil {
 			return err
 		}
 		h.off, h.onDisk = off, true
 	}
 	s.mem = nil
 	return nil
+}
+
+// write appends keys to the spill file (made on first use) and returns
+// their offset.
+func (s *SeedStore) write(keys []uint32) (int64, error) {
+	if s.file == nil {
+		f, err := s.sp.newFile()
+		if err != nil {
+			return 0, err
+		}
+		s.file = f
+	}
+	off := s.file.size
+	s.buf = s.buf[:0]
+	for _, key := range keys {
+		s.buf = binary.LittleEndian.AppendUint32(s.buf, key)
+	}
+	return off, s.file.write(s.buf)
 }
 
 // SetMasks sets, per document, the token ranges whose shingles Get

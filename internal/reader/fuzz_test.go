@@ -105,19 +105,27 @@ func FuzzJSONL(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		docs, errs := Parse("f.jsonl", data, FormatJSONL, Fields{})
-		checkDocs(t, docs, errs)
-		lines := bytes.Count(data, []byte{'\n'}) + 1
-		for _, e := range errs {
-			if e.Line > lines {
-				t.Fatalf("error on line %d of a %d-line input", e.Line, lines)
-			}
-		}
-		for _, d := range docs {
-			if d.TextOffset != 0 || d.LineOffset != 0 {
-				t.Fatalf("JSON Lines document with offsets %d/%d", d.TextOffset, d.LineOffset)
-			}
-		}
+		checkDecoded(t, data, docs, errs)
 	})
+}
+
+// checkDecoded checks what a JSON reader made of data: checkDocs, every
+// problem's line in the input, and texts that are decoded values (no
+// offsets into the file).
+func checkDecoded(t *testing.T, data []byte, docs []model.Document, errs []model.InputError) {
+	t.Helper()
+	checkDocs(t, docs, errs)
+	lines := bytes.Count(data, []byte{'\n'}) + 1
+	for _, e := range errs {
+		if e.Line > lines {
+			t.Fatalf("error on line %d of a %d-line input", e.Line, lines)
+		}
+	}
+	for _, d := range docs {
+		if d.TextOffset != 0 || d.LineOffset != 0 {
+			t.Fatalf("JSON document with offsets %d/%d", d.TextOffset, d.LineOffset)
+		}
+	}
 }
 
 // FuzzJSON: a .json file (an array of stories, JSON Lines, or other JSON)
@@ -136,17 +144,8 @@ func FuzzJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		docs, errs := Parse("f.json", data, FormatJSON, Fields{})
-		checkDocs(t, docs, errs)
-		lines := bytes.Count(data, []byte{'\n'}) + 1
-		for _, e := range errs {
-			if e.Line > lines {
-				t.Fatalf("error on line %d of a %d-line input", e.Line, lines)
-			}
-		}
+		checkDecoded(t, data, docs, errs)
 		for _, d := range docs {
-			if d.TextOffset != 0 || d.LineOffset != 0 {
-				t.Fatalf("JSON document with offsets %d/%d", d.TextOffset, d.LineOffset)
-			}
 			if sniff(d.Text).binary() {
 				t.Fatalf("binary text kept: %q", d.Text)
 			}

@@ -476,13 +476,23 @@ func (p *planner) file(full, id string, f Format) {
 // Gzipped reports whether a file's name says it is gzip-compressed.
 func Gzipped(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".gz") }
 
-// gunzip decompresses a gzip file's data (all its members).
-func gunzip(data []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+// gunzipReader returns the decompressed stream of r (all its members),
+// which tells a stream cut short by errCutShort.
+func gunzipReader(r io.Reader) (io.Reader, error) {
+	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, errNotGzip
 	}
-	out, err := io.ReadAll(cutShort{zr})
+	return cutShort{zr}, nil
+}
+
+// gunzip decompresses a gzip file's data.
+func gunzip(data []byte) ([]byte, error) {
+	r, err := gunzipReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("cannot decompress: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -106,11 +105,9 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		defer f.Close()
 		r = f
 		if Gzipped(in.path) {
-			zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
-			if err != nil {
-				return []model.InputError{failure(in.path, 0, "%v: skipped", errNotGzip)}, nil
+			if r, err = gunzipReader(bufio.NewReaderSize(f, 1<<20)); err != nil {
+				return []model.InputError{failure(in.path, 0, "%v: skipped", err)}, nil
 			}
-			r = cutShort{zr}
 		}
 	}
 	br := bufio.NewReaderSize(r, 1<<20)

@@ -48,8 +48,10 @@ func hasControl(s string, keepLines bool) bool {
 			return true
 		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
 			return true // U+0080–U+009F in UTF-8
-		case c == 0xe2 && i+2 < len(s) && (s[i+1] == 0x80 && s[i+2] >= 0xaa && s[i+2] <= 0xae || s[i+1] == 0x81 && s[i+2] >= 0xa6 && s[i+2] <= 0xa9):
-			return true // U+202A–U+202E, U+2066–U+2069 in UTF-8
+		case c == 0xe2: // the first byte of U+2000–U+2FFF
+			if r, _ := utf8.DecodeRuneInString(s[i:]); isBidiControl(r) {
+				return true
+			}
 		}
 	}
 	return false
