@@ -253,6 +253,7 @@ func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error)
 		Text:      func(doc int32) (string, error) { return d.texts.Get(int(doc)) },
 		Seeds:     d.seeds.Get,
 		Scratch:   d.cfg.shares().scratch,
+		ParkKeys:  d.cfg.shares().park >= 0 && d.units.Bytes() > d.cfg.shares().park,
 	})
 	if err != nil {
 		return nil, wrapStageErr(err)

@@ -138,7 +138,7 @@ func nearIdentical(a, b []uint64) bool {
 func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][]Span, map[int32][]Range) {
 	sets := disjoint.New(len(g.rep))
 	isBoiler := func(i int) bool { return boiler[g.of[i]] }
-	for i := 1; i < len(u.Keys); i++ {
+	for i := 1; i < len(u.Doc); i++ {
 		if u.Doc[i] == u.Doc[i-1] && isBoiler(i) && isBoiler(i-1) {
 			sets.Union(int(g.of[i]), int(g.of[i-1]))
 		}
@@ -148,9 +148,9 @@ func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][
 	lastDoc := map[int]int32{} // root group → last document counted
 	mask := map[int32][]Span{}
 	maskToks := map[int32][]Range{}
-	hasToks := len(u.Toks) == len(u.Keys)
+	hasToks := len(u.Toks) == len(u.Doc)
 	open := -1 // the passage whose first run is being read
-	for i := 0; i < len(u.Keys); i++ {
+	for i := 0; i < len(u.Doc); i++ {
 		if !isBoiler(i) {
 			open = -1
 			continue

@@ -27,8 +27,9 @@ type Units struct {
 	Bands *Columns
 	// Sigs are the units' signatures, for the ekzhu backend only.
 	Sigs []minhash.Signature
-	// parked is set while Park holds the rows on disk.
-	parked *parked
+	// parked is set while Park holds the rows on disk, keys while the
+	// candidate stage holds the keys alone there (CandidateOptions.Park).
+	parked, keys *parked
 }
 
 // Len is the number of units, parked or not.
@@ -36,7 +37,7 @@ func (u *Units) Len() int {
 	if u.parked != nil {
 		return u.parked.rows
 	}
-	return len(u.Keys)
+	return len(u.Doc)
 }
 
 // Bytes is the memory the table's rows take (band fingerprints aside),
@@ -78,6 +79,9 @@ type CandidateOptions struct {
 	// band's fingerprints: 20 bytes a unit): fewer workers run when all
 	// of them would not fit (≤ 0: no bound).
 	Scratch int64
+	// ParkKeys makes the units' content keys wait in a spill file while
+	// the band join runs (only grouping reads them), for a large table.
+	ParkKeys bool
 }
 
 // WideBucket is the number of distinct units a band bucket may hold and
@@ -134,32 +138,25 @@ type groups struct {
 
 func (g *groups) docsOf(i uint32) []int32 { return g.docs[g.off[i]:g.off[i+1]] }
 
-// groupUnits numbers the distinct units of u.
+// groupUnits numbers the distinct units of u. Beside the result it needs
+// 4 bytes a unit (the units in key order) and a bucket table of a byte a
+// unit: no copy of the keys, which at a million documents would take
+// gigabytes.
 func groupUnits(u *Units) *groups {
 	n := len(u.Keys)
-	type keyed struct {
-		key  uint64
-		unit uint32
-	}
-	e := make([]keyed, n)
-	for i, k := range u.Keys {
-		e[i] = keyed{k, uint32(i)}
-	}
-	sortByKey(e, func(x keyed) uint64 { return x.key }, func(x, y keyed) int {
-		return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.unit, y.unit))
-	})
 	g := &groups{of: make([]uint32, n)}
 	// First the first unit of each key's run, then group numbers in unit
 	// order: a unit that is its run's first opens a group.
+	perm := unitsByKey(u.Keys)
 	for i := 0; i < n; {
 		j := i
-		for j < n && e[j].key == e[i].key {
-			g.of[e[j].unit] = e[i].unit
+		for j < n && u.Keys[perm[j]] == u.Keys[perm[i]] {
+			g.of[perm[j]] = perm[i]
 			j++
 		}
 		i = j
 	}
-	e = nil
+	perm = nil
 	for i := range n {
 		if first := g.of[i]; first == uint32(i) {
 			g.of[i] = uint32(len(g.rep))
@@ -168,66 +165,72 @@ func groupUnits(u *Units) *groups {
 			g.of[i] = g.of[first]
 		}
 	}
-	count := make([]uint32, len(g.rep)+1)
+	// Each group's documents, ascending (units come in document order),
+	// each once: counted, then placed.
+	off := make([]uint32, len(g.rep)+1)
 	last := make([]int32, len(g.rep))
-	for i := range last {
-		last[i] = -1
-	}
-	for i, gi := range g.of {
-		if d := u.Doc[i]; d != last[gi] {
-			count[gi+1]++
-			last[gi] = d
+	each := func(f func(gi uint32, d int32)) {
+		for i := range last {
+			last[i] = -1
+		}
+		for i, gi := range g.of {
+			if d := u.Doc[i]; d != last[gi] {
+				f(gi, d)
+				last[gi] = d
+			}
 		}
 	}
-	for i := 1; i < len(count); i++ {
-		count[i] += count[i-1]
+	each(func(gi uint32, _ int32) { off[gi+1]++ })
+	for i := 1; i < len(off); i++ {
+		off[i] += off[i-1]
 	}
-	g.off = count
-	g.docs = make([]int32, count[len(count)-1])
-	next := slices.Clone(count[:len(count)-1])
-	clear(last)
-	for i := range last {
-		last[i] = -1
-	}
-	for i, gi := range g.of {
-		if d := u.Doc[i]; d != last[gi] {
-			g.docs[next[gi]] = d
-			next[gi]++
-			last[gi] = d
-		}
-	}
+	g.docs = make([]int32, off[len(off)-1])
+	each(func(gi uint32, d int32) { g.docs[off[gi]] = d; off[gi]++ })
+	// Placing moved each group's start to the next one's: move back.
+	copy(off[1:], off[:len(off)-1])
+	off[0] = 0
+	g.off = off
 	return g
 }
 
-// sortByKey sorts e by a uniformly distributed 64-bit key: a counting
-// sort on its top bits, then each small bucket by full comparison.
-func sortByKey[T any](e []T, key func(T) uint64, compare func(T, T) int) {
-	if len(e) < 1024 {
-		slices.SortFunc(e, compare)
-		return
-	}
-	b := bits.Len(uint(len(e)))
-	shift := 64 - b
-	start := make([]int, 1<<b+1)
-	for _, x := range e {
-		start[key(x)>>shift+1]++
-	}
-	for k := 1; k < len(start); k++ {
-		start[k] += start[k-1]
-	}
-	out := make([]T, len(e))
-	next := slices.Clone(start[:len(start)-1])
-	for _, x := range e {
-		k := key(x) >> shift
-		out[next[k]] = x
-		next[k]++
-	}
-	for k := 0; k+1 < len(start); k++ {
-		if bucket := out[start[k]:start[k+1]]; len(bucket) > 1 {
-			slices.SortFunc(bucket, compare)
+// unitsByKey returns the indexes of keys ordered by key, then index: a
+// counting sort on the keys' top bits (uniformly distributed hashes), then
+// each small bucket sorted by full comparison.
+func unitsByKey(keys []uint64) []uint32 {
+	n := len(keys)
+	perm := make([]uint32, n)
+	byKey := func(x, y uint32) int { return cmp.Or(cmp.Compare(keys[x], keys[y]), cmp.Compare(x, y)) }
+	if n < 1024 {
+		for i := range perm {
+			perm[i] = uint32(i)
 		}
+		slices.SortFunc(perm, byKey)
+		return perm
 	}
-	copy(e, out)
+	b := bits.Len(uint(n)) - 2 // about four keys a bucket
+	shift := 64 - b
+	end := make([]uint32, 1<<b) // counts, then starts, then ends
+	for _, k := range keys {
+		end[k>>shift]++
+	}
+	sum := uint32(0)
+	for d, c := range end {
+		end[d] = sum
+		sum += c
+	}
+	for i, k := range keys {
+		d := k >> shift
+		perm[end[d]] = uint32(i)
+		end[d]++
+	}
+	lo := uint32(0)
+	for _, hi := range end {
+		if hi-lo > 1 {
+			slices.SortFunc(perm[lo:hi], byKey)
+		}
+		lo = hi
+	}
+	return perm
 }
 
 // Candidates finds the candidate document pairs of the units u of docs
@@ -240,6 +243,11 @@ func sortByKey[T any](e []T, key func(T) uint64, compare func(T, T) int) {
 // of its copies. Other band buckets over the cap are left out (Hot).
 func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o CandidateOptions) (*Candidates, error) {
 	g := groupUnits(u)
+	if o.ParkKeys {
+		if err := u.parkKeys(o.Spill); err != nil {
+			return nil, err
+		}
+	}
 	res := &Candidates{Groups: len(g.rep)}
 	capDocs := c.BucketCap
 	boiler := make([]bool, len(g.rep))
@@ -348,9 +356,20 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if perWorker := int64(16*len(g.rep) + 4*len(u.Doc)); o.Scratch > 0 && perWorker > 0 {
-		workers = int(max(1, min(int64(workers), o.Scratch/perWorker)))
+	// A worker holds a band's column (4 bytes a unit) and sorts the
+	// groups' fingerprints (16 bytes a group). When one worker would not
+	// fit the scratch budget, each band is joined in parts, by the top
+	// bits of the fingerprint: a bucket lies in one part, and the parts
+	// come in fingerprint order, so the result is the same.
+	parts := 1
+	perWorker := func() int64 { return int64(4*len(u.Doc) + 16*len(g.rep)/parts) }
+	for o.Scratch > 0 && parts < maxJoinParts && perWorker() > o.Scratch {
+		parts *= 2
 	}
+	if o.Scratch > 0 && perWorker() > 0 {
+		workers = int(max(1, min(int64(workers), o.Scratch/perWorker())))
+	}
+	partBits := bits.Len(uint(parts - 1))
 	var (
 		mu      sync.Mutex
 		special []bucket
@@ -358,8 +377,12 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 	)
 	err := pool.RunDone(ctx, p.Bands, pool.Options{Workers: workers, Chunk: 1}, func() (func(int), func()) {
 		var col []uint32
-		keys := make([]uint64, len(g.rep))
-		tmp := make([]uint64, len(g.rep))
+		size := len(g.rep)
+		if parts > 1 {
+			size = len(g.rep)/parts + len(g.rep)/parts/8 // a part's share and more
+		}
+		keys := make([]uint64, 0, size)
+		tmp := make([]uint64, size)
 		var pairs []uint64
 		seen := newStamps(0)
 		uf := c.newUnitFilter(u, g, o.Seeds)
@@ -372,37 +395,43 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 				mu.Unlock()
 				return
 			}
-			for gi, r := range g.rep {
-				keys[gi] = uint64(col[r])<<32 | uint64(gi)
-			}
-			sorted := minhash.SortByFingerprint(keys, tmp)
 			pairs = pairs[:0]
 			var mine []bucket
-			for i := 0; i < len(sorted); {
-				j := i + 1
-				for j < len(sorted) && sorted[j]>>32 == sorted[i]>>32 {
-					j++
+			for part := range uint32(parts) {
+				keys = keys[:0]
+				for gi, r := range g.rep {
+					if partBits == 0 || col[r]>>(32-partBits) == part {
+						keys = append(keys, uint64(col[r])<<32|uint64(gi))
+					}
 				}
-				if j-i >= 2 {
-					members := sorted[i:j]
-					if c.isSpecial(members, g, boiler, &seen) {
-						m := make([]uint32, len(members))
-						for x, k := range members {
-							m[x] = uint32(k)
-						}
-						mine = append(mine, bucket{b, m})
-					} else {
-						uf.resetKeys(members)
-						for x := range members {
-							for y := x + 1; y < len(members); y++ {
-								if uf.mayAlign(x, y) {
-									pairs = append(pairs, members[x]<<32|members[y]&0xffffffff)
+				tmp = slices.Grow(tmp[:0], len(keys))[:len(keys)]
+				sorted := minhash.SortByFingerprint(keys, tmp)
+				for i := 0; i < len(sorted); {
+					j := i + 1
+					for j < len(sorted) && sorted[j]>>32 == sorted[i]>>32 {
+						j++
+					}
+					if j-i >= 2 {
+						members := sorted[i:j]
+						if c.isSpecial(members, g, boiler, &seen) {
+							m := make([]uint32, len(members))
+							for x, k := range members {
+								m[x] = uint32(k)
+							}
+							mine = append(mine, bucket{b, m})
+						} else {
+							uf.resetKeys(members)
+							for x := range members {
+								for y := x + 1; y < len(members); y++ {
+									if uf.mayAlign(x, y) {
+										pairs = append(pairs, members[x]<<32|members[y]&0xffffffff)
+									}
 								}
 							}
 						}
 					}
+					i = j
 				}
-				i = j
 			}
 			slices.Sort(pairs)
 			pairs = slices.Compact(pairs)
@@ -420,6 +449,9 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 	})
 	return special, nil
 }
+
+// maxJoinParts bounds the parts a band is joined in (see bandPairs).
+const maxJoinParts = 64
 
 // isSpecial reports whether a bucket (keys fp<<32 | group) holds
 // boilerplate or spans more documents than the cap.
@@ -746,20 +778,35 @@ const unitRowSize = 4 + 8 + 8 + 8
 // stages after the candidate stage do not read them. Append and Unpark
 // bring them back. A table with signatures (the ekzhu backend) stays.
 func (u *Units) Park(sp *Spill) error {
-	if u.parked != nil || len(u.Sigs) > 0 || len(u.Keys) == 0 {
+	if u.parked != nil || len(u.Sigs) > 0 || len(u.Doc) == 0 {
 		return nil
 	}
 	f, err := sp.newFile()
 	if err != nil {
 		return err
 	}
-	var buf []byte
-	for i := 0; i < len(u.Keys); {
+	var buf, kb []byte
+	for i := 0; i < len(u.Doc); {
 		buf = buf[:0]
-		for end := min(i+4096, len(u.Keys)); i < end; i++ {
+		end := min(i+4096, len(u.Doc))
+		keys := u.Keys[min(i, len(u.Keys)):min(end, len(u.Keys))]
+		if u.keys != nil { // read back a chunk at a time
+			kb = slices.Grow(kb[:0], 8*(end-i))[:8*(end-i)]
+			if err := u.keys.f.readAt(kb, int64(8*i)); err != nil {
+				f.close()
+				return err
+			}
+		}
+		for x := 0; i < end; i, x = i+1, x+1 {
 			le := binary.LittleEndian
+			key := uint64(0)
+			if u.keys != nil {
+				key = le.Uint64(kb[8*x:])
+			} else {
+				key = keys[x]
+			}
 			buf = le.AppendUint32(buf, uint32(u.Doc[i]))
-			buf = le.AppendUint64(buf, u.Keys[i])
+			buf = le.AppendUint64(buf, key)
 			buf = le.AppendUint32(le.AppendUint32(buf, u.Spans[i].Start), u.Spans[i].End)
 			buf = le.AppendUint32(le.AppendUint32(buf, uint32(u.Toks[i].Start)), uint32(u.Toks[i].End))
 		}
@@ -768,8 +815,60 @@ func (u *Units) Park(sp *Spill) error {
 			return err
 		}
 	}
-	u.parked = &parked{f, len(u.Keys)}
+	if u.keys != nil {
+		err = u.keys.f.close()
+		u.keys = nil
+	}
+	u.parked = &parked{f, len(u.Doc)}
 	u.Doc, u.Keys, u.Spans, u.Toks = nil, nil, nil, nil
+	return err
+}
+
+// parkKeys moves the units' content keys alone to a spill file and frees
+// their memory; Unpark brings them back.
+func (u *Units) parkKeys(sp *Spill) error {
+	if u.keys != nil || u.parked != nil || len(u.Keys) == 0 {
+		return nil
+	}
+	f, err := sp.newFile()
+	if err != nil {
+		return err
+	}
+	var buf []byte
+	for i := 0; i < len(u.Keys); i += 4096 {
+		buf = buf[:0]
+		for _, k := range u.Keys[i:min(i+4096, len(u.Keys))] {
+			buf = binary.LittleEndian.AppendUint64(buf, k)
+		}
+		if err := f.write(buf); err != nil {
+			f.close()
+			return err
+		}
+	}
+	u.keys = &parked{f, len(u.Keys)}
+	u.Keys = nil
+	return nil
+}
+
+// unparkKeys reads back the keys parkKeys moved to disk.
+func (u *Units) unparkKeys() error {
+	p := u.keys
+	if p == nil {
+		return nil
+	}
+	u.keys = nil
+	defer p.f.close()
+	u.Keys = make([]uint64, p.rows)
+	buf := make([]byte, 8*4096)
+	for i := 0; i < p.rows; i += 4096 {
+		n := min(4096, p.rows-i)
+		if err := p.f.readAt(buf[:8*n], int64(8*i)); err != nil {
+			return err
+		}
+		for x := range n {
+			u.Keys[i+x] = binary.LittleEndian.Uint64(buf[8*x:])
+		}
+	}
 	return nil
 }
 
@@ -777,9 +876,11 @@ func (u *Units) Park(sp *Spill) error {
 // rows').
 func (u *Units) Close() error {
 	var err error
-	if u.parked != nil {
-		err = u.parked.f.close()
-		u.parked = nil
+	for _, p := range []**parked{&u.parked, &u.keys} {
+		if *p != nil {
+			err = cmp.Or(err, (*p).f.close())
+			*p = nil
+		}
 	}
 	if u.Bands != nil {
 		err = cmp.Or(err, u.Bands.Close())
@@ -791,7 +892,7 @@ func (u *Units) Close() error {
 func (u *Units) Unpark() error {
 	p := u.parked
 	if p == nil {
-		return nil
+		return u.unparkKeys()
 	}
 	u.parked = nil
 	defer p.f.close()
