@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reprint-dev/reprint/provenance"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/provenance"
 )
 
 // story builds a document: its own sentences around a passage, with the

@@ -8,10 +8,11 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/reprint-dev/reprint/internal/credit"
-	"github.com/reprint-dev/reprint/minhash"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/internal/credit"
+	"github.com/reprint-dev/reprint/minhash"
 )
 
 // span returns the offsets of the first occurrence of sub in text.
