@@ -9,8 +9,13 @@ import "bytes"
 // json.Indent's scanner through every byte, which for a report made
 // mostly of passage text is most of the time spent writing it.
 func indentJSON(dst, src []byte, indent string) []byte {
+	return indentJSONAt(dst, src, indent, 0)
+}
+
+// indentJSONAt is indentJSON for a value nested depth levels deep: its
+// lines are indented depth times more.
+func indentJSONAt(dst, src []byte, indent string, depth int) []byte {
 	needIndent := false
-	depth := 0
 	newline := func() {
 		dst = append(dst, '\n')
 		for range depth {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/reprint-dev/reprint/internal/model"
 )
 
 // checkIndent compares indentJSON with the encoder's own indentation of v.
@@ -76,4 +78,35 @@ func BenchmarkIndentJSON(b *testing.B) {
 			_ = json.Indent(&dst, src, "", "  ")
 		}
 	})
+}
+
+// TestJSONStreamsTheWholeReportsBytes checks that JSON, which writes the
+// long lists an element at a time, gives the bytes of the encoder's own
+// indentation of the whole report: lists nil, empty, of one and of
+// several elements, with text that looks like the report's own layout.
+func TestJSONStreamsTheWholeReportsBytes(t *testing.T) {
+	tricky := "\n  \"documents\": [] <&> \"quoted\" ü"
+	full := &model.Report{
+		Schema:    model.SchemaV1,
+		Params:    model.ReportParams{Shingle: 5, Threshold: 0.5},
+		Documents: []model.DocSummary{{ID: "a", Title: tricky}, {ID: "b", ReusedFraction: 0.25}},
+		DocPairs:  []model.DocPair{{A: "a", B: "b", Jaccard: 0.5}},
+		Clusters: []model.Cluster{{ID: "c1", Passages: []model.Passage{{Doc: "a", Text: tricky}, {Doc: "b", Text: "x"}},
+			Edges: []model.Edge{}}, {ID: "c2"}},
+		Matches: []model.Match{{A: model.Span{Doc: "a"}, B: model.Span{Doc: "b"}, Words: 9}},
+		Errors:  []model.InputError{},
+		Limits:  &model.Limits{Boilerplate: []model.Boilerplate{{Text: tricky, Documents: 3}}},
+	}
+	empty := &model.Report{Documents: []model.DocSummary{}, Clusters: []model.Cluster{}}
+	oneEach := *full
+	oneEach.Documents, oneEach.Clusters = full.Documents[:1], full.Clusters[1:]
+	for _, rep := range []*model.Report{full, empty, {}, &oneEach} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		require.NoError(t, enc.Encode(rep))
+		require.NoError(t, JSON(&got, rep))
+		require.Equal(t, want.String(), got.String())
+	}
 }

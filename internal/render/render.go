@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -44,6 +45,11 @@ func Write(w io.Writer, format string, rep *model.Report) error {
 // JSON writes the report as indented JSON: the stable machine format of
 // DESIGN.md. Article text is not HTML-escaped: the output is for programs
 // and people, not for pasting into a page.
+//
+// The report's long lists (documents, document pairs, clusters, matches)
+// are encoded an element at a time and written as they come, so that a
+// report of a million documents is never held encoded in memory: the
+// bytes are those of encoding the whole report and indenting it.
 func JSON(w io.Writer, rep *model.Report) error {
 	// Encoded compact, then indented by indentJSON: the same bytes as
 	// the encoder's own indentation (SetIndent), in a fraction of the
@@ -51,11 +57,65 @@ func JSON(w io.Writer, rep *model.Report) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rep); err != nil {
+	lists := []struct {
+		key  string
+		n    int
+		elem func(i int) any
+	}{
+		{"documents", len(rep.Documents), func(i int) any { return &rep.Documents[i] }},
+		{"doc_pairs", len(rep.DocPairs), func(i int) any { return &rep.DocPairs[i] }},
+		{"clusters", len(rep.Clusters), func(i int) any { return &rep.Clusters[i] }},
+		{"matches", len(rep.Matches), func(i int) any { return &rep.Matches[i] }},
+	}
+	// The head: the report with its long lists empty, each list's place
+	// then marked by its [].
+	head := *rep
+	head.Documents, head.DocPairs = emptied(head.Documents), emptied(head.DocPairs)
+	head.Clusters, head.Matches = emptied(head.Clusters), emptied(head.Matches)
+	if err := enc.Encode(&head); err != nil {
 		return err
 	}
-	_, err := w.Write(indentJSON(make([]byte, 0, buf.Len()+buf.Len()/2), buf.Bytes(), "  "))
-	return err
+	text := indentJSON(nil, buf.Bytes(), "  ")
+	out := bufio.NewWriterSize(w, 64<<10)
+	var elem []byte
+	for _, l := range lists {
+		if l.n == 0 {
+			continue
+		}
+		// A raw line break is never inside a string: this is the
+		// top-level key.
+		mark := []byte("\n  \"" + l.key + "\": [")
+		at := bytes.Index(text, mark)
+		if at < 0 || !bytes.HasPrefix(text[at+len(mark):], []byte("]")) {
+			return fmt.Errorf("render: no place for %s in the report", l.key)
+		}
+		out.Write(text[:at+len(mark)])
+		text = text[at+len(mark):] // from the list's closing ]
+		for i := range l.n {
+			buf.Reset()
+			if err := enc.Encode(l.elem(i)); err != nil {
+				return err
+			}
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			out.WriteString("\n    ")
+			elem = indentJSONAt(elem[:0], bytes.TrimSuffix(buf.Bytes(), []byte("\n")), "  ", 2)
+			out.Write(elem)
+		}
+		out.WriteString("\n  ")
+	}
+	out.Write(text)
+	return out.Flush()
+}
+
+// emptied returns an empty list in place of a long one, nil for nil (the
+// report encodes them as [] and null).
+func emptied[T any](list []T) []T {
+	if list == nil {
+		return nil
+	}
+	return []T{}
 }
 
 // errWriter keeps the first write error so rendering code stays linear.
