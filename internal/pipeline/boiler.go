@@ -58,7 +58,7 @@ func (c *Config) nearDuplicates(ctx context.Context, u *Units, g *groups, specia
 		var toks []minhash.Token
 		return func(i int) {
 			r := g.rep[list[i]]
-			t, err := text(u.Doc[r])
+			t, err := text(u.DocOf(int(r)))
 			if err != nil {
 				mu.Lock()
 				firstEr = cmp.Or(firstEr, err)
@@ -138,27 +138,34 @@ func nearIdentical(a, b []uint64) bool {
 func boilerplate(u *Units, g *groups, boiler []bool) ([]Boilerplate, map[int32][]Span, map[int32][]Range) {
 	sets := disjoint.New(len(g.rep))
 	isBoiler := func(i int) bool { return boiler[g.of[i]] }
-	for i := 1; i < len(u.Doc); i++ {
-		if u.Doc[i] == u.Doc[i-1] && isBoiler(i) && isBoiler(i-1) {
+	w := docWalk{u: u}
+	prev := int32(-1)
+	for i := 0; i < u.Len(); i++ {
+		d := w.at(i)
+		if i > 0 && d == prev && isBoiler(i) && isBoiler(i-1) {
 			sets.Union(int(g.of[i]), int(g.of[i-1]))
 		}
+		prev = d
 	}
 	var out []Boilerplate
 	entry := map[int]int{}     // root group → index in out
 	lastDoc := map[int]int32{} // root group → last document counted
 	mask := map[int32][]Span{}
 	maskToks := map[int32][]Range{}
-	hasToks := len(u.Toks) == len(u.Doc)
+	hasToks := len(u.Toks) == u.Len()
 	open := -1 // the passage whose first run is being read
-	for i := 0; i < len(u.Doc); i++ {
+	w, prev = docWalk{u: u}, -1
+	for i := 0; i < u.Len(); i++ {
+		d := w.at(i)
 		if !isBoiler(i) {
-			open = -1
+			open, prev = -1, d
 			continue
 		}
-		d, root := u.Doc[i], sets.Find(int(g.of[i]))
-		if i > 0 && u.Doc[i-1] != d {
+		root := sets.Find(int(g.of[i]))
+		if i > 0 && prev != d {
 			open = -1
 		}
+		prev = d
 		e, ok := entry[root]
 		switch {
 		case !ok:

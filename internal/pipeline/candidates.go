@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"fmt"
+	"math"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -16,8 +18,10 @@ import (
 // Units is the unit table of a corpus, in document order: what Sketch
 // kept of every unit.
 type Units struct {
-	// Doc is each unit's document.
-	Doc []int32
+	// docs are the documents with units, ascending, and starts each
+	// one's first unit: 8 bytes a document, not 4 a unit.
+	docs   []int32
+	starts []uint32
 	// Keys are the units' content keys, Spans their bytes in their
 	// documents' texts and Toks their token ranges.
 	Keys  []uint64
@@ -37,7 +41,44 @@ func (u *Units) Len() int {
 	if u.parked != nil {
 		return u.parked.rows
 	}
-	return len(u.Doc)
+	return len(u.Spans)
+}
+
+// DocOf returns unit i's document.
+func (u *Units) DocOf(i int) int32 {
+	k, _ := slices.BinarySearch(u.starts, uint32(i)+1) // the first start past i
+	return u.docs[k-1]
+}
+
+// docWalk returns the units' documents for unit indexes that never go
+// down, in constant time each.
+type docWalk struct {
+	u *Units
+	k int
+}
+
+func (w *docWalk) at(i int) int32 {
+	for w.k+1 < len(w.u.starts) && int(w.u.starts[w.k+1]) <= i {
+		w.k++
+	}
+	return w.u.docs[w.k]
+}
+
+// addDoc records that the next n units are document doc's.
+func (u *Units) addDoc(doc int32, n int) error {
+	if n == 0 {
+		return nil
+	}
+	if k := len(u.docs) - 1; k >= 0 && u.docs[k] == doc {
+		return nil
+	} else if k >= 0 && doc < u.docs[k] {
+		return fmt.Errorf("pipeline: units of document %d after document %d's", doc, u.docs[k])
+	}
+	if len(u.Spans) > math.MaxUint32 {
+		return fmt.Errorf("pipeline: more than %d units", uint32(math.MaxUint32))
+	}
+	u.docs, u.starts = append(u.docs, doc), append(u.starts, uint32(len(u.Spans)))
+	return nil
 }
 
 // Bytes is the memory the table's rows take (band fingerprints aside),
@@ -49,8 +90,8 @@ func (u *Units) Append(doc int32, s *Sketch) error {
 	if err := u.Unpark(); err != nil {
 		return err
 	}
-	for range s.Keys {
-		u.Doc = append(u.Doc, doc)
+	if err := u.addDoc(doc, len(s.Keys)); err != nil {
+		return err
 	}
 	u.Keys = append(u.Keys, s.Keys...)
 	u.Spans = append(u.Spans, s.Spans...)
@@ -173,8 +214,9 @@ func groupUnits(u *Units) *groups {
 		for i := range last {
 			last[i] = -1
 		}
+		w := docWalk{u: u}
 		for i, gi := range g.of {
-			if d := u.Doc[i]; d != last[gi] {
+			if d := w.at(i); d != last[gi] {
 				f(gi, d)
 				last[gi] = d
 			}
@@ -362,7 +404,7 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 	// bits of the fingerprint: a bucket lies in one part, and the parts
 	// come in fingerprint order, so the result is the same.
 	parts := 1
-	perWorker := func() int64 { return int64(4*len(u.Doc) + 16*len(g.rep)/parts) }
+	perWorker := func() int64 { return int64(4*u.Len() + 16*len(g.rep)/parts) }
 	for o.Scratch > 0 && parts < maxJoinParts && perWorker() > o.Scratch {
 		parts *= 2
 	}
@@ -725,7 +767,7 @@ func (uf *unitFilter) resetKeys(keys []uint64) {
 // gi's unit.
 func (uf *unitFilter) unitSeeds(gi uint32) unitSeeds {
 	r := uf.g.rep[gi]
-	s, err := uf.seedsOf(uf.u.Doc[r], &uf.buf)
+	s, err := uf.seedsOf(uf.u.DocOf(int(r)), &uf.buf)
 	if err != nil {
 		uf.err = cmp.Or(uf.err, err)
 	}
@@ -778,7 +820,7 @@ const unitRowSize = 4 + 8 + 8 + 8
 // stages after the candidate stage do not read them. Append and Unpark
 // bring them back. A table with signatures (the ekzhu backend) stays.
 func (u *Units) Park(sp *Spill) error {
-	if u.parked != nil || len(u.Sigs) > 0 || len(u.Doc) == 0 {
+	if u.parked != nil || len(u.Sigs) > 0 || u.Len() == 0 {
 		return nil
 	}
 	f, err := sp.newFile()
@@ -786,9 +828,10 @@ func (u *Units) Park(sp *Spill) error {
 		return err
 	}
 	var buf, kb []byte
-	for i := 0; i < len(u.Doc); {
+	w := docWalk{u: u}
+	for i := 0; i < u.Len(); {
 		buf = buf[:0]
-		end := min(i+4096, len(u.Doc))
+		end := min(i+4096, u.Len())
 		keys := u.Keys[min(i, len(u.Keys)):min(end, len(u.Keys))]
 		if u.keys != nil { // read back a chunk at a time
 			kb = slices.Grow(kb[:0], 8*(end-i))[:8*(end-i)]
@@ -805,7 +848,7 @@ func (u *Units) Park(sp *Spill) error {
 			} else {
 				key = keys[x]
 			}
-			buf = le.AppendUint32(buf, uint32(u.Doc[i]))
+			buf = le.AppendUint32(buf, uint32(w.at(i)))
 			buf = le.AppendUint64(buf, key)
 			buf = le.AppendUint32(le.AppendUint32(buf, u.Spans[i].Start), u.Spans[i].End)
 			buf = le.AppendUint32(le.AppendUint32(buf, uint32(u.Toks[i].Start)), uint32(u.Toks[i].End))
@@ -819,8 +862,8 @@ func (u *Units) Park(sp *Spill) error {
 		err = u.keys.f.close()
 		u.keys = nil
 	}
-	u.parked = &parked{f, len(u.Doc)}
-	u.Doc, u.Keys, u.Spans, u.Toks = nil, nil, nil, nil
+	u.parked = &parked{f, u.Len()}
+	u.docs, u.starts, u.Keys, u.Spans, u.Toks = nil, nil, nil, nil, nil
 	return err
 }
 
@@ -896,7 +939,7 @@ func (u *Units) Unpark() error {
 	}
 	u.parked = nil
 	defer p.f.close()
-	u.Doc, u.Keys = make([]int32, 0, p.rows), make([]uint64, 0, p.rows)
+	u.Keys = make([]uint64, 0, p.rows)
 	u.Spans, u.Toks = make([]Span, 0, p.rows), make([]Range, 0, p.rows)
 	buf := make([]byte, 4096*unitRowSize)
 	le := binary.LittleEndian
@@ -906,7 +949,9 @@ func (u *Units) Unpark() error {
 			return err
 		}
 		for r := buf[:n*unitRowSize]; len(r) > 0; r = r[unitRowSize:] {
-			u.Doc = append(u.Doc, int32(le.Uint32(r)))
+			if err := u.addDoc(int32(le.Uint32(r)), 1); err != nil {
+				return err
+			}
 			u.Keys = append(u.Keys, le.Uint64(r[4:]))
 			u.Spans = append(u.Spans, Span{le.Uint32(r[12:]), le.Uint32(r[16:])})
 			u.Toks = append(u.Toks, Range{int32(le.Uint32(r[20:])), int32(le.Uint32(r[24:]))})
