@@ -182,8 +182,10 @@ func (g *groups) docsOf(i uint32) []int32 { return g.docs[g.off[i]:g.off[i+1]] }
 // groupUnits numbers the distinct units of u. Beside the result it needs
 // 4 bytes a unit (the units in key order) and a bucket table of a byte a
 // unit: no copy of the keys, which at a million documents would take
-// gigabytes.
-func groupUnits(u *Units) *groups {
+// gigabytes. Once the units' groups are known, before their documents
+// are listed, it calls done (which may park the keys: they are not read
+// after it).
+func groupUnits(u *Units, done func() error) (*groups, error) {
 	n := len(u.Keys)
 	g := &groups{of: make([]uint32, n)}
 	// First the first unit of each key's run, then group numbers in unit
@@ -198,6 +200,11 @@ func groupUnits(u *Units) *groups {
 		i = j
 	}
 	perm = nil
+	if done != nil {
+		if err := done(); err != nil {
+			return nil, err
+		}
+	}
 	for i := range n {
 		if first := g.of[i]; first == uint32(i) {
 			g.of[i] = uint32(len(g.rep))
@@ -206,19 +213,21 @@ func groupUnits(u *Units) *groups {
 			g.of[i] = g.of[first]
 		}
 	}
-	// Each group's documents, ascending (units come in document order),
-	// each once: counted, then placed.
+	// Each group's documents, ascending, each once: counted, then
+	// placed, a document at a time (its units' groups sorted, so that a
+	// group twice in one document counts once).
 	off := make([]uint32, len(g.rep)+1)
-	last := make([]int32, len(g.rep))
+	var gs []uint32
 	each := func(f func(gi uint32, d int32)) {
-		for i := range last {
-			last[i] = -1
-		}
-		w := docWalk{u: u}
-		for i, gi := range g.of {
-			if d := w.at(i); d != last[gi] {
+		for k, d := range u.docs {
+			end := n
+			if k+1 < len(u.starts) {
+				end = int(u.starts[k+1])
+			}
+			gs = append(gs[:0], g.of[u.starts[k]:end]...)
+			slices.Sort(gs)
+			for _, gi := range slices.Compact(gs) {
 				f(gi, d)
-				last[gi] = d
 			}
 		}
 	}
@@ -232,7 +241,7 @@ func groupUnits(u *Units) *groups {
 	copy(off[1:], off[:len(off)-1])
 	off[0] = 0
 	g.off = off
-	return g
+	return g, nil
 }
 
 // unitsByKey returns the indexes of keys ordered by key, then index: a
@@ -284,11 +293,14 @@ func unitsByKey(keys []uint64) []uint32 {
 // once, and pairs no documents, so that its cost is linear in the number
 // of its copies. Other band buckets over the cap are left out (Hot).
 func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o CandidateOptions) (*Candidates, error) {
-	g := groupUnits(u)
-	if o.ParkKeys {
-		if err := u.parkKeys(o.Spill); err != nil {
-			return nil, err
+	g, err := groupUnits(u, func() error {
+		if o.ParkKeys {
+			return u.parkKeys(o.Spill)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	res := &Candidates{Groups: len(g.rep)}
 	capDocs := c.BucketCap
@@ -301,7 +313,6 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 	}
 	groupPairs := NewSorter(o.PairLimit, o.Spill)
 	var special []bucket
-	var err error
 	if o.Ekzhu {
 		res.Hot, err = c.ekzhuPairs(ctx, u, g, o.Seeds, groupPairs)
 	} else {
