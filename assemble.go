@@ -3,6 +3,7 @@ package reprint
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/reprint-dev/reprint/internal/pipeline"
 )
@@ -75,7 +76,9 @@ func (d *Detector) assemble(found []pipeline.Match) (*Report, [][]pipeline.Side,
 			out.Passages = append(out.Passages, Passage{
 				Doc: doc.ID, Start: doc.TextOffset + int(s.Bytes.Start), End: doc.TextOffset + int(s.Bytes.End),
 				Line: doc.LineOffset + sort.SearchInts(nl, int(s.Bytes.Start)) + 1,
-				Text: text[s.Bytes.Start:s.Bytes.End],
+				// A copy: a substring would keep the whole text, read
+				// back from disk, alive until the report is written.
+				Text: strings.Clone(text[s.Bytes.Start:s.Bytes.End]),
 			})
 		}
 		r.Clusters = append(r.Clusters, out)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -282,7 +283,7 @@ func (d *Detector) report(matches []pipeline.Match, boiler []pipeline.Boilerplat
 			if err != nil {
 				return nil, wrapStageErr(err)
 			}
-			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: text[b.Span.Start:b.Span.End], Documents: b.Documents})
+			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: strings.Clone(text[b.Span.Start:b.Span.End]), Documents: b.Documents})
 		}
 	}
 	d.timeStage("clusters", start, cpu)

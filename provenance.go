@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/reprint-dev/reprint/internal/disjoint"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/provenance"
 )
@@ -27,16 +28,98 @@ func (c *config) provenanceOptions() provenance.Options {
 // when both probably copy a third party or it is undetermined, and
 // SourceProbability is then 0. Earliest is provenance's earliest witness:
 // the copy dated strictly before every other dated copy, a fact.
+//
+// Clusters that share no document are independent: provenance runs over
+// batches of them (clusters linked by shared documents stay together), a
+// batch's texts at most a share of the memory budget, so that the
+// clustered documents' texts and signals are never all held at once. The
+// verdicts are those of one run over all clusters.
 func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error {
 	if len(clusters) == 0 {
 		return nil
 	}
-	// Provenance sees the clustered documents, in input order, and the
-	// sources of all (attribution cues name any outlet of the corpus).
+	// Clusters linked by a shared document, through union-find over the
+	// documents.
+	sets := disjoint.New(len(d.docs))
+	for _, c := range clusters {
+		for _, s := range c[1:] {
+			sets.Union(int(c[0].Doc), int(s.Doc))
+		}
+	}
+	byRoot := map[int][]int{} // component → its clusters, ascending
+	var roots []int           // by first cluster
+	for i, c := range clusters {
+		root := sets.Find(int(c[0].Doc))
+		if _, ok := byRoot[root]; !ok {
+			roots = append(roots, root)
+		}
+		byRoot[root] = append(byRoot[root], i)
+	}
+	// The sources of all documents: attribution cues name any outlet of
+	// the corpus.
+	var sources []string
+	seen := map[string]bool{}
+	for _, doc := range d.docs {
+		if doc.Source != "" && !seen[doc.Source] {
+			seen[doc.Source] = true
+			sources = append(sources, doc.Source)
+		}
+	}
+	verdicts := map[[2]string]pairSource{}
+	limit := d.cfg.shares().texts
+	var batch []int
+	var bytes int64
+	flush := func() error {
+		err := d.provenanceBatch(r, clusters, batch, sources, verdicts)
+		batch, bytes = batch[:0], 0
+		return err
+	}
+	for _, root := range roots {
+		for _, i := range byRoot[root] {
+			batch = append(batch, i)
+			for _, s := range clusters[i] {
+				bytes += int64(d.lens[s.Doc])
+			}
+		}
+		if limit >= 0 && bytes > limit {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	for i := range r.DocPairs {
+		p := &r.DocPairs[i]
+		pv, ok := verdicts[[2]string{p.A, p.B}]
+		if !ok || pv.source == nil {
+			p.Source, p.SourceProbability = nil, 0
+			continue
+		}
+		p.Source, p.SourceProbability = pv.source, pv.probability
+	}
+	return nil
+}
+
+// pairSource is provenance's verdict on a document pair: the document
+// whose text probably came first (nil: none) and its probability.
+type pairSource struct {
+	source      *string
+	probability float64
+}
+
+// provenanceBatch runs provenance over the clusters numbered in batch
+// (whole components, ascending), fills in their verdicts and adds their
+// pairs' to verdicts, by document ids.
+func (d *Detector) provenanceBatch(r *Report, clusters [][]pipeline.Side, batch []int, sources []string, verdicts map[[2]string]pairSource) error {
+	// Provenance sees the batch's documents, in input order.
 	local := map[int32]int{}
 	var global []int32
-	for _, c := range clusters {
-		for _, s := range c {
+	for _, i := range batch {
+		for _, s := range clusters[i] {
 			if _, ok := local[s.Doc]; !ok {
 				local[s.Doc] = 0
 				global = append(global, s.Doc)
@@ -44,9 +127,9 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		}
 	}
 	slices.Sort(global)
-	pdocs := make([]provenance.Document, len(global))
+	pdocs := make([]provenance.Document, len(global), len(global)+len(sources))
 	excerpts := make([]*wallExcerpt, len(global)) // of walls of text
-	sources := map[string]bool{}
+	in := map[string]bool{}
 	for i, g := range global {
 		local[g] = i
 	}
@@ -74,23 +157,22 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		if p, ok := d.cache[g]; ok {
 			pdocs[i].Tokens = p.Tokens
 		}
-		sources[doc.Source] = true
+		in[doc.Source] = true
 	}
-	for _, doc := range d.docs {
-		if doc.Source != "" && !sources[doc.Source] {
-			sources[doc.Source] = true
-			pdocs = append(pdocs, provenance.Document{Source: doc.Source})
+	for _, src := range sources {
+		if !in[src] {
+			pdocs = append(pdocs, provenance.Document{Source: src})
 		}
 	}
-	pclusters := make([]provenance.Cluster, len(clusters))
-	for i, c := range clusters {
-		for _, s := range c {
+	pclusters := make([]provenance.Cluster, len(batch))
+	for k, i := range batch {
+		for _, s := range clusters[i] {
 			l := local[s.Doc]
 			cp := provenance.Copy{Doc: l, Start: int(s.Bytes.Start), End: int(s.Bytes.End)}
 			if e := excerpts[l]; e != nil {
 				cp.Start, cp.End = e.offset(cp.Start), e.offset(cp.End)
 			}
-			pclusters[i].Copies = append(pclusters[i].Copies, cp)
+			pclusters[k].Copies = append(pclusters[k].Copies, cp)
 		}
 	}
 	res, err := provenance.Infer(pdocs, pclusters, d.cfg.provenanceOptions())
@@ -104,8 +186,8 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		s := d.docs[global[i]].ID
 		return &s
 	}
-	for i, v := range res.Clusters {
-		c := &r.Clusters[i]
+	for k, v := range res.Clusters {
+		c := &r.Clusters[batch[k]]
 		c.Earliest = id(v.Earliest)
 		c.Origin = &Origin{
 			Doc:                 id(v.Origin),
@@ -120,18 +202,12 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 				Probability: e.Probability, Kind: string(e.Kind), Reasons: e.Reasons})
 		}
 	}
-	verdicts := make(map[[2]string]provenance.PairVerdict, len(res.Pairs))
 	for _, pv := range res.Pairs {
-		verdicts[[2]string{*id(pv.A), *id(pv.B)}] = pv
-	}
-	for i := range r.DocPairs {
-		p := &r.DocPairs[i]
-		pv, ok := verdicts[[2]string{p.A, p.B}]
-		if !ok || pv.Source < 0 {
-			p.Source, p.SourceProbability = nil, 0
-			continue
+		v := pairSource{}
+		if pv.Source >= 0 {
+			v = pairSource{id(pv.Source), pv.Probability}
 		}
-		p.Source, p.SourceProbability = id(pv.Source), pv.Probability
+		verdicts[[2]string{*id(pv.A), *id(pv.B)}] = v
 	}
 	return nil
 }
