@@ -35,19 +35,40 @@ func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
 	// One pass: each word's hash rolls into the shingle hash, and each
 	// full window's shingle goes straight into the sketch, with no token
 	// or shingle lists. The result equals SignTokens on Tokens(text).
-	var r roller
-	r.reset(h.p.Shingle, h.p.Seed)
+	r, key := newRoller(h.p.Shingle), shingleKey(h.p.Seed, h.p.Shingle)
+	var ring [MaxShingle]uint64
 	scan, _ := h.tok.prepare(text)
 	h.tok.keep = false
 	dst = h.sk.start(dst)
-	for pos := 0; ; {
-		start, _, th, next := h.tok.next(scan, pos)
-		if start < 0 {
-			break
+	for pos := 0; pos < len(scan); {
+		// Spaces, punctuation and plain ASCII words inlined, as next
+		// takes them (Tokens has the same loop); the rest in next.
+		c := asciiClass[scan[pos]]
+		if c == clsOther || c == clsApos {
+			pos++
+			continue
 		}
-		pos = next
-		if sh, full := r.push(th); full {
-			h.sk.push(dst, sh)
+		var th uint64
+		end, plain := 0, false
+		if c != clsNonASCII {
+			end, plain = spacedWord(scan, pos)
+			plain = plain || plainEnd(scan, pos, end)
+		}
+		if plain {
+			if short(scan, pos, end) {
+				th = hashShort(scan, pos, end)
+			} else {
+				th = hashASCII(scan, pos, end)
+			}
+			pos = end
+		} else {
+			var start int
+			if start, _, th, pos = h.tok.next(scan, pos); start < 0 {
+				break
+			}
+		}
+		if r = r.push(th, &ring); r.full() {
+			h.sk.push(dst, r.h^key)
 		}
 	}
 	switch {

@@ -1,6 +1,7 @@
 package minhash
 
 import (
+	"encoding/binary"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -187,18 +188,36 @@ func (t *Tokenizer) origin(start, end int) (int, int) {
 func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 	t.keep = false
 	scan, mapped := t.prepare(text)
-	pos := 0
-	for {
-		start, end, h, next := t.next(scan, pos)
-		if start < 0 {
-			return dst
+	for pos := 0; pos < len(scan); {
+		// Spaces and plain words here, the rest in next (see SignTo).
+		var start, end int
+		var h uint64
+		c := asciiClass[scan[pos]]
+		if c == clsOther || c == clsApos {
+			pos++
+			continue
+		}
+		plain := false
+		if c != clsNonASCII {
+			end, plain = spacedWord(scan, pos)
+			plain = plain || plainEnd(scan, pos, end)
+		}
+		if plain {
+			if short(scan, pos, end) {
+				h = hashShort(scan, pos, end)
+			} else {
+				h = hashASCII(scan, pos, end)
+			}
+			start, pos = pos, end
+		} else if start, end, h, pos = t.next(scan, pos); start < 0 {
+			break
 		}
 		if mapped {
 			start, end = t.origin(start, end)
 		}
 		dst = append(dst, Token{Start: start, End: end, Hash: h})
-		pos = next
 	}
+	return dst
 }
 
 // AppendNormalized appends the normalised form of text to dst: its tokens'
@@ -260,20 +279,26 @@ func hashWord[S ~string | ~[]byte](s S, or uint64) uint64 {
 const lowerASCII = 0x2020202020202020
 
 // hashASCII is hashWord(text[start:end], lowerASCII) for a word of ASCII
-// letters and digits. A word of up to eight bytes with eight bytes of text
-// from its start is read with one load and masked, instead of byte by byte.
+// letters and digits.
 func hashASCII(text string, start, end int) uint64 {
-	n := end - start
-	if n > 8 || start+8 > len(text) {
-		return hashWord(text[start:end], lowerASCII)
+	if short(text, start, end) {
+		return hashShort(text, start, end)
 	}
-	s := text[start : start+8]
-	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	mask := ^uint64(0) >> (64 - 8*uint(n))
-	h := (uint64(n)*0x9e3779b97f4a7c15 ^ (v|lowerASCII)&mask) * 0xbf58476d1ce4e5b9
-	h ^= h >> 29
-	return mix64(h)
+	return hashWord(text[start:end], lowerASCII)
+}
+
+// short reports whether hashShort can hash text[start:end]. Loops over
+// tokens test it and call hashShort themselves, inlined.
+func short(text string, start, end int) bool { return end-start <= 8 && start+8 <= len(text) }
+
+// hashShort is hashASCII for a word of up to eight bytes with eight bytes
+// of text from its start: read with one load and masked, instead of byte
+// by byte, in few enough steps to inline.
+func hashShort(text string, start, end int) uint64 {
+	v := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[start:start+8]), 8))
+	n := uint64(end - start)
+	h := (n*0x9e3779b97f4a7c15 ^ (v|lowerASCII)&(^uint64(0)>>((64-8*n)&63))) * 0xbf58476d1ce4e5b9
+	return mix64(h ^ h>>29)
 }
 
 // byte classes for the ASCII fast path.
@@ -301,6 +326,26 @@ var asciiClass = func() (c [256]uint8) {
 	return c
 }()
 
+// spacedWord returns the end of the run of ASCII letters and digits that
+// starts at pos (text[pos] is one), and whether a space or the text's end
+// ends it. Such a run, or one that plainEnd accepts, is a token as
+// written, which next would hash with hashASCII: loops over tokens try
+// them first, inlined, and call next for the rest.
+func spacedWord(text string, pos int) (end int, ok bool) {
+	i := pos + 1
+	for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
+		i++
+	}
+	return i, i == len(text) || text[i] == ' '
+}
+
+// plainEnd reports whether the ASCII punctuation at i ends the run of
+// ASCII letters and digits text[pos:i] as a token as written: it neither
+// makes it an initialism ("U.") nor goes on a number ("1.5").
+func plainEnd(text string, pos, i int) bool {
+	return asciiClass[text[i]] == clsOther && (text[pos] > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)
+}
+
 // next finds the first token at or after pos. It returns the token's span,
 // its hash and the position to continue from; start is -1 when no token is
 // left. With t.keep set, t.raw holds the token's normalised bytes.
@@ -315,7 +360,7 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
 				i++
 			}
-			if i == len(text) || text[i] == ' ' || (asciiClass[text[i]] == clsOther && (c > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)) {
+			if i == len(text) || text[i] == ' ' || plainEnd(text, pos, i) {
 				if t.keep {
 					t.raw = t.raw[:0]
 					for j := pos; j < i; j++ {
