@@ -48,11 +48,15 @@ func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
 			pos++
 			continue
 		}
+		if c == clsNonASCII && genPunct(scan, pos) {
+			pos += 3
+			continue
+		}
 		var th uint64
 		end, plain := 0, false
 		if c != clsNonASCII {
 			end, plain = spacedWord(scan, pos)
-			plain = plain || plainEnd(scan, pos, end)
+			plain = plain || plainEnd(scan, pos, end) || genPunct(scan, end) && !apos3(scan, end)
 		}
 		if plain {
 			if short(scan, pos, end) {

@@ -197,10 +197,14 @@ func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 			pos++
 			continue
 		}
+		if c == clsNonASCII && genPunct(scan, pos) {
+			pos += 3
+			continue
+		}
 		plain := false
 		if c != clsNonASCII {
 			end, plain = spacedWord(scan, pos)
-			plain = plain || plainEnd(scan, pos, end)
+			plain = plain || plainEnd(scan, pos, end) || genPunct(scan, end) && !apos3(scan, end)
 		}
 		if plain {
 			if short(scan, pos, end) {
@@ -345,6 +349,22 @@ func spacedWord(text string, pos int) (end int, ok bool) {
 func plainEnd(text string, pos, i int) bool {
 	return asciiClass[text[i]] == clsOther && (text[pos] > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)
 }
+
+// genPunct reports whether text[i:] starts with a validly encoded General
+// Punctuation character (U+2000 to U+206F: spaces, dashes, quotes), which
+// next skips where a token would start, and which ends a word unless it
+// is an apostrophe ’ or ‘ (see apos3).
+func genPunct(text string, i int) bool {
+	if i+2 >= len(text) || text[i] != 0xe2 {
+		return false
+	}
+	b1, b2 := text[i+1], text[i+2]
+	return (b1 == 0x80 && b2 >= 0x80 && b2 <= 0xbf) || (b1 == 0x81 && b2 >= 0x80 && b2 <= 0xaf)
+}
+
+// apos3 reports whether the General Punctuation character at i is an
+// apostrophe, ’ or ‘.
+func apos3(text string, i int) bool { return text[i+1] == 0x80 && (text[i+2] == 0x98 || text[i+2] == 0x99) }
 
 // next finds the first token at or after pos. It returns the token's span,
 // its hash and the position to continue from; start is -1 when no token is
