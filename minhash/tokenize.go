@@ -364,7 +364,9 @@ func genPunct(text string, i int) bool {
 
 // apos3 reports whether the General Punctuation character at i is an
 // apostrophe, ’ or ‘.
-func apos3(text string, i int) bool { return text[i+1] == 0x80 && (text[i+2] == 0x98 || text[i+2] == 0x99) }
+func apos3(text string, i int) bool {
+	return text[i+1] == 0x80 && (text[i+2] == 0x98 || text[i+2] == 0x99)
+}
 
 // next finds the first token at or after pos. It returns the token's span,
 // its hash and the position to continue from; start is -1 when no token is
