@@ -56,6 +56,7 @@ type roller struct {
 	k    int
 }
 
+// newRoller returns an empty roller for shingles of k words.
 func newRoller(k int) roller { return roller{k: k} }
 
 // push returns r with the next word's hash t added; ring holds the last k
