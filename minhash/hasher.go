@@ -41,8 +41,9 @@ func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
 	h.tok.keep = false
 	dst = h.sk.start(dst)
 	for pos := 0; pos < len(scan); {
-		// Spaces, punctuation and plain ASCII words inlined, as next
-		// takes them (Tokens has the same loop); the rest in next.
+		// next's commonest cases inlined (spaces, punctuation, plain
+		// ASCII words), which saves a call a word; the rest in next.
+		// TestTokenizerShortcutsChangeNothing checks that both agree.
 		c := asciiClass[scan[pos]]
 		if c == clsOther || c == clsApos {
 			pos++
@@ -62,7 +63,7 @@ func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
 			if short(scan, pos, end) {
 				th = hashShort(scan, pos, end)
 			} else {
-				th = hashASCII(scan, pos, end)
+				th = hashWord(scan[pos:end], lowerASCII)
 			}
 			pos = end
 		} else {

@@ -188,40 +188,18 @@ func (t *Tokenizer) origin(start, end int) (int, int) {
 func (t *Tokenizer) Tokens(dst []Token, text string) []Token {
 	t.keep = false
 	scan, mapped := t.prepare(text)
-	for pos := 0; pos < len(scan); {
-		// Spaces and plain words here, the rest in next (see SignTo).
-		var start, end int
-		var h uint64
-		c := asciiClass[scan[pos]]
-		if c == clsOther || c == clsApos {
-			pos++
-			continue
-		}
-		if c == clsNonASCII && genPunct(scan, pos) {
-			pos += 3
-			continue
-		}
-		plain := false
-		if c != clsNonASCII {
-			end, plain = spacedWord(scan, pos)
-			plain = plain || plainEnd(scan, pos, end) || genPunct(scan, end) && !apos3(scan, end)
-		}
-		if plain {
-			if short(scan, pos, end) {
-				h = hashShort(scan, pos, end)
-			} else {
-				h = hashASCII(scan, pos, end)
-			}
-			start, pos = pos, end
-		} else if start, end, h, pos = t.next(scan, pos); start < 0 {
-			break
+	pos := 0
+	for {
+		start, end, h, next := t.next(scan, pos)
+		if start < 0 {
+			return dst
 		}
 		if mapped {
 			start, end = t.origin(start, end)
 		}
 		dst = append(dst, Token{Start: start, End: end, Hash: h})
+		pos = next
 	}
-	return dst
 }
 
 // AppendNormalized appends the normalised form of text to dst: its tokens'
@@ -282,22 +260,13 @@ func hashWord[S ~string | ~[]byte](s S, or uint64) uint64 {
 
 const lowerASCII = 0x2020202020202020
 
-// hashASCII is hashWord(text[start:end], lowerASCII) for a word of ASCII
-// letters and digits.
-func hashASCII(text string, start, end int) uint64 {
-	if short(text, start, end) {
-		return hashShort(text, start, end)
-	}
-	return hashWord(text[start:end], lowerASCII)
-}
-
-// short reports whether hashShort can hash text[start:end]. Loops over
-// tokens test it and call hashShort themselves, inlined.
+// short reports whether hashShort can hash text[start:end].
 func short(text string, start, end int) bool { return end-start <= 8 && start+8 <= len(text) }
 
-// hashShort is hashASCII for a word of up to eight bytes with eight bytes
-// of text from its start: read with one load and masked, instead of byte
-// by byte, in few enough steps to inline.
+// hashShort is hashWord(text[start:end], lowerASCII) for a word of ASCII
+// letters and digits of up to eight bytes with eight bytes of text from
+// its start: read with one load and masked instead of byte by byte, in
+// few enough steps to be inlined.
 func hashShort(text string, start, end int) uint64 {
 	v := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[start:start+8]), 8))
 	n := uint64(end - start)
@@ -332,9 +301,7 @@ var asciiClass = func() (c [256]uint8) {
 
 // spacedWord returns the end of the run of ASCII letters and digits that
 // starts at pos (text[pos] is one), and whether a space or the text's end
-// ends it. Such a run, or one that plainEnd accepts, is a token as
-// written, which next would hash with hashASCII: loops over tokens try
-// them first, inlined, and call next for the rest.
+// ends it.
 func spacedWord(text string, pos int) (end int, ok bool) {
 	i := pos + 1
 	for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
@@ -376,20 +343,21 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 		c := text[pos]
 		switch asciiClass[c] {
 		case clsLower, clsUpper:
-			// Fast path: a run of ASCII letters and digits ended by ASCII
-			// punctuation or space is hashed straight from the text.
-			i := pos + 1
-			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
-				i++
-			}
-			if i == len(text) || text[i] == ' ' || plainEnd(text, pos, i) {
+			// Fast path: a run of ASCII letters and digits ended by a
+			// space, ASCII punctuation or General Punctuation other than
+			// an apostrophe is hashed straight from the text.
+			i, spaced := spacedWord(text, pos)
+			if spaced || plainEnd(text, pos, i) || genPunct(text, i) && !apos3(text, i) {
 				if t.keep {
 					t.raw = t.raw[:0]
 					for j := pos; j < i; j++ {
 						t.raw = append(t.raw, text[j]|0x20)
 					}
 				}
-				return pos, i, hashASCII(text, pos, i), i
+				if short(text, pos, i) {
+					return pos, i, hashShort(text, pos, i), i
+				}
+				return pos, i, hashWord(text[pos:i], lowerASCII), i
 			}
 			if s, e, n, np, ok := t.word(text, pos); ok {
 				if t.keep {
@@ -400,18 +368,14 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 				pos = max(np, pos+1) // always move on
 			}
 		case clsNonASCII:
+			if genPunct(text, pos) { // dashes and quotes, the commonest
+				pos += 3
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(text[pos:])
 			switch {
 			case isIdeograph(r):
-				t.raw = append(t.raw[:0], text[pos:pos+size]...)
-				n := t.normalize(t.raw, true)
-				if utf8.RuneCount(n) > 1 {
-					// A digraph such as ヿ (koto) expands to several
-					// characters, which would come back as several
-					// tokens: it stays one, as written.
-					n = append(n[:0], text[pos:pos+size]...)
-				}
-				if len(n) > 0 {
+				if n := t.ideograph(text[pos : pos+size]); len(n) > 0 {
 					t.raw = append(t.raw[:0], n...)
 					return pos, pos + size, hashWord(n, 0), pos + size
 				}
@@ -431,6 +395,20 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 		}
 	}
 	return -1, -1, 0, len(text)
+}
+
+// ideograph returns the normalised form of one Han, Hiragana or Katakana
+// character, a token of its own; empty when it normalises to nothing.
+func (t *Tokenizer) ideograph(c string) []byte {
+	t.raw = append(t.raw[:0], c...)
+	n := t.normalize(t.raw, true)
+	if utf8.RuneCount(n) > 1 {
+		// A digraph such as ヿ (koto) expands to several characters,
+		// which would come back as several tokens: it stays one, as
+		// written.
+		n = append(n[:0], c...)
+	}
+	return n
 }
 
 // word scans the word that starts at pos. ok is false when the word
