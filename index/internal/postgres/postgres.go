@@ -36,6 +36,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -75,13 +76,22 @@ type Store struct {
 	name string
 	meta []byte
 	o    Options
+
+	// The background merge: at most one at a time; again asks it to look
+	// once more, closed to start no other.
+	bg                   sync.WaitGroup
+	bgMu                 sync.Mutex
+	merging, again, shut bool
 }
 
-// writerLock is the advisory lock key writers hold per batch, and
-// migrateLock the one Migrate holds: "reprint" and "reprint migrate" in
-// ASCII, arbitrary but fixed.
+// writerLock is the advisory lock key writers hold per batch, mergeLock
+// the one a merge of runs holds, and migrateLock the one Migrate holds:
+// "reprint", "reprint merge" and "reprint migrate" in ASCII, arbitrary
+// but fixed. Whoever takes mergeLock takes it before writerLock; a
+// writer holding writerLock only tries mergeLock, never waits for it.
 const (
 	writerLock  int64 = 0x7265707269_6e74
+	mergeLock   int64 = 0x7265707269_6d65
 	migrateLock int64 = 0x7265707269_6d67
 )
 
@@ -252,8 +262,12 @@ func (s *Store) Name() string { return s.name }
 // Meta returns the index's meta.
 func (s *Store) Meta() []byte { return s.meta }
 
-// Close closes the connections.
+// Close waits for a merge under way, then closes the connections.
 func (s *Store) Close() error {
+	s.bgMu.Lock()
+	s.shut = true
+	s.bgMu.Unlock()
+	s.bg.Wait()
 	s.pool.Close()
 	return nil
 }
@@ -268,7 +282,10 @@ func (s *Store) Compact(dst string) error {
 	}
 	ctx := context.Background()
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+		b := &pgx.Batch{}
+		b.Queue(`SELECT pg_advisory_xact_lock($1)`, mergeLock)
+		queueLock(b)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
 		return mergeAll(ctx, tx)
@@ -305,7 +322,7 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 	if len(put) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
 		// 1: retire the replaced documents, draw numbers, list the runs.
 		var gone int64
 		var nums []int64
@@ -329,7 +346,11 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		if lo < 1 || hi > math.MaxUint32 {
 			return errTooMany
 		}
-		var ps []postings.Posting
+		n := 0
+		for _, d := range put {
+			n += len(d.Keys)
+		}
+		ps := make([]postings.Posting, 0, n)
 		for i, d := range put {
 			for _, k := range d.Keys {
 				ps = append(ps, postings.Posting{Key: k, Doc: uint32(nums[i])})
@@ -338,10 +359,17 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		postings.Sort(ps)
 		ps = slices.Compact(ps)
 
-		// 2: read the runs this one merges with, if any.
-		k := toMerge(runs, len(ps))
-		if len(ps) == 0 {
-			k = 0
+		// 2: merging is for the background (see mergeNewest), unless
+		// there are too many runs and no merge is under way.
+		k := 0
+		if len(runs)+1 > maxRuns && len(ps) > 0 {
+			var free bool
+			if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, mergeLock).Scan(&free); err != nil {
+				return err
+			}
+			if free {
+				k = toMerge(runs, len(ps))
+			}
 		}
 		older := runs[len(runs)-k:]
 		first := uint32(lo)
@@ -358,9 +386,12 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			ps = merge(ps, stored, dead)
 		}
 
-		// 3: write the documents and the run, drop the merged runs.
+		// 3: write the documents (through COPY: the rows stream in while
+		// the server inserts them), then the run, and drop the merged runs.
+		if err := copyDocs(ctx, tx, put, nums); err != nil {
+			return err
+		}
 		b = &pgx.Batch{}
-		queueDocs(b, put, nums)
 		if k > 0 {
 			ids := make([]int64, k)
 			for i, r := range older {
@@ -374,28 +405,36 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		b.Queue(`UPDATE reprint_schema SET documents = documents + $1`, int64(len(put))-gone)
 		return tx.SendBatch(ctx, b).Close()
 	})
+	if err == nil {
+		s.kick()
+	}
+	return err
 }
 
 // queueLock queues taking the writers' lock, held to the end of the
 // transaction.
 func queueLock(b *pgx.Batch) { b.Queue(`SELECT pg_advisory_xact_lock($1)`, writerLock) }
 
-// queueDocs queues the inserting of docs, numbered nums.
-func queueDocs(b *pgx.Batch, docs []backend.Doc, nums []int64) {
-	n := len(docs)
-	ids, recs := make([]string, n), make([][]byte, n)
-	units, words, bytes, anchors := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
-	dates := make([]*int64, n)
-	for i, d := range docs {
-		ids[i], recs[i] = d.ID, d.Record
-		units[i], words[i], bytes[i], anchors[i] = int32(d.Units), int32(d.Words), int32(d.Bytes), int32(len(d.Keys))
-		if d.HasDate {
-			dates[i] = &docs[i].Date
-		}
-	}
-	b.Queue(`INSERT INTO reprint_documents (num, id, record, units, words, bytes, anchors, date)
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::bigint[])`,
-		nums, ids, recs, units, words, bytes, anchors, dates)
+// docColumns are the columns of reprint_documents that copyDocs fills.
+var docColumns = []string{"num", "id", "record", "units", "words", "bytes", "anchors", "date"}
+
+// copyDocs inserts docs, numbered nums, with COPY: one statement whose
+// rows pgx encodes a buffer at a time while the server inserts them,
+// rather than arrays of every value in one message.
+func copyDocs(ctx context.Context, tx pgx.Tx, docs []backend.Doc, nums []int64) error {
+	row := make([]any, len(docColumns))
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_documents"}, docColumns,
+		pgx.CopyFromSlice(len(docs), func(i int) ([]any, error) {
+			d := &docs[i]
+			var date *int64
+			if d.HasDate {
+				date = &d.Date
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] =
+				nums[i], d.ID, d.Record, int32(d.Units), int32(d.Words), int32(d.Bytes), int32(len(d.Keys)), date
+			return row, nil
+		}))
+	return err
 }
 
 // queueRetire queues removing the documents with the given ids, their
