@@ -397,6 +397,10 @@ func (s *Store) kick() {
 	})
 }
 
+// testHookMerge, when a test sets it, runs in mergeNewest after the
+// merge has read and merged its runs, before it writes and swaps them.
+var testHookMerge func()
+
 // mergeNewest merges the newest runs as a binary counter does (while the
 // next older run is no larger than those merged so far) and says whether
 // it merged any. Adds go on meanwhile: it holds mergeLock (so that no
@@ -433,6 +437,9 @@ func (s *Store) mergeNewest(ctx context.Context) (merged bool, err error) {
 			return err
 		}
 		ps := merge(nil, stored, dead)
+		if testHookMerge != nil {
+			testHookMerge()
+		}
 		ids := make([]int64, k)
 		for i, r := range older {
 			ids[i] = r.id
