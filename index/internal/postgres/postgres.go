@@ -11,17 +11,20 @@
 // (one row a document: its number, id, compressed record and counters),
 // the anchor postings in sorted runs of delta-coded blocks
 // (reprint_runs, reprint_blocks and their filters in reprint_filters: a
-// few hundred postings a row, see runs.go), reprint_dead (removed documents whose postings a merge has
-// yet to drop) and the sequences reprint_document_num and
-// reprint_run_num.
+// few hundred postings a row, see runs.go), reprint_dead (removed
+// documents whose postings a merge has yet to drop) and the sequences
+// reprint_document_num and reprint_run_num.
 //
 // # Concurrency and durability
 //
 // A Put is one transaction: readers see all of it or nothing, a writer
 // killed mid-batch leaves nothing of it. Writers serialise per batch on a
 // transaction-scoped advisory lock, so that two writers re-adding one id
-// end with one copy, the last committed. A View is one REPEATABLE READ
-// READ ONLY transaction: one snapshot, never blocked by writers.
+// end with one copy, the last committed. The merges of posting runs are
+// transactions of their own, in the background of the writer's next
+// batches (see runs.go); Close waits for the one under way. A View is one
+// REPEATABLE READ READ ONLY transaction: one snapshot, never blocked by
+// writers.
 //
 // All SQL is parameterised: ids and texts never reach the SQL text.
 package postgres
@@ -299,7 +302,10 @@ func (s *Store) Compact(dst string) error {
 	}))
 }
 
-// Put stores docs in one transaction, replacing those with the same ids.
+// Put stores docs in one transaction, replacing those with the same ids,
+// in four round trips and a commit: the lock, the retiring of the
+// replaced documents, their numbers and the runs; the documents, through
+// COPY (two); the run. Then it starts a merge in the background.
 func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {

@@ -4,7 +4,12 @@ package postgres
 // postings become one run, and the newest runs merge while the newer is
 // at least as large as the one before (a binary counter), so a posting is
 // rewritten O(log N) times and the database holds few, large rows (a row
-// a posting, under a B-tree, made adding four times slower than bbolt). A
+// a posting, under a B-tree, made adding four times slower than bbolt).
+// Unlike bbolt, a batch's transaction does not merge: after it commits, a
+// merge runs in the background on another connection (mergeNewest) while
+// the next batches commit, and takes the writers' lock only to swap the
+// merged run for those it read; a batch merges itself only when there
+// are maxRuns runs and no merge under way. A
 // run cuts the key space into 2^bits equal ranges, chosen so that a block
 // holds about blockPostings postings, bit-packed and sorted
 // (postings.EncodePacked), with a Bloom filter of its keys in
