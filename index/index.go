@@ -341,12 +341,15 @@ func (ix *Index) prepare(ctx context.Context, batch []model.Document) *preparati
 
 // work prepares documents until none is left.
 func (p *preparation) work() {
-	h, _ := minhash.NewHasher(p.ix.pc.Params) // validated by load
+	var h *minhash.Hasher
 	var lean pipeline.Lean
 	for p.ctx.Err() == nil {
 		start := int(p.next.Add(prepareChunk)) - prepareChunk
 		if start >= len(p.batch) {
 			return
+		}
+		if h == nil {
+			h, _ = minhash.NewHasher(p.ix.pc.Params) // validated by load
 		}
 		for i := start; i < min(start+prepareChunk, len(p.batch)); i++ {
 			p.recs[i] = p.ix.storeDoc(h, &lean, p.batch[i])
