@@ -203,8 +203,12 @@ func (d *Detector) Detect(ctx context.Context) (*Report, error) {
 	}
 	d.timeStage("candidates", start, cpu)
 	// What only the candidate stage reads goes to disk until the next
-	// Detect: the unit table now, the seeds after verification.
-	if park := d.cfg.shares().park; park >= 0 && d.units.Bytes() > park {
+	// Detect: the unit table now (with its band fingerprints, when they
+	// outgrew their share and spilled), the seeds after verification.
+	if err := d.units.Bands.Settle(); err != nil {
+		return nil, wrapStageErr(err)
+	}
+	if park := d.cfg.shares().park; park >= 0 && (d.units.Bands.Spilled() || d.units.Bytes() > park) {
 		if err := d.units.Park(d.spill); err != nil {
 			return nil, wrapStageErr(err)
 		}

@@ -164,12 +164,19 @@ func TestWideBucketsPairLinearly(t *testing.T) {
 }
 
 // TestDetectAgainAfterAdd: after a Detect (which parks the unit table
-// and the seeds on disk), more documents and a second Detect give the
-// report of one Detect over all of them.
+// and the seeds on disk, and the band fingerprints when they spilled),
+// more documents and a second Detect give the report of one Detect over
+// all of them.
 func TestDetectAgainAfterAdd(t *testing.T) {
 	docs, _ := generated(t, scale.ShapeNearBoiler, 600)
+	for _, columns := range []int64{-1, 64 << 10} {
+		t.Run(fmt.Sprintf("columns=%d", columns), func(t *testing.T) { detectAgainAfterAdd(t, docs, columns) })
+	}
+}
+
+func detectAgainAfterAdd(t *testing.T, docs []reprint.Document, columns int64) {
 	// Seeds past 4 KiB spill, and both tables park between stages.
-	opts := []reprint.Option{reprint.WithBucketCap(100), reprint.WithTmpDir(t.TempDir()), reprint.WithSpillLimits(-1, -1, 0, 1<<40, 4<<10)}
+	opts := []reprint.Option{reprint.WithBucketCap(100), reprint.WithTmpDir(t.TempDir()), reprint.WithSpillLimits(-1, columns, 0, 1<<40, 4<<10)}
 	once, _ := detectStats(t, docs, opts...)
 
 	det, err := reprint.New(opts...)

@@ -67,7 +67,7 @@ type config struct {
 // tables may hold in memory before they spill to disk.
 type shares struct {
 	texts   int64 // documents' texts
-	columns int64 // band fingerprints (read back band by band: little is enough)
+	columns int64 // band fingerprints (read back band by band: little is enough: at 168 bytes a unit they outweigh a wall of text of short sentences twice over)
 	pairs   int64 // candidate pairs being sorted, in values
 	cache   int64 // documents kept prepared from sketching for verification
 	scratch int64 // the band join's sort buffers (0: no bound)
@@ -80,7 +80,7 @@ func (c *config) shares() shares {
 		return *c.fixed
 	}
 	m := c.maxMemory
-	return shares{texts: m / 16, columns: min(m/32, 64<<20), pairs: m / 32 / 8, cache: m / 32, scratch: m / 8, seeds: m / 8, park: m / 16}
+	return shares{texts: m / 16, columns: min(m/32, 16<<20), pairs: m / 32 / 8, cache: m / 32, scratch: m / 8, seeds: m / 8, park: m / 16}
 }
 
 // pipeline is the configuration of the detection stages.

@@ -119,6 +119,14 @@ func (c *Columns) Append(values []uint32) error {
 		return errors.New("pipeline: columns: ragged rows")
 	}
 	rows := len(values) / c.n
+	if c.limit >= 0 && c.rows > c.onDisk && c.bytes(c.rows-c.onDisk+rows) > c.limit {
+		// Spill before the limit is passed, not after: the columns then
+		// never grow past the room made for them (growing would copy
+		// them, and hold both copies for a moment).
+		if err := c.spill(); err != nil {
+			return err
+		}
+	}
 	if c.limit >= 0 && cap(c.mem[0]) == 0 {
 		// A spilling table fills to its limit and empties again: give
 		// each column that room once (a column grown by doubling would
@@ -135,9 +143,35 @@ func (c *Columns) Append(values []uint32) error {
 		c.mem[j] = col
 	}
 	c.rows += rows
-	if c.limit >= 0 && int64(c.rows-c.onDisk)*int64(c.n)*4 > c.limit {
+	if c.limit >= 0 && c.bytes(c.rows-c.onDisk) > c.limit {
 		return c.spill()
 	}
+	return nil
+}
+
+// bytes is the memory rows rows take.
+func (c *Columns) bytes(rows int) int64 { return int64(rows) * int64(c.n) * 4 }
+
+// Spilled reports whether some rows are on disk.
+func (c *Columns) Spilled() bool { return c.onDisk > 0 }
+
+// Settle moves the rows held in memory to the columns' files and frees
+// their memory, when some rows are on disk already (a table that never
+// spilled stays in memory): between the candidate stages of two Detects,
+// nothing reads the table. Column and Append work as before.
+func (c *Columns) Settle() error {
+	if c.onDisk == 0 {
+		return nil
+	}
+	if c.rows > c.onDisk {
+		if err := c.spill(); err != nil {
+			return err
+		}
+	}
+	for j := range c.mem {
+		c.mem[j] = nil
+	}
+	c.buf = nil
 	return nil
 }
 

@@ -158,6 +158,15 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 		}
 		lines = splitLines(text[skip:], lineNo, lines[:0])
 		recs, errs := decodeLines(in, lines, opt.Fields)
+		offset += len(data)
+		lineNo += bytes.Count(data, []byte{'\n'})
+		if cap(buf) > 2*chunk {
+			// A line far longer than a chunk (a whole book on one
+			// line) grew the buffer: its records hold their decoded
+			// texts, so let it go before they are handed on rather
+			// than hold the line twice while emit works.
+			buf, lines = nil, nil
+		}
 		errs = append(errs, opt.futureWarnings(in.path, recs)...)
 		anything = anything || len(recs) > 0 || len(errs) > 0
 		docs, errs := c.add(i, recs, errs)
@@ -167,8 +176,6 @@ func streamJSONL(ctx context.Context, c *collector, i int, opt Options, chunk in
 				return nil, err
 			}
 		}
-		offset += len(data)
-		lineNo += bytes.Count(data, []byte{'\n'})
 	}
 	if replaced > 0 {
 		taskErrs = append([]model.InputError{warning(in.path, firstLine,

@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,4 +81,29 @@ func TestStreamReadsStandardInput(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, want, got)
 	assert.Equal(t, wantErrs, gotErrs)
+}
+
+// TestStreamLetsALongLineGo streams a JSON Lines file whose one record is
+// a line far longer than a chunk: while the record is handed on, the
+// line's raw bytes are garbage, so the live heap holds the decoded text
+// once, not the line too.
+func TestStreamLetsALongLineGo(t *testing.T) {
+	const size = 16 << 20
+	text := strings.Repeat("word ", size/5)
+	p := filepath.Join(t.TempDir(), "long.jsonl")
+	require.NoError(t, os.WriteFile(p, []byte(`{"id":"long","text":"`+text+`"}`+"\n"), 0o644))
+	text = ""
+	var live uint64
+	_, err := stream(context.Background(), []string{p}, Options{}, 1<<20, func(docs []model.Document) error {
+		require.Len(t, docs, 1)
+		require.Len(t, docs[0].Text, size/5*5)
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		live = ms.HeapAlloc
+		runtime.KeepAlive(docs)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Less(t, live, uint64(size+size/2), "live heap while the record is handed on: the text (%d bytes) and little else", size)
 }
