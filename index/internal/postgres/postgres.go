@@ -87,15 +87,23 @@ type Store struct {
 	merging, again, shut bool
 }
 
-// writerLock is the advisory lock key writers hold per batch, mergeLock
-// the one a merge of runs holds, and migrateLock the one Migrate holds:
-// "reprint", "reprint merge" and "reprint migrate" in ASCII, arbitrary
-// but fixed. Whoever takes mergeLock takes it before writerLock; a
-// writer holding writerLock only tries mergeLock, never waits for it.
+// writerLock is the advisory lock key writers hold per batch, and
+// migrateLock the one Migrate holds: "reprint" and "reprint migrate" in
+// ASCII, arbitrary but fixed.
 const (
 	writerLock  int64 = 0x7265707269_6e74
-	mergeLock   int64 = 0x7265707269_6d65
 	migrateLock int64 = 0x7265707269_6d67
+)
+
+// A merge of runs holds the advisory lock (mergeKey, a hash of the
+// index's schema): one per index, so that the merges of indexes in other
+// schemas of the database never make it give way ("rpmg" in ASCII).
+// Whoever takes it takes it before writerLock; a writer holding
+// writerLock only tries it, never waits for it.
+const (
+	mergeKey     int32 = 0x72706d67
+	mergeLock          = `pg_advisory_xact_lock($1, hashtext(current_schema()))`
+	tryMergeLock       = `pg_try_advisory_xact_lock($1, hashtext(current_schema()))`
 )
 
 // Redact returns location without its password, for messages. Other locations come back unchanged.
@@ -286,7 +294,7 @@ func (s *Store) Compact(dst string) error {
 	ctx := context.Background()
 	err := s.write(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(`SELECT pg_advisory_xact_lock($1)`, mergeLock)
+		b.Queue(`SELECT `+mergeLock, mergeKey)
 		queueLock(b)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
@@ -369,7 +377,7 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		k := 0
 		if len(runs)+1 > maxRuns && len(ps) > 0 {
 			var free bool
-			if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, mergeLock).Scan(&free); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT `+tryMergeLock, mergeKey).Scan(&free); err != nil {
 				return nil, err
 			}
 			if free {

@@ -194,6 +194,58 @@ func TestMergeWhileAddingAndRemoving(t *testing.T) {
 	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_dead"))
 }
 
+// A writer of an older version merges in its own transaction without the
+// merge lock: a background merge that read the runs it merged gives up
+// its swap rather than store their postings twice.
+func TestMergeLostToAnOlderWriter(t *testing.T) {
+	ctx := context.Background()
+	loc := pgtest.URL(t)
+	s, err := Open(ctx, loc, Options{Meta: []byte("{}")})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(9, 9))
+	m := model{}
+	ran := false
+	testHookMerge = func() {
+		if ran {
+			return
+		}
+		ran = true
+		// What an older writer's batch did: merge under the writers' lock.
+		assert.NoError(t, s.write(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+				return err
+			}
+			return mergeAll(ctx, tx)
+		}))
+	}
+	defer func() { testHookMerge = nil }()
+	for b := range 2 { // equal runs: the second add merges them
+		var batch []backend.Doc
+		for i := range 10 {
+			d := randomDoc(rng, fmt.Sprintf("d%d-%d", b, i), 1<<10)
+			d.Keys = d.Keys[:1]
+			batch = append(batch, d)
+		}
+		require.NoError(t, s.Put(ctx, batch))
+		for _, d := range batch {
+			m[d.ID] = d
+		}
+	}
+	require.NoError(t, s.Close())
+	require.True(t, ran, "the background merge ran")
+	s, err = Open(ctx, loc, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	var probe []uint32
+	for k := range uint32(1 << 10) {
+		probe = append(probe, k)
+	}
+	m.check(t, loc, s, probe) // Check: no posting twice
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Runs)
+}
+
 // A version 1 database (a row a posting) migrates to runs of blocks: the
 // same lookups, records and counts, and it takes adds and removals after.
 func TestMigrateFromVersion1(t *testing.T) {

@@ -34,6 +34,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
@@ -408,7 +409,7 @@ var testHookMerge func()
 
 // mergeNewest merges the newest runs as a binary counter does (while the
 // next older run is no larger than those merged so far) and says whether
-// it merged any. Adds go on meanwhile: it holds mergeLock (so that no
+// it merged any. Adds go on meanwhile: it holds the merge lock (so that no
 // other merge drops the runs it reads; it gives way to one under way)
 // and takes the writers' lock only to swap the runs, after writing the
 // merged one. It drops the postings of the documents removed when it
@@ -420,7 +421,7 @@ func (s *Store) mergeNewest(ctx context.Context) (merged bool, err error) {
 		var free bool
 		var runs []run
 		b := &pgx.Batch{}
-		b.Queue(`SELECT pg_try_advisory_xact_lock($1)`, mergeLock).QueryRow(func(row pgx.Row) error { return row.Scan(&free) })
+		b.Queue(`SELECT `+tryMergeLock, mergeKey).QueryRow(func(row pgx.Row) error { return row.Scan(&free) })
 		queueRuns(b, &runs)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil || !free || len(runs) < 2 {
 			return err
@@ -458,9 +459,16 @@ func (s *Store) mergeNewest(ctx context.Context) (merged bool, err error) {
 			queueBlocks(b, id, ps, lo, hi)
 		}
 		queueLock(b)
+		// The runs read must all be there still: a writer of an older
+		// version merges in its batch without the merge lock.
+		b.Queue(`DELETE FROM reprint_runs WHERE run = ANY($1)`, ids).Exec(func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() != int64(k) {
+				return errMergeLost
+			}
+			return nil
+		})
 		b.Queue(`DELETE FROM reprint_blocks WHERE run = ANY($1)`, ids)
 		b.Queue(`DELETE FROM reprint_filters WHERE run = ANY($1)`, ids)
-		b.Queue(`DELETE FROM reprint_runs WHERE run = ANY($1)`, ids)
 		b.Queue(`DELETE FROM reprint_dead WHERE num = ANY($1)`, gone)
 		if len(ps) > 0 {
 			queueRun(b, id, ps, lo, hi)
@@ -468,5 +476,11 @@ func (s *Store) mergeNewest(ctx context.Context) (merged bool, err error) {
 		merged = true
 		return tx.SendBatch(ctx, b).Close()
 	})
+	if errors.Is(err, errMergeLost) {
+		return false, nil // rolled back: another merged them first
+	}
 	return merged, err
 }
+
+// errMergeLost: the runs a merge read were merged by another meanwhile.
+var errMergeLost = errors.New("postgres: the runs merged were merged by another")
