@@ -15,6 +15,10 @@
 // clusters, provenance) is assembled on one worker by the same code as
 // Detect's, so that report.json is byte-identical to
 // `reprint report --format json` on the same inputs and flags. The
+// candidate stage is not distributed yet (docs/scale.md says what it
+// would take); connected components are not distributed by choice: the
+// match graph of 10M stories takes about 5 GB on the report worker,
+// which writes report.json, every match in one file, anyway. The
 // tables of the report are also written as sharded Parquet files, and,
 // with Dedup, the documents to keep as JSON Lines.
 //

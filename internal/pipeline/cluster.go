@@ -18,7 +18,11 @@ type Side struct {
 // Sides lists the sides of every segment of ms, two a segment (A's then
 // B's), in order: links are the pairs (2i, 2i+1).
 func Sides(ms []Match) []Side {
-	var sides []Side
+	n := 0
+	for _, m := range ms {
+		n += 2 * len(m.Segments)
+	}
+	sides := make([]Side, 0, n)
 	for _, m := range ms {
 		for _, s := range m.Segments {
 			sides = append(sides, Side{m.A, s.A, s.ABytes}, Side{m.B, s.B, s.BBytes})
@@ -40,11 +44,11 @@ func Cluster(sides []Side) [][]Side {
 	for i := 0; i+1 < len(sides); i += 2 {
 		uf.Union(i, i+1)
 	}
-	order := make([]int, len(sides))
+	order := make([]int32, len(sides))
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int) int {
+	slices.SortFunc(order, func(x, y int32) int {
 		a, b := sides[x], sides[y]
 		return cmp.Or(cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Tok.Start, b.Tok.Start), cmp.Compare(a.Tok.End, b.Tok.End))
 	})
@@ -61,26 +65,41 @@ func Cluster(sides []Side) [][]Side {
 				b := sides[order[y]].Tok
 				overlap := min(a.End, b.End) - b.Start
 				if 2*overlap >= min(a.End-a.Start, b.End-b.Start) {
-					uf.Union(order[x], order[y])
+					uf.Union(int(order[x]), int(order[y]))
 				}
 			}
 		}
 		i = j
 	}
-	// Collect each cluster's sides, merge overlapping ones per document.
-	members := make(map[int][]Side)
-	var roots []int
+	// Collect each cluster's sides into one array, a cluster after the
+	// other (numbered by first appearance in order), and merge
+	// overlapping ones per document in place: a few words a side, where
+	// a map of slices took about 300 bytes.
+	index := make([]int32, len(sides)) // root → cluster number + 1
+	off := []int{0}
 	for _, i := range order {
-		root := uf.Find(i)
-		if _, ok := members[root]; !ok {
-			roots = append(roots, root)
+		root := uf.Find(int(i))
+		if index[root] == 0 {
+			off = append(off, 0)
+			index[root] = int32(len(off) - 1)
 		}
-		members[root] = append(members[root], sides[i])
+		off[index[root]]++
 	}
-	all := make([][]Side, 0, len(roots))
-	for _, root := range roots {
-		var merged []Side
-		for _, s := range members[root] { // sorted by doc, start
+	for c := 1; c < len(off); c++ {
+		off[c] += off[c-1]
+	}
+	next := slices.Clone(off[:len(off)-1])
+	buf := make([]Side, len(sides))
+	for _, i := range order { // sorted by doc, start
+		c := index[uf.Find(int(i))] - 1
+		buf[next[c]] = sides[i]
+		next[c]++
+	}
+	all := make([][]Side, 0, len(off)-1)
+	for c := 0; c+1 < len(off); c++ {
+		members := buf[off[c]:off[c+1]]
+		merged := members[:0]
+		for _, s := range members {
 			if n := len(merged); n > 0 && merged[n-1].Doc == s.Doc && s.Tok.Start <= merged[n-1].Tok.End {
 				if s.Tok.End > merged[n-1].Tok.End {
 					merged[n-1].Tok.End, merged[n-1].Bytes.End = s.Tok.End, s.Bytes.End
@@ -89,7 +108,7 @@ func Cluster(sides []Side) [][]Side {
 			}
 			merged = append(merged, s)
 		}
-		all = append(all, merged)
+		all = append(all, merged[:len(merged):len(merged)])
 	}
 	slices.SortStableFunc(all, func(x, y []Side) int {
 		return cmp.Or(-cmp.Compare(spread(x), spread(y)), -cmp.Compare(longest(x), longest(y)),
