@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
@@ -275,56 +277,102 @@ func (ix *Index) Add(ctx context.Context, docs ...model.Document) error {
 			return model.ErrEmptyID
 		}
 	}
-	// Batch k+1 is prepared (tokens, anchors, compression: all cores)
-	// while batch k commits (one writer), so that neither waits for the
-	// other.
-	prepare := func(start int) ([]backend.Doc, error) {
-		batch := docs[start:min(start+ix.opts.BatchSize, len(docs))]
-		recs := make([]backend.Doc, len(batch))
-		err := pool.Run(ctx, len(batch), pool.Options{Workers: ix.opts.Workers}, func() func(i int) {
-			h, _ := minhash.NewHasher(ix.pc.Params) // validated by load
-			var lean pipeline.Lean
-			return func(i int) { recs[i] = ix.storeDoc(h, &lean, batch[i]) }
-		})
-		return recs, err
-	}
-	type prepared struct {
-		recs []backend.Doc
-		err  error
-	}
-	var next chan prepared
-	ahead := func(start int) {
+	// Batch k+1 is prepared (tokens, anchors, compression) while batch k
+	// commits, so that neither waits for the other. The preparation has
+	// one worker fewer than the cores, and the committer joins it once its
+	// commit is done: while a database works on a commit, the committer
+	// waits and the server needs a core, which the preparation would
+	// otherwise take from both.
+	var next *preparation
+	for start := 0; start < len(docs); start += ix.opts.BatchSize {
+		p := next
+		if p == nil {
+			p = ix.prepare(ctx, docs[start:min(start+ix.opts.BatchSize, len(docs))])
+		}
+		recs, err := p.wait()
+		if err != nil {
+			return err
+		}
 		next = nil
-		if start < len(docs) {
-			next = make(chan prepared, 1)
-			go func(ch chan prepared) {
-				recs, err := prepare(start)
-				ch <- prepared{recs, err}
-			}(next)
+		if rest := docs[start+len(recs):]; len(rest) > 0 {
+			next = ix.prepare(ctx, rest[:min(ix.opts.BatchSize, len(rest))])
 		}
-	}
-	ahead(0)
-	for start := 0; next != nil; start += ix.opts.BatchSize {
-		p := <-next
-		if p.err != nil {
-			return p.err
-		}
-		ahead(start + ix.opts.BatchSize)
-		if err := ix.be.Put(ctx, p.recs); err != nil {
+		if err := ix.be.Put(ctx, recs); err != nil {
 			if next != nil {
-				<-next // let the preparation finish before returning
+				next.cancel()
 			}
 			return fmt.Errorf("index %s: %w", ix.be.Name(), err)
 		}
 		if ix.opts.OnCommit != nil {
-			ids := make([]string, len(p.recs))
-			for i, d := range p.recs {
+			ids := make([]string, len(recs))
+			for i, d := range recs {
 				ids[i] = d.ID
 			}
 			ix.opts.OnCommit(ids)
 		}
 	}
 	return nil
+}
+
+// preparation is one batch of Add being made ready for the backend by
+// background workers, which whoever waits for it joins.
+type preparation struct {
+	ix     *Index
+	ctx    context.Context
+	stop   context.CancelFunc
+	batch  []model.Document
+	recs   []backend.Doc
+	next   atomic.Int64 // the next document to take
+	active sync.WaitGroup
+}
+
+// prepareChunk is the number of documents a worker takes at a time.
+const prepareChunk = 16
+
+// prepare starts preparing batch on Workers-1 goroutines (at least one).
+func (ix *Index) prepare(ctx context.Context, batch []model.Document) *preparation {
+	p := &preparation{ix: ix, batch: batch, recs: make([]backend.Doc, len(batch))}
+	p.ctx, p.stop = context.WithCancel(ctx)
+	for range max(1, ix.opts.Workers-1) {
+		p.active.Go(p.work)
+	}
+	return p
+}
+
+// work prepares documents until none is left.
+func (p *preparation) work() {
+	var h *minhash.Hasher
+	var lean pipeline.Lean
+	for p.ctx.Err() == nil {
+		start := int(p.next.Add(prepareChunk)) - prepareChunk
+		if start >= len(p.batch) {
+			return
+		}
+		if h == nil {
+			h, _ = minhash.NewHasher(p.ix.pc.Params) // validated by load
+		}
+		for i := start; i < min(start+prepareChunk, len(p.batch)); i++ {
+			p.recs[i] = p.ix.storeDoc(h, &lean, p.batch[i])
+		}
+	}
+}
+
+// wait joins the work and returns the prepared batch.
+func (p *preparation) wait() ([]backend.Doc, error) {
+	p.work()
+	p.active.Wait()
+	defer p.stop()
+	if err := p.ctx.Err(); err != nil {
+		// The caller's context, not p's own cancel: stop runs after.
+		return nil, err
+	}
+	return p.recs, nil
+}
+
+// cancel stops the work and waits for the workers to leave.
+func (p *preparation) cancel() {
+	p.stop()
+	p.active.Wait()
 }
 
 // storeDoc prepares one document for the backend.

@@ -35,19 +35,45 @@ func (h *Hasher) SignTo(dst Signature, text string) (Signature, error) {
 	// One pass: each word's hash rolls into the shingle hash, and each
 	// full window's shingle goes straight into the sketch, with no token
 	// or shingle lists. The result equals SignTokens on Tokens(text).
-	var r roller
-	r.reset(h.p.Shingle, h.p.Seed)
+	r, key := newRoller(h.p.Shingle), shingleKey(h.p.Seed, h.p.Shingle)
+	var ring [MaxShingle]uint64
 	scan, _ := h.tok.prepare(text)
 	h.tok.keep = false
 	dst = h.sk.start(dst)
-	for pos := 0; ; {
-		start, _, th, next := h.tok.next(scan, pos)
-		if start < 0 {
-			break
+	for pos := 0; pos < len(scan); {
+		// next's commonest cases inlined (spaces, punctuation, plain
+		// ASCII words), which saves a call a word; the rest in next.
+		// TestTokenizerShortcutsChangeNothing checks that both agree.
+		c := asciiClass[scan[pos]]
+		if c == clsOther || c == clsApos {
+			pos++
+			continue
 		}
-		pos = next
-		if sh, full := r.push(th); full {
-			h.sk.push(dst, sh)
+		if c == clsNonASCII && genPunct(scan, pos) {
+			pos += 3
+			continue
+		}
+		var th uint64
+		end, plain := 0, false
+		if c != clsNonASCII {
+			end, plain = spacedWord(scan, pos)
+			plain = plain || plainEnd(scan, pos, end) || genPunct(scan, end) && !apos3(scan, end)
+		}
+		if plain {
+			if short(scan, pos, end) {
+				th = hashShort(scan, pos, end)
+			} else {
+				th = hashWord(scan[pos:end], lowerASCII)
+			}
+			pos = end
+		} else {
+			var start int
+			if start, _, th, pos = h.tok.next(scan, pos); start < 0 {
+				break
+			}
+		}
+		if r = r.push(th, &ring); r.full() {
+			h.sk.push(dst, r.h^key)
 		}
 	}
 	switch {

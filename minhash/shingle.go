@@ -19,11 +19,11 @@ func Shingles(dst []uint64, tokens []Token, k int, seed uint64) []uint64 {
 	if len(tokens) < k {
 		return append(dst, ShingleHash(tokens, seed))
 	}
-	var r roller
-	r.reset(k, seed)
+	r, key := newRoller(k), shingleKey(seed, k)
+	var ring [MaxShingle]uint64
 	for i := range tokens {
-		if h, full := r.push(tokens[i].Hash); full {
-			dst = append(dst, h)
+		if r = r.push(tokens[i].Hash, &ring); r.full() {
+			dst = append(dst, r.h^key)
 		}
 	}
 	return dst
@@ -44,34 +44,46 @@ func shingleKey(seed uint64, k int) uint64 {
 	return mix64(seed ^ uint64(k)*0x9e3779b97f4a7c15)
 }
 
-// roller keeps the rolling hash of the last k word hashes.
+// roller keeps the rolling hash of the last k word hashes (without the
+// shingle key). It is a value of four words, updated by value, and the
+// ring of the last k word hashes is kept apart, so that the compiler keeps
+// the state in registers rather than in memory, where each update would
+// wait for the one before it.
 type roller struct {
-	k, n int
 	h    uint64
-	key  uint64
-	ring [MaxShingle]uint64
+	n    int // words pushed
+	slot int // ring's slot for the next word: n mod k
+	k    int
 }
 
-func (r *roller) reset(k int, seed uint64) {
-	r.k, r.n, r.h, r.key = k, 0, 0, shingleKey(seed, k)
-}
+// newRoller returns an empty roller for shingles of k words.
+func newRoller(k int) roller { return roller{k: k} }
 
-// push adds the next word's hash; once k words are in, it returns the hash
-// of the shingle ending with this word.
-func (r *roller) push(t uint64) (uint64, bool) {
-	slot := r.n % r.k
+// push returns r with the next word's hash t added; ring holds the last k
+// word hashes.
+func (r roller) push(t uint64, ring *[MaxShingle]uint64) roller {
+	slot := r.slot & (MaxShingle - 1) // always below k ≤ MaxShingle, a power of two
 	if r.n >= r.k {
-		r.h ^= bits.RotateLeft64(r.ring[slot], r.k-1) // the word leaving the window
+		r.h ^= bits.RotateLeft64(ring[slot], r.k-1) // the word leaving the window
 	}
 	r.h = bits.RotateLeft64(r.h, 1) ^ t
-	r.ring[slot] = t
+	ring[slot] = t
+	// A counter, not n % k: a division costs more than the rest of the
+	// push.
+	if r.slot++; r.slot == r.k {
+		r.slot = 0
+	}
 	r.n++
-	return r.h ^ r.key, r.n >= r.k
+	return r
 }
+
+// full reports whether k words are in: r.h is then the hash of the
+// shingle ending with the last word, but for the key.
+func (r roller) full() bool { return r.n >= r.k }
 
 // partial is the hash of the words pushed so far as one shingle, for texts
 // shorter than k words.
-func (r *roller) partial(seed uint64) uint64 { return r.h ^ shingleKey(seed, r.n) }
+func (r roller) partial(seed uint64) uint64 { return r.h ^ shingleKey(seed, r.n) }
 
 // mix64 is the finaliser of SplitMix64: a bijection that spreads every input
 // bit over the output.

@@ -1,6 +1,7 @@
 package minhash
 
 import (
+	"encoding/binary"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -259,21 +260,18 @@ func hashWord[S ~string | ~[]byte](s S, or uint64) uint64 {
 
 const lowerASCII = 0x2020202020202020
 
-// hashASCII is hashWord(text[start:end], lowerASCII) for a word of ASCII
-// letters and digits. A word of up to eight bytes with eight bytes of text
-// from its start is read with one load and masked, instead of byte by byte.
-func hashASCII(text string, start, end int) uint64 {
-	n := end - start
-	if n > 8 || start+8 > len(text) {
-		return hashWord(text[start:end], lowerASCII)
-	}
-	s := text[start : start+8]
-	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	mask := ^uint64(0) >> (64 - 8*uint(n))
-	h := (uint64(n)*0x9e3779b97f4a7c15 ^ (v|lowerASCII)&mask) * 0xbf58476d1ce4e5b9
-	h ^= h >> 29
-	return mix64(h)
+// short reports whether hashShort can hash text[start:end].
+func short(text string, start, end int) bool { return end-start <= 8 && start+8 <= len(text) }
+
+// hashShort is hashWord(text[start:end], lowerASCII) for a word of ASCII
+// letters and digits of up to eight bytes with eight bytes of text from
+// its start: read with one load and masked instead of byte by byte, in
+// few enough steps to be inlined.
+func hashShort(text string, start, end int) uint64 {
+	v := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[start:start+8]), 8))
+	n := uint64(end - start)
+	h := (n*0x9e3779b97f4a7c15 ^ (v|lowerASCII)&(^uint64(0)>>((64-8*n)&63))) * 0xbf58476d1ce4e5b9
+	return mix64(h ^ h>>29)
 }
 
 // byte classes for the ASCII fast path.
@@ -301,6 +299,42 @@ var asciiClass = func() (c [256]uint8) {
 	return c
 }()
 
+// spacedWord returns the end of the run of ASCII letters and digits that
+// starts at pos (text[pos] is one), and whether a space or the text's end
+// ends it.
+func spacedWord(text string, pos int) (end int, ok bool) {
+	i := pos + 1
+	for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
+		i++
+	}
+	return i, i == len(text) || text[i] == ' '
+}
+
+// plainEnd reports whether the ASCII punctuation at i ends the run of
+// ASCII letters and digits text[pos:i] as a token as written: it neither
+// makes it an initialism ("U.") nor goes on a number ("1.5").
+func plainEnd(text string, pos, i int) bool {
+	return asciiClass[text[i]] == clsOther && (text[pos] > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)
+}
+
+// genPunct reports whether text[i:] starts with a validly encoded General
+// Punctuation character (U+2000 to U+206F: spaces, dashes, quotes), which
+// next skips where a token would start, and which ends a word unless it
+// is an apostrophe ’ or ‘ (see apos3).
+func genPunct(text string, i int) bool {
+	if i+2 >= len(text) || text[i] != 0xe2 {
+		return false
+	}
+	b1, b2 := text[i+1], text[i+2]
+	return (b1 == 0x80 && b2 >= 0x80 && b2 <= 0xbf) || (b1 == 0x81 && b2 >= 0x80 && b2 <= 0xaf)
+}
+
+// apos3 reports whether the General Punctuation character at i is an
+// apostrophe, ’ or ‘.
+func apos3(text string, i int) bool {
+	return text[i+1] == 0x80 && (text[i+2] == 0x98 || text[i+2] == 0x99)
+}
+
 // next finds the first token at or after pos. It returns the token's span,
 // its hash and the position to continue from; start is -1 when no token is
 // left. With t.keep set, t.raw holds the token's normalised bytes.
@@ -309,20 +343,21 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 		c := text[pos]
 		switch asciiClass[c] {
 		case clsLower, clsUpper:
-			// Fast path: a run of ASCII letters and digits ended by ASCII
-			// punctuation or space is hashed straight from the text.
-			i := pos + 1
-			for i < len(text) && asciiClass[text[i]]-clsLower <= clsUpper-clsLower {
-				i++
-			}
-			if i == len(text) || text[i] == ' ' || (asciiClass[text[i]] == clsOther && (c > 'Z' || i > pos+1 || text[i] != '.') && !numberGoesOn(text, i)) {
+			// Fast path: a run of ASCII letters and digits ended by a
+			// space, ASCII punctuation or General Punctuation other than
+			// an apostrophe is hashed straight from the text.
+			i, spaced := spacedWord(text, pos)
+			if spaced || plainEnd(text, pos, i) || genPunct(text, i) && !apos3(text, i) {
 				if t.keep {
 					t.raw = t.raw[:0]
 					for j := pos; j < i; j++ {
 						t.raw = append(t.raw, text[j]|0x20)
 					}
 				}
-				return pos, i, hashASCII(text, pos, i), i
+				if short(text, pos, i) {
+					return pos, i, hashShort(text, pos, i), i
+				}
+				return pos, i, hashWord(text[pos:i], lowerASCII), i
 			}
 			if s, e, n, np, ok := t.word(text, pos); ok {
 				if t.keep {
@@ -333,18 +368,14 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 				pos = max(np, pos+1) // always move on
 			}
 		case clsNonASCII:
+			if genPunct(text, pos) { // dashes and quotes, the commonest
+				pos += 3
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(text[pos:])
 			switch {
 			case isIdeograph(r):
-				t.raw = append(t.raw[:0], text[pos:pos+size]...)
-				n := t.normalize(t.raw, true)
-				if utf8.RuneCount(n) > 1 {
-					// A digraph such as ヿ (koto) expands to several
-					// characters, which would come back as several
-					// tokens: it stays one, as written.
-					n = append(n[:0], text[pos:pos+size]...)
-				}
-				if len(n) > 0 {
+				if n := t.ideograph(text[pos : pos+size]); len(n) > 0 {
 					t.raw = append(t.raw[:0], n...)
 					return pos, pos + size, hashWord(n, 0), pos + size
 				}
@@ -364,6 +395,20 @@ func (t *Tokenizer) next(text string, pos int) (start, end int, hash uint64, nex
 		}
 	}
 	return -1, -1, 0, len(text)
+}
+
+// ideograph returns the normalised form of one Han, Hiragana or Katakana
+// character, a token of its own; empty when it normalises to nothing.
+func (t *Tokenizer) ideograph(c string) []byte {
+	t.raw = append(t.raw[:0], c...)
+	n := t.normalize(t.raw, true)
+	if utf8.RuneCount(n) > 1 {
+		// A digraph such as ヿ (koto) expands to several characters,
+		// which would come back as several tokens: it stays one, as
+		// written.
+		n = append(n[:0], c...)
+	}
+	return n
 }
 
 // word scans the word that starts at pos. ok is false when the word

@@ -11,17 +11,20 @@
 // (one row a document: its number, id, compressed record and counters),
 // the anchor postings in sorted runs of delta-coded blocks
 // (reprint_runs, reprint_blocks and their filters in reprint_filters: a
-// few hundred postings a row, see runs.go), reprint_dead (removed documents whose postings a merge has
-// yet to drop) and the sequences reprint_document_num and
-// reprint_run_num.
+// few hundred postings a row, see runs.go), reprint_dead (removed
+// documents whose postings a merge has yet to drop) and the sequences
+// reprint_document_num and reprint_run_num.
 //
 // # Concurrency and durability
 //
 // A Put is one transaction: readers see all of it or nothing, a writer
 // killed mid-batch leaves nothing of it. Writers serialise per batch on a
 // transaction-scoped advisory lock, so that two writers re-adding one id
-// end with one copy, the last committed. A View is one REPEATABLE READ
-// READ ONLY transaction: one snapshot, never blocked by writers.
+// end with one copy, the last committed. The merges of posting runs are
+// transactions of their own, in the background of the writer's next
+// batches (see runs.go); Close waits for the one under way. A View is one
+// REPEATABLE READ READ ONLY transaction: one snapshot, never blocked by
+// writers.
 //
 // All SQL is parameterised: ids and texts never reach the SQL text.
 package postgres
@@ -36,6 +39,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -75,6 +79,12 @@ type Store struct {
 	name string
 	meta []byte
 	o    Options
+
+	// The background merge: at most one at a time; again asks it to look
+	// once more, closed to start no other.
+	bg                   sync.WaitGroup
+	bgMu                 sync.Mutex
+	merging, again, shut bool
 }
 
 // writerLock is the advisory lock key writers hold per batch, and
@@ -83,6 +93,17 @@ type Store struct {
 const (
 	writerLock  int64 = 0x7265707269_6e74
 	migrateLock int64 = 0x7265707269_6d67
+)
+
+// A merge of runs holds the advisory lock (mergeKey, a hash of the
+// index's schema): one per index, so that the merges of indexes in other
+// schemas of the database never make it give way ("rpmg" in ASCII).
+// Whoever takes it takes it before writerLock; a writer holding
+// writerLock only tries it, never waits for it.
+const (
+	mergeKey     int32 = 0x72706d67
+	mergeLock          = `pg_advisory_xact_lock($1, hashtext(current_schema()))`
+	tryMergeLock       = `pg_try_advisory_xact_lock($1, hashtext(current_schema()))`
 )
 
 // Redact returns location without its password, for messages. Other locations come back unchanged.
@@ -252,8 +273,12 @@ func (s *Store) Name() string { return s.name }
 // Meta returns the index's meta.
 func (s *Store) Meta() []byte { return s.meta }
 
-// Close closes the connections.
+// Close waits for a merge under way, then closes the connections.
 func (s *Store) Close() error {
+	s.bgMu.Lock()
+	s.shut = true
+	s.bgMu.Unlock()
+	s.bg.Wait()
 	s.pool.Close()
 	return nil
 }
@@ -268,7 +293,10 @@ func (s *Store) Compact(dst string) error {
 	}
 	ctx := context.Background()
 	err := s.write(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+		b := &pgx.Batch{}
+		b.Queue(`SELECT `+mergeLock, mergeKey)
+		queueLock(b)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
 		return mergeAll(ctx, tx)
@@ -282,7 +310,10 @@ func (s *Store) Compact(dst string) error {
 	}))
 }
 
-// Put stores docs in one transaction, replacing those with the same ids.
+// Put stores docs in one transaction, replacing those with the same ids,
+// in three round trips: BEGIN with the lock, the retiring of the replaced
+// documents, their numbers and the runs; the documents, through COPY; the
+// run with the COMMIT. Then it starts a merge in the background.
 func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {
@@ -305,31 +336,34 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 	if len(put) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	err := s.writePipelined(ctx, func(tx conn, b *pgx.Batch) (*pgx.Batch, error) {
 		// 1: retire the replaced documents, draw numbers, list the runs.
 		var gone int64
 		var nums []int64
 		var runID int64
 		var runs []run
-		b := &pgx.Batch{}
 		queueLock(b)
 		queueRetire(b, ids, &gone)
 		b.Queue(`SELECT array_agg(nextval('reprint_document_num')), nextval('reprint_run_num') FROM generate_series(1, $1)`, len(put)).
 			QueryRow(func(row pgx.Row) error { return row.Scan(&nums, &runID) })
 		queueRuns(b, &runs)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
+			return nil, err
 		}
 		if len(nums) != len(put) {
-			return errors.New("postgres: the sequence gave too few numbers")
+			return nil, errors.New("postgres: the sequence gave too few numbers")
 		}
 		// Numbers are drawn under the writers' lock: each batch's follow
 		// the last batch's, so that runs hold disjoint ranges.
 		lo, hi := slices.Min(nums), slices.Max(nums)
 		if lo < 1 || hi > math.MaxUint32 {
-			return errTooMany
+			return nil, errTooMany
 		}
-		var ps []postings.Posting
+		n := 0
+		for _, d := range put {
+			n += len(d.Keys)
+		}
+		ps := make([]postings.Posting, 0, n)
 		for i, d := range put {
 			for _, k := range d.Keys {
 				ps = append(ps, postings.Posting{Key: k, Doc: uint32(nums[i])})
@@ -338,10 +372,17 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 		postings.Sort(ps)
 		ps = slices.Compact(ps)
 
-		// 2: read the runs this one merges with, if any.
-		k := toMerge(runs, len(ps))
-		if len(ps) == 0 {
-			k = 0
+		// 2: merging is for the background (see mergeNewest), unless
+		// there are too many runs and no merge is under way.
+		k := 0
+		if len(runs)+1 > maxRuns && len(ps) > 0 {
+			var free bool
+			if err := tx.QueryRow(ctx, `SELECT `+tryMergeLock, mergeKey).Scan(&free); err != nil {
+				return nil, err
+			}
+			if free {
+				k = toMerge(runs, len(ps))
+			}
 		}
 		older := runs[len(runs)-k:]
 		first := uint32(lo)
@@ -353,14 +394,17 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			queueDead(b, first, uint32(hi), dead)
 			queueRead(b, older, stored)
 			if err := tx.SendBatch(ctx, b).Close(); err != nil {
-				return err
+				return nil, err
 			}
 			ps = merge(ps, stored, dead)
 		}
 
-		// 3: write the documents and the run, drop the merged runs.
+		// 3: write the documents (through COPY: the rows stream in while
+		// the server inserts them), then the run, and drop the merged runs.
+		if err := copyDocs(ctx, tx, put, nums); err != nil {
+			return nil, err
+		}
 		b = &pgx.Batch{}
-		queueDocs(b, put, nums)
 		if k > 0 {
 			ids := make([]int64, k)
 			for i, r := range older {
@@ -372,30 +416,38 @@ func (s *Store) Put(ctx context.Context, docs []backend.Doc) error {
 			queueWrite(b, runID, ps, first, uint32(hi))
 		}
 		b.Queue(`UPDATE reprint_schema SET documents = documents + $1`, int64(len(put))-gone)
-		return tx.SendBatch(ctx, b).Close()
+		return b, nil
 	})
+	if err == nil {
+		s.kick()
+	}
+	return err
 }
 
 // queueLock queues taking the writers' lock, held to the end of the
 // transaction.
 func queueLock(b *pgx.Batch) { b.Queue(`SELECT pg_advisory_xact_lock($1)`, writerLock) }
 
-// queueDocs queues the inserting of docs, numbered nums.
-func queueDocs(b *pgx.Batch, docs []backend.Doc, nums []int64) {
-	n := len(docs)
-	ids, recs := make([]string, n), make([][]byte, n)
-	units, words, bytes, anchors := make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
-	dates := make([]*int64, n)
-	for i, d := range docs {
-		ids[i], recs[i] = d.ID, d.Record
-		units[i], words[i], bytes[i], anchors[i] = int32(d.Units), int32(d.Words), int32(d.Bytes), int32(len(d.Keys))
-		if d.HasDate {
-			dates[i] = &docs[i].Date
-		}
-	}
-	b.Queue(`INSERT INTO reprint_documents (num, id, record, units, words, bytes, anchors, date)
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::integer[], $5::integer[], $6::integer[], $7::integer[], $8::bigint[])`,
-		nums, ids, recs, units, words, bytes, anchors, dates)
+// docColumns are the columns of reprint_documents that copyDocs fills.
+var docColumns = []string{"num", "id", "record", "units", "words", "bytes", "anchors", "date"}
+
+// copyDocs inserts docs, numbered nums, with COPY: one statement whose
+// rows pgx encodes a buffer at a time while the server inserts them,
+// rather than arrays of every value in one message.
+func copyDocs(ctx context.Context, tx conn, docs []backend.Doc, nums []int64) error {
+	row := make([]any, len(docColumns))
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"reprint_documents"}, docColumns,
+		pgx.CopyFromSlice(len(docs), func(i int) ([]any, error) {
+			d := &docs[i]
+			var date *int64
+			if d.HasDate {
+				date = &d.Date
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] =
+				nums[i], d.ID, d.Record, int32(d.Units), int32(d.Words), int32(d.Bytes), int32(len(d.Keys)), date
+			return row, nil
+		}))
+	return err
 }
 
 // queueRetire queues removing the documents with the given ids, their
@@ -423,6 +475,48 @@ func (s *Store) Delete(ctx context.Context, ids []string) (int, error) {
 		return err
 	})
 	return int(n), err
+}
+
+// conn is what a transaction's statements are sent through: a pgx.Tx, or
+// the connection of writePipelined's.
+type conn interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// writePipelined runs fn in a transaction whose BEGIN travels in the
+// batch fn is given (fn queues its first statements on it and sends it)
+// and whose COMMIT travels in the batch fn returns: two round trips fewer
+// than a pgx.Tx, which sends each alone. With retries after a broken
+// connection, as write.
+func (s *Store) writePipelined(ctx context.Context, fn func(c conn, first *pgx.Batch) (last *pgx.Batch, err error)) error {
+	return s.wrap(withRetry(ctx, s.o.Retry, func() error {
+		c, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Release() // closes the connection if still in the transaction
+		err = func() error {
+			first := &pgx.Batch{}
+			first.Queue(`BEGIN`)
+			last, err := fn(c.Conn(), first)
+			if err != nil {
+				return err
+			}
+			last.Queue(`COMMIT`).Exec(func(ct pgconn.CommandTag) error {
+				if ct.String() != "COMMIT" {
+					return fmt.Errorf("postgres: the batch's transaction ended in %s", ct)
+				}
+				return nil
+			})
+			return c.SendBatch(ctx, last).Close()
+		}()
+		if err != nil && c.Conn().PgConn().TxStatus() != 'I' && !c.Conn().IsClosed() {
+			_, _ = c.Exec(ctx, `ROLLBACK`)
+		}
+		return err
+	}))
 }
 
 // write runs fn in a transaction, which fn begins by taking the writers'

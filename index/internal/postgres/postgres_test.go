@@ -127,6 +127,125 @@ func TestRunsMergeRetireAndCompact(t *testing.T) {
 	m.check(t, loc, s, probe)
 }
 
+// A merge in the background lets adds and removals commit while it reads
+// and writes the runs: a document removed meanwhile keeps its postings in
+// the merged run and its number in reprint_dead, lookups skip it, and
+// compacting drops both.
+func TestMergeWhileAddingAndRemoving(t *testing.T) {
+	ctx := context.Background()
+	loc := pgtest.URL(t)
+	s, err := Open(ctx, loc, Options{Meta: []byte("{}")})
+	require.NoError(t, err)
+	batch := func(prefix string) []backend.Doc {
+		var docs []backend.Doc
+		for i := range 10 {
+			keys := make([]uint32, 20)
+			for j := range keys {
+				keys[j] = uint32(7*i + 3*j)
+			}
+			docs = append(docs, backend.Doc{ID: fmt.Sprint(prefix, i), Record: []byte(fmt.Sprint(prefix, i)), Keys: keys, Units: 1, Words: 1, Bytes: 1})
+		}
+		return docs
+	}
+	m := model{}
+	var probe []uint32
+	for k := range uint32(200) {
+		probe = append(probe, k)
+	}
+	ran := false
+	testHookMerge = func() {
+		if ran {
+			return
+		}
+		ran = true
+		// The merge of a* and b* has read their postings and the removed
+		// documents (none): remove one of each and add c*.
+		n, err := s.Delete(ctx, []string{"a3", "b5"})
+		assert.NoError(t, err)
+		assert.Equal(t, 2, n)
+		assert.NoError(t, s.Put(ctx, batch("c")[:4]))
+	}
+	defer func() { testHookMerge = nil }()
+	for _, p := range []string{"a", "b"} { // equal runs: the second add merges them
+		require.NoError(t, s.Put(ctx, batch(p)))
+		for _, d := range batch(p) {
+			m[d.ID] = d
+		}
+	}
+	require.NoError(t, s.Close()) // waits for the merge
+	require.True(t, ran, "the runs merged")
+	delete(m, "a3")
+	delete(m, "b5")
+	for _, d := range batch("c")[:4] {
+		m[d.ID] = d
+	}
+
+	s, err = Open(ctx, loc, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	m.check(t, loc, s, probe)
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Runs, "a and b merged, c apart")
+	assert.Equal(t, 2*20, st.DeadPostings, "the postings of a3 and b5 wait in the merged run")
+	assert.Equal(t, 2, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_dead"))
+	require.NoError(t, s.Compact(""))
+	m.check(t, loc, s, probe)
+	assert.Zero(t, pgtest.QueryInt(t, loc, "SELECT count(*) FROM reprint_dead"))
+}
+
+// A writer of an older version merges in its own transaction without the
+// merge lock: a background merge that read the runs it merged gives up
+// its swap rather than store their postings twice.
+func TestMergeLostToAnOlderWriter(t *testing.T) {
+	ctx := context.Background()
+	loc := pgtest.URL(t)
+	s, err := Open(ctx, loc, Options{Meta: []byte("{}")})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(9, 9))
+	m := model{}
+	ran := false
+	testHookMerge = func() {
+		if ran {
+			return
+		}
+		ran = true
+		// What an older writer's batch did: merge under the writers' lock.
+		assert.NoError(t, s.write(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writerLock); err != nil {
+				return err
+			}
+			return mergeAll(ctx, tx)
+		}))
+	}
+	defer func() { testHookMerge = nil }()
+	for b := range 2 { // equal runs: the second add merges them
+		var batch []backend.Doc
+		for i := range 10 {
+			d := randomDoc(rng, fmt.Sprintf("d%d-%d", b, i), 1<<10)
+			d.Keys = d.Keys[:1]
+			batch = append(batch, d)
+		}
+		require.NoError(t, s.Put(ctx, batch))
+		for _, d := range batch {
+			m[d.ID] = d
+		}
+	}
+	require.NoError(t, s.Close())
+	require.True(t, ran, "the background merge ran")
+	s, err = Open(ctx, loc, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	var probe []uint32
+	for k := range uint32(1 << 10) {
+		probe = append(probe, k)
+	}
+	m.check(t, loc, s, probe) // Check: no posting twice
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Runs)
+}
+
 // A version 1 database (a row a posting) migrates to runs of blocks: the
 // same lookups, records and counts, and it takes adds and removals after.
 func TestMigrateFromVersion1(t *testing.T) {

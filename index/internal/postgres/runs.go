@@ -4,7 +4,12 @@ package postgres
 // postings become one run, and the newest runs merge while the newer is
 // at least as large as the one before (a binary counter), so a posting is
 // rewritten O(log N) times and the database holds few, large rows (a row
-// a posting, under a B-tree, made adding four times slower than bbolt). A
+// a posting, under a B-tree, made adding four times slower than bbolt).
+// Unlike bbolt, a batch's transaction does not merge: after it commits, a
+// merge runs in the background on another connection (mergeNewest) while
+// the next batches commit, and takes the writers' lock only to swap the
+// merged run for those it read; a batch merges itself only when there
+// are maxRuns runs and no merge under way. A
 // run cuts the key space into 2^bits equal ranges, chosen so that a block
 // holds about blockPostings postings, bit-packed and sorted
 // (postings.EncodePacked), with a Bloom filter of its keys in
@@ -29,6 +34,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
@@ -80,7 +86,9 @@ func runBits(n int) int {
 // costs a handful of round trips whatever its size: on a loaded machine
 // each round trip waits for the scheduler twice, here and on the server.
 
-const selectRuns = `SELECT run, bits, postings, min_num, max_num FROM reprint_runs ORDER BY run`
+// Runs are listed in the order of their documents (a merged run's number
+// is newer than those of the runs written after the ones it merged).
+const selectRuns = `SELECT run, bits, postings, min_num, max_num FROM reprint_runs ORDER BY min_num`
 
 // queueRuns queues the listing of the runs, oldest first, into *out.
 func queueRuns(b *pgx.Batch, out *[]run) {
@@ -141,10 +149,27 @@ func queueRead(b *pgx.Batch, runs []run, out [][]postings.Posting) {
 // queueWrite queues the storing of ps (sorted) as run id of the documents
 // numbered lo..hi.
 func queueWrite(b *pgx.Batch, id int64, ps []postings.Posting, lo, hi uint32) {
+	queueBlocks(b, id, ps, lo, hi)
+	queueRun(b, id, ps, lo, hi)
+}
+
+// queueRun queues the row that makes run id, its blocks stored, visible.
+func queueRun(b *pgx.Batch, id int64, ps []postings.Posting, lo, hi uint32) {
+	b.Queue(`INSERT INTO reprint_runs (run, bits, postings, min_num, max_num) VALUES ($1, $2, $3, $4, $5)`,
+		id, runBits(len(ps)), len(ps), int64(lo), int64(hi))
+}
+
+// queueBlocks queues the storing of the blocks and filters of ps
+// (sorted) as run id of the documents numbered lo..hi; readers find them
+// once the run's row is stored (queueRun).
+func queueBlocks(b *pgx.Batch, id int64, ps []postings.Posting, lo, hi uint32) {
 	r := run{id: id, bits: runBits(len(ps))}
 	var prefixes []int32
 	var blocks, filters [][]byte
-	var buf []byte
+	// Room for every block at once: no entry is wider than the run's key
+	// shift plus the bits of its range of documents.
+	width := int(r.shift()) + bits.Len32(hi-lo)
+	buf := make([]byte, 0, (len(ps)*width+7)/8+(16<<r.bits))
 	for rest := ps; len(rest) > 0; {
 		prefix := uint64(rest[0].Key) >> r.shift()
 		n := 1
@@ -161,8 +186,6 @@ func queueWrite(b *pgx.Batch, id int64, ps []postings.Posting, lo, hi uint32) {
 		id, prefixes, blocks)
 	b.Queue(`INSERT INTO reprint_filters (run, prefix, filter) SELECT $1, p, f FROM unnest($2::integer[], $3::bytea[]) AS u(p, f)`,
 		id, prefixes, filters)
-	b.Queue(`INSERT INTO reprint_runs (run, bits, postings, min_num, max_num) VALUES ($1, $2, $3, $4, $5)`,
-		id, r.bits, len(ps), int64(lo), int64(hi))
 }
 
 // queueDrop queues the deleting of runs, and the forgetting of the
@@ -349,3 +372,115 @@ func lookup(ctx context.Context, tx pgx.Tx, keys []uint32) (map[uint32][]backend
 }
 
 var errTooMany = errors.New("postgres: the index is full (2^32 documents added)")
+
+// kick starts a background merge of the newest runs after a commit, or
+// asks the one under way to look again when it is done.
+func (s *Store) kick() {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.shut {
+		return
+	}
+	if s.merging {
+		s.again = true
+		return
+	}
+	s.merging = true
+	s.bg.Go(func() {
+		for {
+			merged, err := s.mergeNewest(context.Background())
+			s.bgMu.Lock()
+			if err != nil || !merged && !s.again || s.shut {
+				// A merge that failed left the runs as they were: the
+				// next commit's merge tries again.
+				s.merging, s.again = false, false
+				s.bgMu.Unlock()
+				return
+			}
+			s.again = false
+			s.bgMu.Unlock()
+		}
+	})
+}
+
+// testHookMerge, when a test sets it, runs in mergeNewest after the
+// merge has read and merged its runs, before it writes and swaps them.
+var testHookMerge func()
+
+// mergeNewest merges the newest runs as a binary counter does (while the
+// next older run is no larger than those merged so far) and says whether
+// it merged any. Adds go on meanwhile: it holds the merge lock (so that no
+// other merge drops the runs it reads; it gives way to one under way)
+// and takes the writers' lock only to swap the runs, after writing the
+// merged one. It drops the postings of the documents removed when it
+// began and forgets those alone: the postings of documents removed since
+// stay in the merged run, their numbers in reprint_dead.
+func (s *Store) mergeNewest(ctx context.Context) (merged bool, err error) {
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		merged = false
+		var free bool
+		var runs []run
+		b := &pgx.Batch{}
+		b.Queue(`SELECT `+tryMergeLock, mergeKey).QueryRow(func(row pgx.Row) error { return row.Scan(&free) })
+		queueRuns(b, &runs)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil || !free || len(runs) < 2 {
+			return err
+		}
+		k := toMerge(runs[:len(runs)-1], int(runs[len(runs)-1].postings)) + 1
+		if k < 2 {
+			return nil
+		}
+		older := runs[len(runs)-k:]
+		lo, hi := older[0].min, older[k-1].max
+		dead := map[uint32]bool{}
+		stored := make([][]postings.Posting, k)
+		var id int64
+		b = &pgx.Batch{}
+		queueDead(b, lo, hi, dead)
+		queueRead(b, older, stored)
+		b.Queue(`SELECT nextval('reprint_run_num')`).QueryRow(func(row pgx.Row) error { return row.Scan(&id) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		ps := merge(nil, stored, dead)
+		if testHookMerge != nil {
+			testHookMerge()
+		}
+		ids := make([]int64, k)
+		for i, r := range older {
+			ids[i] = r.id
+		}
+		gone := make([]int64, 0, len(dead))
+		for num := range dead {
+			gone = append(gone, int64(num))
+		}
+		b = &pgx.Batch{}
+		if len(ps) > 0 {
+			queueBlocks(b, id, ps, lo, hi)
+		}
+		queueLock(b)
+		// The runs read must all be there still: a writer of an older
+		// version merges in its batch without the merge lock.
+		b.Queue(`DELETE FROM reprint_runs WHERE run = ANY($1)`, ids).Exec(func(ct pgconn.CommandTag) error {
+			if ct.RowsAffected() != int64(k) {
+				return errMergeLost
+			}
+			return nil
+		})
+		b.Queue(`DELETE FROM reprint_blocks WHERE run = ANY($1)`, ids)
+		b.Queue(`DELETE FROM reprint_filters WHERE run = ANY($1)`, ids)
+		b.Queue(`DELETE FROM reprint_dead WHERE num = ANY($1)`, gone)
+		if len(ps) > 0 {
+			queueRun(b, id, ps, lo, hi)
+		}
+		merged = true
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if errors.Is(err, errMergeLost) {
+		return false, nil // rolled back: another merged them first
+	}
+	return merged, err
+}
+
+// errMergeLost: the runs a merge read were merged by another meanwhile.
+var errMergeLost = errors.New("postgres: the runs merged were merged by another")
