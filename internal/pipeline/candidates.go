@@ -32,7 +32,7 @@ type Units struct {
 	// Sigs are the units' signatures, for the ekzhu backend only.
 	Sigs []minhash.Signature
 	// parked is set while Park holds the rows on disk, keys while the
-	// candidate stage holds the keys alone there (CandidateOptions.Park).
+	// candidate stage holds the keys alone there (CandidateOptions.ParkKeys).
 	parked, keys *parked
 }
 
@@ -180,8 +180,8 @@ type groups struct {
 func (g *groups) docsOf(i uint32) []int32 { return g.docs[g.off[i]:g.off[i+1]] }
 
 // groupUnits numbers the distinct units of u. Beside the result it needs
-// 4 bytes a unit (the units in key order) and a bucket table of a byte a
-// unit: no copy of the keys, which at a million documents would take
+// 4 bytes a unit (the units in key order) and a bucket table of one or two
+// bytes a unit: no copy of the keys, which at a million documents would take
 // gigabytes. Once the units' groups are known, before their documents
 // are listed, it calls done (which may park the keys: they are not read
 // after it).
