@@ -70,6 +70,7 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 	var batch []int
 	var bytes int64
 	flush := func() error {
+		slices.Sort(batch) // each component's clusters keep their order
 		err := d.provenanceBatch(r, clusters, batch, sources, verdicts)
 		batch, bytes = batch[:0], 0
 		return err
@@ -112,7 +113,7 @@ type pairSource struct {
 }
 
 // provenanceBatch runs provenance over the clusters numbered in batch
-// (whole components, ascending), fills in their verdicts and adds their
+// (whole components, in ascending order), fills in their verdicts and adds their
 // pairs' to verdicts, by document ids.
 func (d *Detector) provenanceBatch(r *Report, clusters [][]pipeline.Side, batch []int, sources []string, verdicts map[[2]string]pairSource) error {
 	// Provenance sees the batch's documents, in input order.
