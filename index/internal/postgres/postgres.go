@@ -648,7 +648,15 @@ func (v *view) Len() (int, error) {
 }
 
 // wrap marks connection failures with ErrUnavailable and keeps the rest.
-func (s *Store) wrap(err error) error { return wrapErr(err) }
+// After a connection failure the pool's idle connections are as likely
+// broken (a restarted server closed them all): they are closed, so that
+// the next use dials anew instead of failing on one of them.
+func (s *Store) wrap(err error) error {
+	if unavailable(err) {
+		s.pool.Reset()
+	}
+	return wrapErr(err)
+}
 
 func wrapErr(err error) error {
 	if err == nil || errors.Is(err, ErrUnavailable) {
