@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/reprint-dev/reprint/index/internal/backend"
@@ -317,13 +315,10 @@ func (ix *Index) Add(ctx context.Context, docs ...model.Document) error {
 // preparation is one batch of Add being made ready for the backend by
 // background workers, which whoever waits for it joins.
 type preparation struct {
-	ix     *Index
-	ctx    context.Context
-	stop   context.CancelFunc
-	batch  []model.Document
-	recs   []backend.Doc
-	next   atomic.Int64 // the next document to take
-	active sync.WaitGroup
+	ctx  context.Context
+	stop context.CancelFunc
+	loop *pool.Loop
+	recs []backend.Doc
 }
 
 // prepareChunk is the number of documents a worker takes at a time.
@@ -331,36 +326,25 @@ const prepareChunk = 16
 
 // prepare starts preparing batch on Workers-1 goroutines (at least one).
 func (ix *Index) prepare(ctx context.Context, batch []model.Document) *preparation {
-	p := &preparation{ix: ix, batch: batch, recs: make([]backend.Doc, len(batch))}
+	p := &preparation{recs: make([]backend.Doc, len(batch))}
 	p.ctx, p.stop = context.WithCancel(ctx)
-	for range max(1, ix.opts.Workers-1) {
-		p.active.Go(p.work)
-	}
+	p.loop = pool.Start(p.ctx, len(batch), pool.Options{Workers: max(1, ix.opts.Workers-1), Chunk: prepareChunk},
+		func() (func(int), func()) {
+			var h *minhash.Hasher // made when the worker gets documents
+			var lean pipeline.Lean
+			return func(i int) {
+				if h == nil {
+					h, _ = minhash.NewHasher(ix.pc.Params) // validated by load
+				}
+				p.recs[i] = ix.storeDoc(h, &lean, batch[i])
+			}, func() {}
+		})
 	return p
-}
-
-// work prepares documents until none is left.
-func (p *preparation) work() {
-	var h *minhash.Hasher
-	var lean pipeline.Lean
-	for p.ctx.Err() == nil {
-		start := int(p.next.Add(prepareChunk)) - prepareChunk
-		if start >= len(p.batch) {
-			return
-		}
-		if h == nil {
-			h, _ = minhash.NewHasher(p.ix.pc.Params) // validated by load
-		}
-		for i := start; i < min(start+prepareChunk, len(p.batch)); i++ {
-			p.recs[i] = p.ix.storeDoc(h, &lean, p.batch[i])
-		}
-	}
 }
 
 // wait joins the work and returns the prepared batch.
 func (p *preparation) wait() ([]backend.Doc, error) {
-	p.work()
-	p.active.Wait()
+	p.loop.Join()
 	defer p.stop()
 	if err := p.ctx.Err(); err != nil {
 		// The caller's context, not p's own cancel: stop runs after.
@@ -372,7 +356,7 @@ func (p *preparation) wait() ([]backend.Doc, error) {
 // cancel stops the work and waits for the workers to leave.
 func (p *preparation) cancel() {
 	p.stop()
-	p.active.Wait()
+	p.loop.Wait()
 }
 
 // storeDoc prepares one document for the backend.

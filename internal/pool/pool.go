@@ -35,41 +35,69 @@ func Run(ctx context.Context, n int, o Options, mk func() func(i int)) error {
 // RunDone is Run with a done function per worker, called after the
 // worker's last item (to merge per-worker results, for example).
 func RunDone(ctx context.Context, n int, o Options, mk func() (body func(i int), done func())) error {
+	return Start(ctx, n, o, mk).Wait()
+}
+
+// Loop is a loop started by Start, its workers running in the
+// background.
+type Loop struct {
+	ctx   context.Context
+	n     int
+	chunk int
+	mk    func() (func(int), func())
+	mu    sync.Mutex
+	next  int
+	wg    sync.WaitGroup
+}
+
+// Start starts the loop of RunDone and returns at once: Wait or Join
+// ends it.
+func Start(ctx context.Context, n int, o Options, mk func() (body func(i int), done func())) *Loop {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	chunk := o.Chunk
-	if chunk <= 0 {
-		chunk = 64
+	l := &Loop{ctx: ctx, n: n, chunk: o.Chunk, mk: mk}
+	if l.chunk <= 0 {
+		l.chunk = 64
 	}
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, (n+chunk-1)/chunk))
-	var (
-		mu   sync.Mutex
-		next int
-		wg   sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			body, done := mk()
-			defer done()
-			for ctx.Err() == nil {
-				mu.Lock()
-				start := next
-				next += chunk
-				mu.Unlock()
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+chunk, n); i++ {
-					body(i)
-				}
-			}
-		})
+	for range max(1, min(workers, (n+l.chunk-1)/l.chunk)) {
+		l.wg.Go(l.work)
 	}
-	wg.Wait()
-	return ctx.Err()
+	return l
+}
+
+// work takes chunks of indexes until none is left or ctx is cancelled.
+func (l *Loop) work() {
+	body, done := l.mk()
+	defer done()
+	for l.ctx.Err() == nil {
+		l.mu.Lock()
+		start := l.next
+		l.next += l.chunk
+		l.mu.Unlock()
+		if start >= l.n {
+			return
+		}
+		for i := start; i < min(start+l.chunk, l.n); i++ {
+			body(i)
+		}
+	}
+}
+
+// Wait waits for the loop's workers and returns ctx.Err().
+func (l *Loop) Wait() error {
+	l.wg.Wait()
+	return l.ctx.Err()
+}
+
+// Join makes the caller one more worker until no index is left, then
+// waits for the others: a goroutine that would otherwise wait for the
+// loop lends its core to it.
+func (l *Loop) Join() error {
+	l.work()
+	return l.Wait()
 }
