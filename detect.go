@@ -272,19 +272,9 @@ func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error)
 // then provenance.
 func (d *Detector) report(matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, error) {
 	start, cpu := time.Now(), processCPU()
-	r, clusters, err := d.assemble(matches)
+	r, clusters, err := d.assembleReport(matches, boiler, hot)
 	if err != nil {
-		return nil, wrapStageErr(err)
-	}
-	if len(boiler) > 0 || hot > 0 {
-		r.Limits = &Limits{HotBuckets: hot}
-		for _, b := range boiler {
-			text, err := d.texts.Get(int(b.Doc))
-			if err != nil {
-				return nil, wrapStageErr(err)
-			}
-			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: strings.Clone(text[b.Span.Start:b.Span.End]), Documents: b.Documents})
-		}
+		return nil, err
 	}
 	d.timeStage("clusters", start, cpu)
 	d.progress("inferring provenance", 0, 0)
@@ -294,6 +284,27 @@ func (d *Detector) report(matches []pipeline.Match, boiler []pipeline.Boilerplat
 	}
 	d.timeStage("provenance", start, cpu)
 	return r, nil
+}
+
+// assembleReport is the report without provenance: assemble, then the
+// limits (the boilerplate left out and the hot-bucket count). It returns
+// the clusters' passages as the pipeline made them, for provenance.
+func (d *Detector) assembleReport(matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, [][]pipeline.Side, error) {
+	r, clusters, err := d.assemble(matches)
+	if err != nil {
+		return nil, nil, wrapStageErr(err)
+	}
+	if len(boiler) > 0 || hot > 0 {
+		r.Limits = &Limits{HotBuckets: hot}
+		for _, b := range boiler {
+			text, err := d.texts.Get(int(b.Doc))
+			if err != nil {
+				return nil, nil, wrapStageErr(err)
+			}
+			r.Limits.Boilerplate = append(r.Limits.Boilerplate, Boilerplate{Text: strings.Clone(text[b.Span.Start:b.Span.End]), Documents: b.Documents})
+		}
+	}
+	return r, clusters, nil
 }
 
 // prepared returns document doc's alignment form: the one kept from

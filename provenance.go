@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/reprint-dev/reprint/internal/disjoint"
 	"github.com/reprint-dev/reprint/internal/pipeline"
@@ -13,6 +14,60 @@ import (
 // provenanceOptions are the provenance options the configuration asks for.
 func (c *config) provenanceOptions() provenance.Options {
 	return provenance.Options{IgnoreDates: c.noDates, HardDates: c.hardDates > 0, HardDateGap: c.hardDates}
+}
+
+// ProvenanceBatch is one batch of provenance work: clusters linked by
+// shared documents (whole connected components, never part of one), with
+// what provenance reads of their documents. It holds everything
+// InferProvenance needs besides the corpus's sources, in exported fields,
+// so that it travels to another machine (encoding/gob) and is inferred
+// there; its verdict then comes back to ApplyProvenance.
+type ProvenanceBatch struct {
+	// Clusters are the batch's clusters, as indexes into Report.Clusters,
+	// in ascending order.
+	Clusters []int
+	// Docs are the batch's documents in input order, as provenance reads
+	// them: the text (a wall of text's excerpt around its copies), the
+	// source, the id as Label and the date (none for a date more than a
+	// day ahead of the run's clock, unless WithTrustFutureDates). Tokens
+	// are set where the Detector kept them from sketching.
+	Docs []provenance.Document
+	// Copies are the clusters' copies, one provenance.Cluster for each of
+	// Clusters, indexing Docs.
+	Copies []provenance.Cluster
+}
+
+// ProvenanceVerdict is provenance's verdict on one ProvenanceBatch, by
+// cluster index and document id, ready for ApplyProvenance.
+type ProvenanceVerdict struct {
+	// Docs are the ids of the batch's documents: no document may be in
+	// two batches.
+	Docs []string
+	// Clusters are the verdicts on the batch's clusters.
+	Clusters []ClusterVerdict
+	// Pairs are the verdicts on every pair of the batch's documents that
+	// share a cluster.
+	Pairs []PairVerdict
+}
+
+// ClusterVerdict is provenance's verdict on one cluster: the fields that
+// ApplyProvenance fills in.
+type ClusterVerdict struct {
+	// Cluster is the cluster's index in Report.Clusters.
+	Cluster   int
+	Earliest  *string
+	Origin    Origin
+	Quotation bool
+	Edges     []Edge
+}
+
+// PairVerdict is provenance's verdict on a document pair: the document
+// whose text probably came first (nil: none, or undetermined) and its
+// probability (0 when Source is nil).
+type PairVerdict struct {
+	A, B        string
+	Source      *string
+	Probability float64
 }
 
 // applyProvenance fills in every cluster's Earliest, Origin, Quotation and
@@ -33,13 +88,51 @@ func (c *config) provenanceOptions() provenance.Options {
 // batches of them (clusters linked by shared documents stay together), a
 // batch's texts at most a share of the memory budget, so that the
 // clustered documents' texts and signals are never all held at once. The
-// verdicts are those of one run over all clusters.
+// verdicts are those of one run over all clusters. The steps are those
+// that Stages gives another driver (Assemble, InferProvenance,
+// ApplyProvenance), here run one batch after the other.
 func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error {
+	sources, now := d.sources(), d.cfg.clock()
+	var verdicts []ProvenanceVerdict
+	for _, group := range d.provenanceGroups(clusters, d.cfg.shares().texts) {
+		b, err := d.provenanceBatch(clusters, group, now)
+		if err != nil {
+			return err
+		}
+		v, err := d.inferProvenance(sources, &b)
+		if err != nil {
+			return err
+		}
+		verdicts = append(verdicts, *v)
+	}
+	return applyVerdicts(r, verdicts)
+}
+
+// sources returns the sources of all documents, in input order of first
+// appearance: attribution cues name any outlet of the corpus, so every
+// batch is inferred knowing them all.
+func (d *Detector) sources() []string {
+	var sources []string
+	seen := map[string]bool{}
+	for _, doc := range d.docs {
+		if doc.Source != "" && !seen[doc.Source] {
+			seen[doc.Source] = true
+			sources = append(sources, doc.Source)
+		}
+	}
+	return sources
+}
+
+// provenanceGroups splits the clusters into groups of whole components
+// (clusters linked by shared documents, through union-find over the
+// documents), each group's clusters in ascending order as one run has
+// them. Components are taken in the order of their first cluster and
+// gathered into a group until its copies' documents pass limit bytes of
+// text: limit < 0 makes one group of all, 0 a group of each component.
+func (d *Detector) provenanceGroups(clusters [][]pipeline.Side, limit int64) [][]int {
 	if len(clusters) == 0 {
 		return nil
 	}
-	// Clusters linked by a shared document, through union-find over the
-	// documents.
 	sets := disjoint.New(len(d.docs))
 	for _, c := range clusters {
 		for _, s := range c[1:] {
@@ -55,71 +148,37 @@ func (d *Detector) applyProvenance(r *Report, clusters [][]pipeline.Side) error 
 		}
 		byRoot[root] = append(byRoot[root], i)
 	}
-	// The sources of all documents: attribution cues name any outlet of
-	// the corpus.
-	var sources []string
-	seen := map[string]bool{}
-	for _, doc := range d.docs {
-		if doc.Source != "" && !seen[doc.Source] {
-			seen[doc.Source] = true
-			sources = append(sources, doc.Source)
-		}
-	}
-	verdicts := map[[2]string]pairSource{}
-	limit := d.cfg.shares().texts
-	var batch []int
+	var groups [][]int
+	var group []int
 	var bytes int64
-	flush := func() error {
-		slices.Sort(batch) // each component's clusters keep their order
-		err := d.provenanceBatch(r, clusters, batch, sources, verdicts)
-		batch, bytes = batch[:0], 0
-		return err
-	}
 	for _, root := range roots {
 		for _, i := range byRoot[root] {
-			batch = append(batch, i)
+			group = append(group, i)
 			for _, s := range clusters[i] {
 				bytes += int64(d.lens[s.Doc])
 			}
 		}
 		if limit >= 0 && bytes > limit {
-			if err := flush(); err != nil {
-				return err
-			}
+			slices.Sort(group) // each component's clusters keep their order
+			groups = append(groups, group)
+			group, bytes = nil, 0
 		}
 	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return err
-		}
+	if len(group) > 0 {
+		slices.Sort(group)
+		groups = append(groups, group)
 	}
-	for i := range r.DocPairs {
-		p := &r.DocPairs[i]
-		pv, ok := verdicts[[2]string{p.A, p.B}]
-		if !ok || pv.source == nil {
-			p.Source, p.SourceProbability = nil, 0
-			continue
-		}
-		p.Source, p.SourceProbability = pv.source, pv.probability
-	}
-	return nil
+	return groups
 }
 
-// pairSource is provenance's verdict on a document pair: the document
-// whose text probably came first (nil: none) and its probability.
-type pairSource struct {
-	source      *string
-	probability float64
-}
-
-// provenanceBatch runs provenance over the clusters numbered in batch
-// (whole components, in ascending order), fills in their verdicts and adds their
-// pairs' to verdicts, by document ids.
-func (d *Detector) provenanceBatch(r *Report, clusters [][]pipeline.Side, batch []int, sources []string, verdicts map[[2]string]pairSource) error {
-	// Provenance sees the batch's documents, in input order.
+// provenanceBatch gathers the provenance input of the clusters numbered
+// in group (whole components, ascending); now is the run's clock.
+func (d *Detector) provenanceBatch(clusters [][]pipeline.Side, group []int, now time.Time) (ProvenanceBatch, error) {
+	mine := make([][]pipeline.Side, len(group)) // the group's clusters
 	local := map[int32]int{}
 	var global []int32
-	for _, i := range batch {
+	for k, i := range group {
+		mine[k] = clusters[i]
 		for _, s := range clusters[i] {
 			if _, ok := local[s.Doc]; !ok {
 				local[s.Doc] = 0
@@ -127,90 +186,177 @@ func (d *Detector) provenanceBatch(r *Report, clusters [][]pipeline.Side, batch 
 			}
 		}
 	}
+	// Provenance sees the batch's documents in input order.
 	slices.Sort(global)
-	pdocs := make([]provenance.Document, len(global), len(global)+len(sources))
-	excerpts := make([]*wallExcerpt, len(global)) // of walls of text
-	in := map[string]bool{}
 	for i, g := range global {
 		local[g] = i
 	}
-	now := d.cfg.clock()
+	b := ProvenanceBatch{
+		Clusters: slices.Clone(group),
+		Docs:     make([]provenance.Document, len(global)),
+		Copies:   make([]provenance.Cluster, len(group)),
+	}
+	excerpts := make([]*wallExcerpt, len(global)) // of walls of text
 	for i, g := range global {
 		doc := d.docs[g]
 		text, err := d.texts.Get(int(g))
 		if err != nil {
-			return fmt.Errorf("reprint: %w", err)
+			return ProvenanceBatch{}, fmt.Errorf("reprint: %w", err)
 		}
 		if len(text) > pipeline.BigText {
-			excerpts[i] = excerptOf(text, clusters, g)
+			excerpts[i] = excerptOf(text, mine, g)
 			text = excerpts[i].text
 		}
-		pdocs[i] = provenance.Document{
-			Text:   text,
-			Source: doc.Source,
-			Label:  doc.ID,
-		}
+		b.Docs[i] = provenance.Document{Text: text, Source: doc.Source, Label: doc.ID}
 		// A date more than a day ahead of the clock is a mistake unless
 		// trusted: provenance takes the document as undated.
 		if d.cfg.trustFuture || !doc.Date.IsFuture(now) {
-			pdocs[i].Date = doc.Date
+			b.Docs[i].Date = doc.Date
 		}
 		if p, ok := d.cache[g]; ok {
-			pdocs[i].Tokens = p.Tokens
-		}
-		in[doc.Source] = true
-	}
-	for _, src := range sources {
-		if !in[src] {
-			pdocs = append(pdocs, provenance.Document{Source: src})
+			b.Docs[i].Tokens = p.Tokens
 		}
 	}
-	pclusters := make([]provenance.Cluster, len(batch))
-	for k, i := range batch {
-		for _, s := range clusters[i] {
+	for k, c := range mine {
+		for _, s := range c {
 			l := local[s.Doc]
 			cp := provenance.Copy{Doc: l, Start: int(s.Bytes.Start), End: int(s.Bytes.End)}
 			if e := excerpts[l]; e != nil {
 				cp.Start, cp.End = e.offset(cp.Start), e.offset(cp.End)
 			}
-			pclusters[k].Copies = append(pclusters[k].Copies, cp)
+			b.Copies[k].Copies = append(b.Copies[k].Copies, cp)
 		}
 	}
-	res, err := provenance.Infer(pdocs, pclusters, d.cfg.provenanceOptions())
+	return b, nil
+}
+
+// inferProvenance runs provenance over one batch, the corpus's sources
+// known, and returns its verdicts by cluster index and document id.
+func (d *Detector) inferProvenance(sources []string, b *ProvenanceBatch) (*ProvenanceVerdict, error) {
+	if len(b.Clusters) != len(b.Copies) {
+		return nil, fmt.Errorf("reprint: provenance batch of %d clusters with %d copy lists", len(b.Clusters), len(b.Copies))
+	}
+	pdocs := make([]provenance.Document, len(b.Docs), len(b.Docs)+len(sources))
+	copy(pdocs, b.Docs)
+	in := map[string]bool{}
+	for _, doc := range b.Docs {
+		in[doc.Source] = true
+	}
+	// The other sources stand as documents without text, so that a
+	// credit to one of them reads as a credit to a known outlet.
+	for _, src := range sources {
+		if !in[src] {
+			pdocs = append(pdocs, provenance.Document{Source: src})
+		}
+	}
+	res, err := provenance.Infer(pdocs, b.Copies, d.cfg.provenanceOptions())
 	if err != nil {
-		return fmt.Errorf("reprint: %w", err)
+		return nil, fmt.Errorf("reprint: %w", err)
+	}
+	v := &ProvenanceVerdict{Docs: make([]string, len(b.Docs)), Clusters: make([]ClusterVerdict, len(res.Clusters))}
+	for i, doc := range b.Docs {
+		v.Docs[i] = doc.Label
 	}
 	id := func(i int) *string {
 		if i < 0 {
 			return nil
 		}
-		s := d.docs[global[i]].ID
+		s := b.Docs[i].Label
 		return &s
 	}
-	for k, v := range res.Clusters {
-		c := &r.Clusters[batch[k]]
-		c.Earliest = id(v.Earliest)
-		c.Origin = &Origin{
-			Doc:                 id(v.Origin),
-			Probability:         v.OriginProbability,
-			ExternalProbability: v.ExternalProbability,
-			Reasons:             v.Reasons,
+	for k, pv := range res.Clusters {
+		cv := ClusterVerdict{
+			Cluster:  b.Clusters[k],
+			Earliest: id(pv.Earliest),
+			Origin: Origin{
+				Doc:                 id(pv.Origin),
+				Probability:         pv.OriginProbability,
+				ExternalProbability: pv.ExternalProbability,
+				Reasons:             pv.Reasons,
+			},
+			Quotation: pv.Quotation,
+			Edges:     make([]Edge, 0, len(pv.Edges)),
 		}
-		c.Quotation = v.Quotation
-		c.Edges = make([]Edge, 0, len(v.Edges))
-		for _, e := range v.Edges {
-			c.Edges = append(c.Edges, Edge{From: *id(e.From), To: *id(e.To),
+		for _, e := range pv.Edges {
+			cv.Edges = append(cv.Edges, Edge{From: b.Docs[e.From].Label, To: b.Docs[e.To].Label,
 				Probability: e.Probability, Kind: string(e.Kind), Reasons: e.Reasons})
 		}
+		v.Clusters[k] = cv
 	}
 	for _, pv := range res.Pairs {
-		v := pairSource{}
+		p := PairVerdict{A: b.Docs[pv.A].Label, B: b.Docs[pv.B].Label}
 		if pv.Source >= 0 {
-			v = pairSource{id(pv.Source), pv.Probability}
+			p.Source, p.Probability = id(pv.Source), pv.Probability
 		}
-		verdicts[[2]string{*id(pv.A), *id(pv.B)}] = v
+		v.Pairs = append(v.Pairs, p)
+	}
+	return v, nil
+}
+
+// applyVerdicts fills in the report's provenance from the verdicts of
+// all its batches, in any order. It fails unless every cluster has
+// exactly one verdict and no document is in two batches (a component
+// split in two would give other verdicts than one run).
+//
+// A report or a verdict that travelled through encoding/gob has nil for
+// its empty lists: those that assemble and provenance make empty (the
+// report's lists, a cluster's edges, the reasons) are made empty again,
+// so that the report renders as Detect's.
+func applyVerdicts(r *Report, verdicts []ProvenanceVerdict) error {
+	r.Documents, r.DocPairs, r.Clusters = nonNil(r.Documents), nonNil(r.DocPairs), nonNil(r.Clusters)
+	r.Matches, r.Errors = nonNil(r.Matches), nonNil(r.Errors)
+	batchOf := map[string]int{} // document id → its batch
+	done := make([]bool, len(r.Clusters))
+	pairs := map[[2]string]PairVerdict{}
+	for k, v := range verdicts {
+		for _, id := range v.Docs {
+			if other, ok := batchOf[id]; ok && other != k {
+				return fmt.Errorf("reprint: document %q in two provenance batches: a component of linked clusters was split", id)
+			}
+			batchOf[id] = k
+		}
+		for _, cv := range v.Clusters {
+			if cv.Cluster < 0 || cv.Cluster >= len(r.Clusters) || done[cv.Cluster] {
+				return fmt.Errorf("reprint: provenance verdict for cluster %d: none or two such clusters", cv.Cluster)
+			}
+			done[cv.Cluster] = true
+			c := &r.Clusters[cv.Cluster]
+			c.Earliest = cv.Earliest
+			o := cv.Origin
+			o.Reasons = nonNil(o.Reasons)
+			c.Origin = &o
+			c.Quotation = cv.Quotation
+			c.Edges = make([]Edge, len(cv.Edges))
+			for i, e := range cv.Edges {
+				e.Reasons = nonNil(e.Reasons)
+				c.Edges[i] = e
+			}
+		}
+		for _, p := range v.Pairs {
+			pairs[[2]string{p.A, p.B}] = p
+		}
+	}
+	if i := slices.Index(done, false); i >= 0 {
+		return fmt.Errorf("reprint: no provenance verdict for cluster %s", r.Clusters[i].ID)
+	}
+	for i := range r.DocPairs {
+		p := &r.DocPairs[i]
+		pv, ok := pairs[[2]string{p.A, p.B}]
+		if !ok || pv.Source == nil {
+			p.Source, p.SourceProbability = nil, 0
+			continue
+		}
+		p.Source, p.SourceProbability = pv.Source, pv.Probability
 	}
 	return nil
+}
+
+// nonNil returns list, or an empty list for nil.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }
 
 // excerptMargin is how much text around its copies provenance reads of a

@@ -104,7 +104,9 @@ func (s *Stages) Seeds(doc int32, b *pipeline.SeedBuf) (pipeline.Seeds, error) {
 // Report assembles the report from the matches of verification (in any
 // order: they are put in pair order), the boilerplate and the hot-bucket
 // count of Candidates, exactly as Detect does: matches, document pairs,
-// coverage, clusters, limits and provenance. The documents were filed by
+// coverage, clusters, limits and provenance, all on this machine (as
+// Assemble, InferProvenance and ApplyProvenance, with batches of linked
+// clusters bounded by the memory budget). The documents were filed by
 // Add or AddReported.
 func (s *Stages) Report(ctx context.Context, matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, error) {
 	if err := ctx.Err(); err != nil {
@@ -112,4 +114,70 @@ func (s *Stages) Report(ctx context.Context, matches []pipeline.Match, boiler []
 	}
 	pipeline.SortMatches(matches)
 	return s.d.report(matches, boiler, hot)
+}
+
+// ProvenanceWork is the provenance of a report, split into batches that
+// can be inferred anywhere, in any order: every batch is one connected
+// component of clusters linked by shared documents, so that no two
+// batches share a document and their verdicts are those of one run over
+// all clusters.
+type ProvenanceWork struct {
+	// Sources are the sources of all documents, in input order of first
+	// appearance: every batch is inferred with them (attribution cues
+	// name any outlet of the corpus). They are apart from the batches,
+	// which would otherwise each carry them.
+	Sources []string
+	// Batches are the components, in the order of their first cluster.
+	Batches []ProvenanceBatch
+}
+
+// Assemble is Report without provenance, for a driver that infers
+// provenance elsewhere: the report with every cluster's Origin and Edges
+// and every pair's Source still to fill in, and that work as independent
+// batches. Run each batch with InferProvenance (on any machine, with a
+// Detector of the same options) and give all the verdicts to
+// ApplyProvenance: the report is then Report's, byte for byte. The
+// batches' texts are those the Detector holds (substrings, excerpts of
+// walls of text): all clustered documents' texts at once, where Report
+// holds a memory share of them at a time.
+func (s *Stages) Assemble(ctx context.Context, matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, *ProvenanceWork, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	d := s.d
+	pipeline.SortMatches(matches)
+	r, clusters, err := d.assembleReport(matches, boiler, hot)
+	if err != nil {
+		return nil, nil, err
+	}
+	work := &ProvenanceWork{Sources: d.sources()}
+	now := d.cfg.clock()
+	for _, group := range d.provenanceGroups(clusters, 0) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		b, err := d.provenanceBatch(clusters, group, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		work.Batches = append(work.Batches, b)
+	}
+	return r, work, nil
+}
+
+// InferProvenance runs provenance over one batch of Assemble's work, the
+// corpus's sources given (ProvenanceWork.Sources), with the Detector's
+// provenance options (WithIgnoreDates, WithHardDates): a Detector of the
+// same options gives the same verdict on any machine. It reads nothing
+// but its arguments.
+func (s *Stages) InferProvenance(sources []string, b *ProvenanceBatch) (*ProvenanceVerdict, error) {
+	return s.d.inferProvenance(sources, b)
+}
+
+// ApplyProvenance fills in the provenance of a report made by Assemble
+// (perhaps decoded on another machine) from the verdicts of all its
+// batches, in any order. It fails unless every cluster has exactly one
+// verdict and no document is in two batches.
+func (s *Stages) ApplyProvenance(r *Report, verdicts []ProvenanceVerdict) error {
+	return applyVerdicts(r, verdicts)
 }

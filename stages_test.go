@@ -20,6 +20,25 @@ import (
 // boilerplate documents alone.
 func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *reprint.Report {
 	t.Helper()
+	in := staged(t, docs, opts...)
+	rep, err := in.st.Report(context.Background(), in.matches, in.boiler, in.hot)
+	require.NoError(t, err)
+	return rep
+}
+
+// reportInput is what the report stage of the Beam pipeline gets: a
+// Detector's stages with the documents filed by AddReported, and the
+// matches, boilerplate and hot-bucket count of the stages before.
+type reportInput struct {
+	st      *reprint.Stages
+	matches []pipeline.Match
+	boiler  []pipeline.Boilerplate
+	hot     int
+}
+
+// staged runs the stages up to the report as viaStages says.
+func staged(t *testing.T, docs []reprint.Document, opts ...reprint.Option) reportInput {
+	t.Helper()
 	ctx := context.Background()
 	st, cfg, words := filed(t, docs, opts...)
 	cand, err := st.Candidates(ctx)
@@ -65,7 +84,7 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 	}
 	rd, err := reprint.New(opts...)
 	require.NoError(t, err)
-	defer rd.Close()
+	t.Cleanup(func() { rd.Close() })
 	rs := rd.Stages()
 	for i, d := range docs {
 		n := len(d.Text)
@@ -74,9 +93,7 @@ func viaStages(t *testing.T, docs []reprint.Document, opts ...reprint.Option) *r
 		}
 		require.NoError(t, rs.AddReported(d, n, words[i]))
 	}
-	rep, err := rs.Report(ctx, matches, cand.Boilerplate, cand.Hot)
-	require.NoError(t, err)
-	return rep
+	return reportInput{rs, matches, cand.Boilerplate, cand.Hot}
 }
 
 // filed sketches docs apart and files them with a new Detector's Stages,
