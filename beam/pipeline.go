@@ -16,14 +16,12 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/internal/reader"
-	"github.com/reprint-dev/reprint/internal/render"
 	"github.com/reprint-dev/reprint/minhash"
 )
 
@@ -99,8 +97,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
 	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, needed, texts))
-	keyed := beam.AddFixedKey(s, matches)
-	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o, Runs: runs}, beam.CoGroupByKey(s, base, keyed, quoted))
+	rows := buildReport(s, o, runs, base, matches, quoted)
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
 
@@ -556,120 +553,6 @@ func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 		}
 	}
 	return nil
-}
-
-// neededFn names the documents of a match, whose texts the report quotes.
-func neededFn(data []byte, emit func(int64, []byte)) error {
-	var m pipeline.Match
-	if err := decode(data, &m); err != nil {
-		return err
-	}
-	emit(int64(m.A), []byte{})
-	emit(int64(m.B), []byte{})
-	return nil
-}
-
-// textRec is a matched document's text.
-type textRec struct {
-	Doc  int32
-	Text string
-}
-
-// textsFn sends the text of each matched document to the report.
-type textsFn struct{}
-
-// ProcessElement sends one document's text if it is matched.
-func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func(*[]byte) bool, emit func(int, []byte)) error {
-	var data []byte
-	if !needed(&data) {
-		return nil
-	}
-	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: match of unknown document %d", doc)
-	}
-	var d textDoc
-	if err := d.decode(data); err != nil {
-		return err
-	}
-	emit(0, encode(textRec{int32(doc), d.Text}))
-	return nil
-}
-
-// reportFn assembles the report (reprint's own assembly, clustering and
-// provenance, on one worker), writes report.json and dedup.jsonl, and
-// hands the table rows to the Parquet writers.
-type reportFn struct {
-	Opts Options
-	Runs string
-}
-
-// ProcessElement makes the report.
-func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, textIter func(*[]byte) bool, emit func(string, []byte)) error {
-	var data []byte
-	if !bases(&data) {
-		return fmt.Errorf("reprintbeam: no candidate stage result")
-	}
-	var base reportBase
-	if err := decode(data, &base); err != nil {
-		return err
-	}
-	var matches []pipeline.Match
-	for matchIter(&data) {
-		var m pipeline.Match
-		if err := decode(data, &m); err != nil {
-			return err
-		}
-		matches = append(matches, m)
-	}
-	texts := base.BoilerTexts
-	if texts == nil { // gob leaves an empty map out
-		texts = map[int32]string{}
-	}
-	for textIter(&data) {
-		var t textRec
-		if err := decode(data, &t); err != nil {
-			return err
-		}
-		texts[t.Doc] = t.Text
-	}
-	det, st, _, err := stages(&f.Opts)
-	if err != nil {
-		return err
-	}
-	defer det.Close()
-	for i, doc := range base.Docs {
-		doc.Text = texts[int32(i)]
-		if err := st.AddReported(doc, base.Lens[i], base.Words[i]); err != nil {
-			return err
-		}
-	}
-	rep, err := st.Report(ctx, matches, base.Boilerplate, base.Hot)
-	if err != nil {
-		return err
-	}
-	rep.Errors = append(rep.Errors, base.Errors...)
-	var buf bytes.Buffer
-	if err := render.JSON(&buf, rep); err != nil {
-		return err
-	}
-	if err := writeFile(ctx, join(f.Opts.Output, "report.json"), buf.Bytes()); err != nil {
-		return err
-	}
-	if f.Opts.Dedup {
-		buf.Reset()
-		if err := writeDedup(&buf, rep, f.Opts.DedupContainment); err != nil {
-			return err
-		}
-		if err := writeFile(ctx, join(f.Opts.Output, "dedup.jsonl"), buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	// The runs of sketches are no longer needed once the report is out;
-	// a file left behind is no reason to fail the job.
-	if err := removeRuns(ctx, f.Runs, base.Runs); err != nil {
-		log.Warnf(ctx, "reprintbeam: removing the runs of sketches: %v", err)
-	}
-	return emitRows(rep, f.Opts.ShardRows, emit)
 }
 
 func join(dir, name string) string { return strings.TrimSuffix(dir, "/") + "/" + name }

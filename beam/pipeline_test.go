@@ -71,6 +71,13 @@ func singleMachine(t *testing.T, inputs []string, flags ...string) []byte {
 // runBeam runs the pipeline on runner and returns the output directory.
 func runBeam(t *testing.T, runner string, o Options) string {
 	t.Helper()
+	dir, _ := runPipeline(t, runner, o)
+	return dir
+}
+
+// runPipeline is runBeam that also returns the pipeline's result.
+func runPipeline(t *testing.T, runner string, o Options) (string, beam.PipelineResult) {
+	t.Helper()
 	if o.Output == "" {
 		o.Output = t.TempDir()
 	}
@@ -81,12 +88,12 @@ func runBeam(t *testing.T, runner string, o Options) string {
 	require.NoError(t, err)
 	p, s := beam.NewPipelineWithRoot()
 	Build(s, o, files, missing)
-	_, err = beam.Run(ctx, runner, p)
+	res, err := beam.Run(ctx, runner, p)
 	require.NoError(t, err)
 	left, err := filepath.Glob(filepath.Join(o.Output, ".reprint-runs-*"))
 	require.NoError(t, err)
 	require.Empty(t, left, "the runs of sketches are removed")
-	return o.Output
+	return o.Output, res
 }
 
 func options(inputs ...string) Options {
