@@ -11,10 +11,13 @@ import (
 // Stages lets another driver run Detect's stages one at a time, each
 // perhaps on another machine, and still get Detect's report: the Beam
 // pipeline of module github.com/reprint-dev/reprint/beam sketches and
-// verifies documents on many workers and calls Stages for the candidate
-// stage and the report. Its methods take the types of package
-// internal/pipeline, which only modules under this one can name: for
-// other callers it is of no use, and Detect is the whole detection.
+// verifies documents on many workers, calls Stages for the candidate
+// stage and the report's assembly (Assemble) on one, infers provenance
+// on many, a batch of linked clusters at a time (InferProvenance), and
+// applies the verdicts on one (ApplyProvenance). Most of its methods take
+// the types of package internal/pipeline, which only modules under this
+// one can name: for other callers it is of no use, and Detect is the
+// whole detection.
 //
 // A Stages shares its Detector's state: use one or the other.
 type Stages struct{ d *Detector }

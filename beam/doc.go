@@ -12,8 +12,12 @@
 // runner, and are filed a document at a time; candidate
 // pairs are verified a pair at a time on every worker, each pair joined
 // with its two documents; the report (matches, document pairs, coverage,
-// clusters, provenance) is assembled on one worker by the same code as
-// Detect's, so that report.json is byte-identical to
+// clusters) is assembled on one worker by the same code as Detect's;
+// provenance runs on every worker, one batch of clusters linked by shared
+// documents (a connected component) an element, and one worker applies
+// the verdicts and writes the outputs (reprint.Stages' Assemble,
+// InferProvenance and ApplyProvenance, which Detect runs on one machine
+// too), so that report.json is byte-identical to
 // `reprint report --format json` on the same inputs and flags. The
 // candidate stage is not distributed yet (docs/scale.md says what it
 // would take); connected components are not distributed by choice: the
