@@ -41,8 +41,8 @@ import (
 //     by document.
 
 // entrySize is the bytes of a band entry: fingerprint, content key,
-// document, unit index; band 0's entries carry the unit's byte span and
-// token range too (entry0Size), for the boilerplate.
+// document, unit index; the entries of band 0 that go to the boilerplate
+// round carry the unit's byte span and token range too (entry0Size).
 const (
 	entrySize  = 4 + 8 + 4 + 4
 	entry0Size = entrySize + 16
@@ -50,8 +50,8 @@ const (
 
 // entry is one unit in one band.
 type entry struct {
-	fp   uint32
 	key  uint64
+	fp   uint32
 	doc  int32
 	idx  uint32
 	span pipeline.Span
@@ -84,15 +84,15 @@ func appendEntry(b []byte, e *entry, band0 bool) []byte {
 
 // readEntries unpacks a shard's records and sorts them by fingerprint,
 // key and place in the corpus.
-func readEntries(recs func(*[]byte) bool, band0 bool) ([]entry, error) {
+func readEntries(recs [][]byte, band0 bool) ([]entry, error) {
 	size := entrySize
 	if band0 {
 		size = entry0Size
 	}
 	le := binary.LittleEndian
 	var out []entry
-	var data []byte
-	for recs(&data) {
+	for _, data := range recs {
+		out = slices.Grow(out, len(data)/size)
 		if len(data)%size != 0 {
 			return nil, errShort
 		}
@@ -105,10 +105,30 @@ func readEntries(recs func(*[]byte) bool, band0 bool) ([]entry, error) {
 			out = append(out, e)
 		}
 	}
-	slices.SortFunc(out, func(x, y entry) int {
-		return cmp.Or(cmp.Compare(x.fp, y.fp), cmp.Compare(x.key, y.key), cmp.Compare(x.doc, y.doc), cmp.Compare(x.idx, y.idx))
-	})
-	return out, nil
+	// By fingerprint in linear time (a radix sort), then each bucket,
+	// most of them a unit or two, by key and place.
+	keys := make([]uint64, len(out))
+	for i, e := range out {
+		keys[i] = uint64(e.fp)<<32 | uint64(i)
+	}
+	keys = minhash.SortByFingerprint(keys, make([]uint64, len(keys)))
+	sorted := make([]entry, len(out))
+	for i, k := range keys {
+		sorted[i] = out[uint32(k)]
+	}
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].fp == sorted[i].fp {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], func(x, y entry) int {
+				return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.doc, y.doc), cmp.Compare(x.idx, y.idx))
+			})
+		}
+		i = j
+	}
+	return sorted, nil
 }
 
 // group is a distinct unit of a bucket: its units' entries and its
@@ -222,10 +242,14 @@ func (f *bucketsFn) Setup() error {
 func (f *bucketsFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement decides one shard's buckets.
-func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, recs func(*[]byte) bool,
+func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*string) bool,
 	emitPairs func([]byte), emitReq func(int64, []byte), emitWide func(int64, []byte), emitSpecial func(int, []byte)) error {
 	band := shard / f.Parts
-	es, err := readEntries(recs, band == 0)
+	recs, err := readShardFiles(ctx, names)
+	if err != nil {
+		return err
+	}
+	es, err := readEntries(recs, false)
 	if err != nil {
 		return err
 	}
@@ -549,16 +573,17 @@ func (f *boilerUnitsFn) Setup() error {
 // Teardown frees the Detector.
 func (f *boilerUnitsFn) Teardown() error { return f.det.Close() }
 
-// ProcessElement reads one shard, of band 0 only.
-func (f *boilerUnitsFn) ProcessElement(shard int, recs func(*[]byte) bool, side func(*[]byte) bool, emit func(int, []byte)) error {
-	if shard >= f.Parts {
-		return nil
-	}
+// ProcessElement reads one shard of band 0.
+func (f *boilerUnitsFn) ProcessElement(ctx context.Context, _ int, names func(*string) bool, side func(*[]byte) bool, emit func(int, []byte)) error {
 	if f.boiler == nil {
 		var err error
 		if f.boiler, err = boilerSet(side); err != nil {
 			return err
 		}
+	}
+	recs, err := readShardFiles(ctx, names)
+	if err != nil {
+		return err
 	}
 	es, err := readEntries(recs, true)
 	if err != nil {
@@ -601,7 +626,12 @@ type maskRec struct {
 type boilerplateFn struct{}
 
 // ProcessElement makes the passages and masks.
-func (f *boilerplateFn) ProcessElement(_ int, recs func(*[]byte) bool, emitMask func(int64, []byte), emitText func(int64, []byte), emitOut func(int, []byte)) error {
+func (f *boilerplateFn) ProcessElement(_ int, iter func(*[]byte) bool, emitMask func(int64, []byte), emitText func(int64, []byte), emitOut func(int, []byte)) error {
+	var recs [][]byte
+	var data []byte
+	for iter(&data) {
+		recs = append(recs, data)
+	}
 	es, err := readEntries(recs, true)
 	if err != nil {
 		return err

@@ -24,6 +24,11 @@ type Options struct {
 	// Output is the directory of report.json, the Parquet tables and
 	// dedup.jsonl.
 	Output string
+	// TempDir is where the sketch workers leave the band entries for the
+	// bucket workers (in a directory of the run's own, removed once they
+	// are read), on a file system every worker reaches, as Output is; ""
+	// is Output.
+	TempDir string
 	// BandParts is the number of shards a band's buckets are shuffled
 	// in (by fingerprint range): 42 bands × BandParts shards in all,
 	// each one worker's element. More parts, smaller elements.

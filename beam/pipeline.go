@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reprint-dev/reprint"
@@ -89,11 +92,12 @@ func Expand(ctx context.Context, patterns []string) (files []FileTask, missing [
 // candidates.go and docs/scale.md). missing are patterns that matched
 // nothing, reported in the errors.
 func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
-	parts := max(1, o.BandParts)
+	parts, dir := max(1, o.BandParts), shardDir(&o)
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
 	nums, inputErrs := beam.ParDo2(s.Scope("number"), &numberFn{}, beam.GroupByKey(s, beam.AddFixedKey(s, metas)))
-	data, docMetas, bands := beam.ParDo3(s.Scope("sketch"), &sketchFn{Opts: o, Parts: parts}, beam.CoGroupByKey(s, docs, nums))
+	sketched := beam.ParDoN(s.Scope("sketch"), &sketchFn{Opts: o, Parts: parts, Dir: dir}, beam.CoGroupByKey(s, docs, nums))
+	data, docMetas, bands, band0 := sketched[0], sketched[1], sketched[2], sketched[3]
 
 	// Band buckets, a shard at a time, then the rounds of wide and
 	// special buckets.
@@ -108,7 +112,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 
 	// Boilerplate passages and masks; the documents' records for the
 	// seed filter and alignment.
-	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o, Parts: parts}, shards, boilerSide)
+	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o}, beam.GroupByKey(s, band0), boilerSide)
 	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{}, beam.GroupByKey(s, boilerUnits))
 	texts := beam.ParDo(s.Scope("full"), &fullFn{Opts: o}, beam.CoGroupByKey(s, data, masks))
 
@@ -121,7 +125,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
 
 	boilerTexts := beam.ParDo(s.Scope("boiler-texts"), &textsFn{}, beam.CoGroupByKey(s, boilerDocs, texts))
-	base := beam.ParDo(s.Scope("base"), &baseFn{},
+	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
 		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, boilerTexts))
 
 	// The report: the matched documents' texts, then one worker.
@@ -299,10 +303,16 @@ func (f *numberFn) ProcessElement(_ int, metaIter func(*[]byte) bool, emitNum fu
 type sketchFn struct {
 	Opts  Options
 	Parts int
-	sk    *pipeline.Sketcher
-	det   *reprint.Detector
-	bands int
-	buf   map[int][]byte
+	// Dir is where the band entries go (see files.go).
+	Dir    string
+	prefix string // the bundle's random part of their names
+	n      int    // files written by the bundle
+	sk     *pipeline.Sketcher
+	det    *reprint.Detector
+	bands  int
+	// buf holds the bundle's band entries by shard, buf0 band 0's with
+	// spans, by shard, for the boilerplate.
+	buf, buf0 [][]byte
 }
 
 // Setup makes the worker's Sketcher.
@@ -317,8 +327,23 @@ func (f *sketchFn) Setup() error {
 }
 
 // StartBundle starts the bundle's shards.
-func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, []byte)) {
-	f.buf = map[int][]byte{}
+func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, string), func(int, string)) {
+	f.buf, f.buf0 = make([][]byte, f.bands*f.Parts), make([][]byte, f.Parts)
+	var r [8]byte
+	rand.Read(r[:]) // never fails
+	f.prefix, f.n = hex.EncodeToString(r[:]), 0
+}
+
+// write writes a shard's entries to a file of their own and sends its
+// name.
+func (f *sketchFn) write(ctx context.Context, shard int, entries []byte, emit func(int, string)) error {
+	name := join(f.Dir, fmt.Sprintf("%s-%05d.bin", f.prefix, f.n))
+	f.n++
+	if err := writeFile(ctx, name, entries); err != nil {
+		return fmt.Errorf("reprintbeam: writing band entries: %w", err)
+	}
+	emit(shard, name)
+	return nil
 }
 
 // shardBytes is the most bytes of band entries a sketch worker holds for
@@ -326,8 +351,8 @@ func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int,
 var shardBytes = 4 << 20
 
 // ProcessElement sketches one document.
-func (f *sketchFn) ProcessElement(_ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
-	emitData func(int64, []byte), emitMeta func(int, []byte), emitBand func(int, []byte)) error {
+func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
+	emitData func(int64, []byte), emitMeta func(int, []byte), emitBand, emitBand0 func(int, string)) error {
 	var data []byte
 	if !docIter(&data) {
 		return nil
@@ -341,17 +366,26 @@ func (f *sketchFn) ProcessElement(_ int64, docIter func(*[]byte) bool, numIter f
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)
+	add := func(buf [][]byte, shard int, e *entry, band0 bool, emit func(int, string)) error {
+		buf[shard] = appendEntry(buf[shard], e, band0)
+		if len(buf[shard]) < shardBytes {
+			return nil
+		}
+		err := f.write(ctx, shard, buf[shard], emit)
+		buf[shard] = buf[shard][:0]
+		return err
+	}
 	for i := range sk.Keys {
 		for b := range f.bands {
 			e := entry{fp: sk.Bands[i*f.bands+b], key: sk.Keys[i], doc: int32(num), idx: uint32(i)}
+			if err := add(f.buf, shardOf(b, e.fp, f.Parts), &e, false, emitBand); err != nil {
+				return err
+			}
 			if b == 0 {
 				e.span, e.tok = sk.Spans[i], sk.Toks[i]
-			}
-			shard := shardOf(b, e.fp, f.Parts)
-			f.buf[shard] = appendEntry(f.buf[shard], &e, b == 0)
-			if len(f.buf[shard]) >= shardBytes {
-				emitBand(shard, f.buf[shard])
-				f.buf[shard] = nil
+				if err := add(f.buf0, shardOf(b, e.fp, f.Parts), &e, true, emitBand0); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -366,18 +400,21 @@ func (f *sketchFn) ProcessElement(_ int64, docIter func(*[]byte) bool, numIter f
 }
 
 // FinishBundle sends the bundle's band entries on, by shard in order.
-func (f *sketchFn) FinishBundle(_ func(int64, []byte), _ func(int, []byte), emitBand func(int, []byte)) {
-	shards := make([]int, 0, len(f.buf))
-	for sh := range f.buf {
-		shards = append(shards, sh)
-	}
-	slices.Sort(shards)
-	for _, sh := range shards {
-		if len(f.buf[sh]) > 0 {
-			emitBand(sh, f.buf[sh])
+func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	for _, buf := range []struct {
+		m    [][]byte
+		emit func(int, string)
+	}{{f.buf, emitBand}, {f.buf0, emitBand0}} {
+		for sh, entries := range buf.m {
+			if len(entries) > 0 {
+				if err := f.write(ctx, sh, entries, buf.emit); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	f.buf = nil
+	f.buf, f.buf0 = nil, nil
+	return nil
 }
 
 // Teardown frees the Detector.
@@ -405,10 +442,14 @@ type reportBase struct {
 // baseFn gathers the report's base on one worker: the input errors, the
 // documents' metadata in input order, the hot count, the boilerplate
 // and its texts.
-type baseFn struct{}
+type baseFn struct {
+	// Dir holds the files of band entries, which every reader is done
+	// with when the base's inputs are complete.
+	Dir string
+}
 
 // ProcessElement gathers the base.
-func (f *baseFn) ProcessElement(_ int, errIter, metaIter, specialIter, boilerIter, textIter func(*[]byte) bool, emit func(int, []byte)) error {
+func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter, textIter func(*[]byte) bool, emit func(int, []byte)) error {
 	base := reportBase{BoilerTexts: map[int32]string{}}
 	var data []byte
 	for errIter(&data) {
@@ -452,6 +493,10 @@ func (f *baseFn) ProcessElement(_ int, errIter, metaIter, specialIter, boilerIte
 			return err
 		}
 		base.BoilerTexts[t.Doc] = t.Text
+	}
+	// A file left behind is no reason to fail the job.
+	if err := removeDir(ctx, f.Dir); err != nil {
+		log.Warnf(ctx, "reprintbeam: removing the files of band entries: %v", err)
 	}
 	emit(0, encode(base))
 	return nil
