@@ -24,11 +24,15 @@ type Options struct {
 	// Output is the directory of report.json, the Parquet tables and
 	// dedup.jsonl.
 	Output string
-	// TempDir is where the sketch workers leave the sketches for the
-	// candidate worker (in a directory of the run's own, removed once
-	// the report is written), on a file system every worker reaches, as
-	// Output is; "" is Output.
+	// TempDir is where the sketch workers leave the band entries for the
+	// bucket workers (in a directory of the run's own, removed once they
+	// are read), on a file system every worker reaches, as Output is; ""
+	// is Output.
 	TempDir string
+	// BandParts is the number of shards a band's buckets are shuffled
+	// in (by fingerprint range): 42 bands × BandParts shards in all,
+	// each one worker's element. More parts, smaller elements.
+	BandParts int
 
 	MinWords      int
 	Threshold     float64
@@ -62,7 +66,7 @@ func DefaultOptions() Options {
 		MinWords: reprint.DefaultMinWords, Threshold: minhash.DefaultThreshold,
 		Shingle: p.Shingle, VerifyShingle: reprint.DefaultVerifyShingle, NumHash: p.NumHash, Seed: p.Seed,
 		HardDateGap: provenance.DefaultHardDateGap, MaxMemory: reprint.DefaultMaxMemory,
-		DedupContainment: 0.8, ShardRows: 100_000,
+		DedupContainment: 0.8, ShardRows: 100_000, BandParts: 4,
 	}
 }
 
@@ -95,6 +99,9 @@ func (o *Options) Validate() error {
 	}
 	if o.DedupContainment <= 0 || o.DedupContainment > 1 {
 		return fmt.Errorf("reprintbeam: --dedup-containment %v out of range (0, 1]", o.DedupContainment)
+	}
+	if o.BandParts < 1 || o.BandParts > 1<<16 {
+		return fmt.Errorf("reprintbeam: --band-parts %d out of range 1..65536", o.BandParts)
 	}
 	if o.ShardRows < 1 {
 		return fmt.Errorf("reprintbeam: --shard-rows %d must be positive", o.ShardRows)

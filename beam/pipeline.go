@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reprint-dev/reprint"
@@ -26,7 +29,9 @@ import (
 )
 
 func init() {
-	for _, t := range []any{(*readFn)(nil), (*sketchFn)(nil), (*candidatesFn)(nil), (*joinAFn)(nil),
+	for _, t := range []any{(*readFn)(nil), (*numberFn)(nil), (*sketchFn)(nil), (*bucketsFn)(nil), (*unitsFn)(nil),
+		(*wideFn)(nil), (*specialsFn)(nil), (*expandFn)(nil), (*boilerUnitsFn)(nil), (*boilerplateFn)(nil),
+		(*fullFn)(nil), (*seedsAFn)(nil), (*filterFn)(nil), (*baseFn)(nil), (*joinAFn)(nil),
 		(*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
@@ -79,25 +84,53 @@ func Expand(ctx context.Context, patterns []string) (files []FileTask, missing [
 
 // Build adds the detection pipeline over files to s: the same stages as
 // reprint.Detector.Detect, with coarse elements (a file, a document, a
-// candidate pair) on as many workers as the runner gives, and the
-// candidate stage and the report on one worker each (see the README).
-// missing are patterns that matched nothing, reported in the errors.
+// shard of band buckets, a candidate pair) on as many workers as the
+// runner gives, and the rounds that need the whole corpus's view (the
+// numbering of documents, the special buckets, the boilerplate, the
+// report) on one worker each, over the little they need (see
+// candidates.go and docs/scale.md). missing are patterns that matched
+// nothing, reported in the errors.
 func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
-	runs := runDir(&o)
+	parts, dir := max(1, o.BandParts), shardDir(&o)
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
-	names := beam.ParDo(s.Scope("sketch"), &sketchFn{Opts: o, Runs: runs}, beam.Reshuffle(s, docs))
-	texts, pairs, base := beam.ParDo3(s.Scope("candidates"), &candidatesFn{Opts: o}, beam.CoGroupByKey(s, metas, names))
+	nums, inputErrs := beam.ParDo2(s.Scope("number"), &numberFn{}, beam.GroupByKey(s, beam.AddFixedKey(s, metas)))
+	sketched := beam.ParDoN(s.Scope("sketch"), &sketchFn{Opts: o, Parts: parts, Dir: dir}, beam.CoGroupByKey(s, docs, nums))
+	data, docMetas, bands, band0 := sketched[0], sketched[1], sketched[2], sketched[3]
 
-	// Alignment: each pair that passed the seed filter meets the text of
-	// a, then of b.
+	// Band buckets, a shard at a time, then the rounds of wide and
+	// special buckets.
+	shards := beam.GroupByKey(s, bands)
+	bucketOut := beam.ParDoN(s.Scope("buckets"), &bucketsFn{Opts: o, Parts: parts}, shards)
+	ordinary, reqs, wide, special := bucketOut[0], bucketOut[1], bucketOut[2], bucketOut[3]
+	wideUnits, specialUnits := beam.ParDo2(s.Scope("units"), &unitsFn{Opts: o}, beam.CoGroupByKey(s, reqs, data))
+	widePairs := beam.ParDo(s.Scope("wide"), &wideFn{Opts: o}, beam.CoGroupByKey(s, wide, wideUnits))
+	boilerIDs, specialPairs, specialRes := beam.ParDo3(s.Scope("specials"), &specialsFn{Opts: o},
+		beam.CoGroupByKey(s, special, specialUnits))
+	boilerSide := beam.SideInput{Input: boilerIDs}
+
+	// Boilerplate passages and masks; the documents' records for the
+	// seed filter and alignment.
+	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o}, beam.GroupByKey(s, band0), boilerSide)
+	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{}, beam.GroupByKey(s, boilerUnits))
+	texts := beam.ParDo(s.Scope("full"), &fullFn{Opts: o}, beam.CoGroupByKey(s, data, masks))
+
+	// Document pairs, the seed filter, then alignment: each pair that
+	// passed meets the text of a, then of b.
+	lists := beam.ParDo(s.Scope("expand"), &expandFn{}, beam.Flatten(s, ordinary, widePairs, specialPairs), boilerSide)
+	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{}, beam.CoGroupByKey(s, lists, texts))
+	pairs := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, texts))
 	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
 	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
+
+	boilerTexts := beam.ParDo(s.Scope("boiler-texts"), &textsFn{}, beam.CoGroupByKey(s, boilerDocs, texts))
+	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
+		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, boilerTexts))
 
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
 	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, needed, texts))
-	rows := buildReport(s, o, runs, base, matches, quoted)
+	rows := buildReport(s, o, base, matches, quoted)
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
 
@@ -125,11 +158,14 @@ type docRec struct {
 	Doc             reprint.Document
 }
 
-// fileMeta is what one file gave besides its documents.
+// fileMeta is what one file gave besides its documents: its errors and
+// its documents' ids and lines, for the numbering.
 type fileMeta struct {
-	File int
-	Path string
-	Errs []reprint.InputError
+	File  int
+	Path  string
+	Errs  []reprint.InputError
+	IDs   []string
+	Lines []int
 }
 
 // readFn reads one file (gunzipped when its name ends in .gz) and parses
@@ -140,7 +176,7 @@ type readFn struct {
 }
 
 // ProcessElement reads one file.
-func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]byte), emitMeta func(int, []byte)) error {
+func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func(int64, []byte), emitMeta func([]byte)) error {
 	meta := fileMeta{File: t.Index, Path: t.Path}
 	if t.Index == 0 {
 		for _, m := range f.Missing {
@@ -150,7 +186,7 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 	data, err := readFile(ctx, t.Path)
 	if err != nil {
 		meta.Errs = append(meta.Errs, reprint.InputError{Path: t.Path, Error: err.Error()})
-		emitMeta(0, encode(meta))
+		emitMeta(encode(meta))
 		return nil
 	}
 	format := reader.FormatOf(t.Path) // the content's format, .gz or not
@@ -160,9 +196,10 @@ func (f *readFn) ProcessElement(ctx context.Context, t FileTask, emitDoc func([]
 	docs, lines, errs := reader.ParseLines(t.Path, data, format, f.Fields)
 	meta.Errs = append(meta.Errs, errs...)
 	for i, d := range docs {
-		emitDoc((&docRec{t.Index, i, lines[i], d}).encode())
+		meta.IDs, meta.Lines = append(meta.IDs, d.ID), append(meta.Lines, lines[i])
+		emitDoc(placeOf(t.Index, i), (&docRec{t.Index, i, lines[i], d}).encode())
 	}
-	emitMeta(0, encode(meta))
+	emitMeta(encode(meta))
 	return nil
 }
 
@@ -204,14 +241,76 @@ func stages(o *Options) (*reprint.Detector, *reprint.Stages, *pipeline.Config, e
 	return d, st, cfg, nil
 }
 
-// sketchFn sketches one document and writes it with its sketch to a run
-// under Runs, emitting the name of each run it starts.
+// placeOf is a document's place in the input: its file and its order in
+// the file.
+func placeOf(file, ord int) int64 { return int64(file)<<32 | int64(ord) }
+
+// numberFn numbers the documents in input order, as `reprint report`
+// does: a repeated id is dropped with an error naming where it was first
+// read. It reads the files' ids alone, on one worker.
+type numberFn struct{}
+
+// ProcessElement numbers the corpus.
+func (f *numberFn) ProcessElement(_ int, metaIter func(*[]byte) bool, emitNum func(int64, int64), emitErrs func(int, []byte)) error {
+	var metas []fileMeta
+	var data []byte
+	for metaIter(&data) {
+		var m fileMeta
+		if err := decode(data, &m); err != nil {
+			return err
+		}
+		metas = append(metas, m)
+	}
+	slices.SortFunc(metas, func(a, b fileMeta) int { return cmp.Compare(a.File, b.File) })
+	type origin struct {
+		path string
+		line int
+	}
+	first := map[string]origin{} // id → where it was first read
+	var errs []reprint.InputError
+	n := int64(0)
+	for _, m := range metas {
+		fileErrs := m.Errs
+		for ord, id := range m.IDs {
+			if id == "" {
+				return fmt.Errorf("reprintbeam: %s:%d: %w", m.Path, m.Lines[ord], reprint.ErrEmptyID)
+			}
+			if o, dup := first[id]; dup {
+				where := o.path
+				if o.line > 0 {
+					where = fmt.Sprintf("%s:%d", where, o.line)
+				}
+				fileErrs = append(fileErrs, reprint.InputError{Path: m.Path, Line: m.Lines[ord],
+					Error: fmt.Sprintf("duplicate id %q, first read from %s: skipped", id, where)})
+				continue
+			}
+			first[id] = origin{m.Path, m.Lines[ord]}
+			emitNum(placeOf(m.File, ord), n)
+			n++
+		}
+		slices.SortStableFunc(fileErrs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
+		errs = append(errs, fileErrs...)
+	}
+	emitErrs(0, encode(errs))
+	return nil
+}
+
+// sketchFn sketches one numbered document and sends on its record for
+// the joins by document, its metadata for the report, and its units'
+// band entries, gathered per shard over a bundle.
 type sketchFn struct {
-	Opts Options
-	Runs string
-	sk   *pipeline.Sketcher
-	det  *reprint.Detector
-	w    *runWriter
+	Opts  Options
+	Parts int
+	// Dir is where the band entries go (see files.go).
+	Dir    string
+	prefix string // the bundle's random part of their names
+	n      int    // files written by the bundle
+	sk     *pipeline.Sketcher
+	det    *reprint.Detector
+	bands  int
+	// buf holds the bundle's band entries by shard, buf0 band 0's with
+	// spans, by shard, for the boilerplate.
+	buf, buf0 [][]byte
 }
 
 // Setup makes the worker's Sketcher.
@@ -220,43 +319,111 @@ func (f *sketchFn) Setup() error {
 	if err != nil {
 		return err
 	}
-	f.det = d
+	f.det, f.bands = d, cfg.Params.Bands
 	f.sk, err = cfg.NewSketcher(false)
 	return err
 }
 
-// StartBundle starts the bundle's runs.
-func (f *sketchFn) StartBundle(context.Context, func(int, string)) {
-	f.w = newRunWriter(f.Runs)
+// StartBundle starts the bundle's shards.
+func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, string), func(int, string)) {
+	f.buf, f.buf0 = make([][]byte, f.bands*f.Parts), make([][]byte, f.Parts)
+	var r [8]byte
+	rand.Read(r[:]) // never fails
+	f.prefix, f.n = hex.EncodeToString(r[:]), 0
 }
 
+// write writes a shard's entries to a file of their own and sends its
+// name.
+func (f *sketchFn) write(ctx context.Context, shard int, entries []byte, emit func(int, string)) error {
+	name := join(f.Dir, fmt.Sprintf("%s-%05d.bin", f.prefix, f.n))
+	f.n++
+	if err := writeFile(ctx, name, entries); err != nil {
+		return fmt.Errorf("reprintbeam: writing band entries: %w", err)
+	}
+	emit(shard, name)
+	return nil
+}
+
+// shardBytes is the most bytes of band entries a sketch worker holds for
+// one shard before it sends them on (a variable for a test).
+var shardBytes = 4 << 20
+
 // ProcessElement sketches one document.
-func (f *sketchFn) ProcessElement(ctx context.Context, data []byte, emit func(int, string)) error {
+func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
+	emitData func(int64, []byte), emitMeta func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	var data []byte
+	if !docIter(&data) {
+		return nil
+	}
+	var num int64
+	if !numIter(&num) {
+		return nil // a repeated id, dropped
+	}
 	var r docRec
 	if err := r.decode(data); err != nil {
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)
-	name, err := f.w.add(ctx, runRec{File: r.File, Ord: r.Ord, Line: r.Line, Doc: r.Doc, Sketch: packSketch(&sk)})
-	if name != "" {
-		emit(0, name)
+	add := func(buf [][]byte, shard int, e *entry, band0 bool, emit func(int, string)) error {
+		buf[shard] = appendEntry(buf[shard], e, band0)
+		if len(buf[shard]) < shardBytes {
+			return nil
+		}
+		err := f.write(ctx, shard, buf[shard], emit)
+		buf[shard] = buf[shard][:0]
+		return err
 	}
-	return err
+	for i := range sk.Keys {
+		for b := range f.bands {
+			e := entry{fp: sk.Bands[i*f.bands+b], key: sk.Keys[i], doc: int32(num), idx: uint32(i)}
+			if err := add(f.buf, shardOf(b, e.fp, f.Parts), &e, false, emitBand); err != nil {
+				return err
+			}
+			if b == 0 {
+				e.span, e.tok = sk.Spans[i], sk.Toks[i]
+				if err := add(f.buf0, shardOf(b, e.fp, f.Parts), &e, true, emitBand0); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	sk.Bands = nil
+	emitData(num, (&docData{Text: r.Doc.Text, Sketch: sk}).encode())
+	// The report's record: the document without its text, its length and
+	// word count in the place of file and order.
+	doc := r.Doc
+	doc.Text = ""
+	emitMeta(0, (&docRec{File: int(num), Ord: len(r.Doc.Text), Line: sk.Words, Doc: doc}).encode())
+	return nil
 }
 
-// FinishBundle writes the bundle's last run.
-func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int, string)) error {
-	return f.w.flush(ctx)
+// FinishBundle sends the bundle's band entries on, by shard in order.
+func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	for _, buf := range []struct {
+		m    [][]byte
+		emit func(int, string)
+	}{{f.buf, emitBand}, {f.buf0, emitBand0}} {
+		for sh, entries := range buf.m {
+			if len(entries) > 0 {
+				if err := f.write(ctx, sh, entries, buf.emit); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	f.buf, f.buf0 = nil, nil
+	return nil
 }
 
 // Teardown frees the Detector.
 func (f *sketchFn) Teardown() error { return f.det.Close() }
 
-// textDoc is what alignment needs of a document: its text and its
-// boilerplate's spans.
+// textDoc is what the seed filter and alignment need of a document: its
+// text, its boilerplate's spans and its seeds, masked by them.
 type textDoc struct {
-	Text string
-	Mask []pipeline.Span
+	Text  string
+	Mask  []pipeline.Span
+	Seeds pipeline.Seeds
 }
 
 // reportBase is what the report needs besides the matches and the
@@ -268,151 +435,68 @@ type reportBase struct {
 	BoilerTexts map[int32]string
 	Hot         int
 	Errors      []reprint.InputError
-	// Candidates counts the candidate pairs, Aligned those the seed
-	// filter let through.
-	Candidates, Aligned int
-	// Runs name the runs of sketches, which the report worker removes.
-	Runs []string
 }
 
-// candidatesFn numbers the documents in input order (a repeated id is
-// dropped with an error, as `reprint report` does), files their sketches
-// and runs the candidate stage: the band join with its hot-bucket caps and
-// boilerplate families, reprint's own code on one worker. The sketches
-// come from the runs named, merged in input order a document at a time;
-// the Detector keeps their texts within its memory budget, as
-// `reprint report` does, and only the texts of documents in a pair that
-// passed the seed filter leave the worker.
-type candidatesFn struct {
-	Opts Options
+// baseFn gathers the report's base on one worker: the input errors, the
+// documents' metadata in input order, the hot count, the boilerplate
+// and its texts.
+type baseFn struct {
+	// Dir holds the files of band entries, which every reader is done
+	// with when the base's inputs are complete.
+	Dir string
 }
 
-// ProcessElement runs the candidate stage over the whole corpus.
-func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter func(*[]byte) bool, runIter func(*string) bool,
-	emitText func(int64, []byte), emitPair func(int64, int64), emitBase func(int, []byte)) error {
-	var metas []fileMeta
-	var data []byte
-	for metaIter(&data) {
-		var m fileMeta
-		if err := decode(data, &m); err != nil {
-			return err
-		}
-		metas = append(metas, m)
-	}
-	slices.SortFunc(metas, func(a, b fileMeta) int { return cmp.Compare(a.File, b.File) })
+// ProcessElement gathers the base.
+func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter, textIter func(*[]byte) bool, emit func(int, []byte)) error {
 	base := reportBase{BoilerTexts: map[int32]string{}}
-	var name string
-	for runIter(&name) {
-		base.Runs = append(base.Runs, name)
-	}
-	slices.Sort(base.Runs) // the same order on a retry
-
-	det, st, cfg, err := stages(&f.Opts)
-	if err != nil {
-		return err
-	}
-	defer det.Close()
-	type origin struct {
-		path string
-		line int
-	}
-	first := map[string]origin{} // id → where it was first read
-	byFile := map[int][]reprint.InputError{}
-	for _, m := range metas {
-		byFile[m.File] = m.Errs
-	}
-	err = mergeRuns(ctx, base.Runs, func(r *runRec) error {
-		if o, dup := first[r.Doc.ID]; dup {
-			where := o.path
-			if o.line > 0 {
-				where = fmt.Sprintf("%s:%d", where, o.line)
-			}
-			byFile[r.File] = append(byFile[r.File], reprint.InputError{Path: r.Doc.Path, Line: r.Line,
-				Error: fmt.Sprintf("duplicate id %q, first read from %s: skipped", r.Doc.ID, where)})
-			return nil
-		}
-		first[r.Doc.ID] = origin{r.Doc.Path, r.Line}
-		sk, err := unpackSketch(r.Sketch)
-		if err != nil {
-			return err
-		}
-		if err := st.Add(r.Doc, &sk); err != nil {
-			return err
-		}
-		doc := r.Doc
-		base.Lens = append(base.Lens, len(doc.Text))
-		base.Words = append(base.Words, sk.Words)
-		doc.Text = ""
-		base.Docs = append(base.Docs, doc)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	first = nil
-	for _, m := range metas {
-		errs := byFile[m.File]
-		slices.SortStableFunc(errs, func(a, b reprint.InputError) int { return cmp.Compare(a.Line, b.Line) })
-		base.Errors = append(base.Errors, errs...)
-	}
-	cand, err := st.Candidates(ctx)
-	if err != nil {
-		return err
-	}
-	defer cand.Pairs.Close()
-	// The seed filter runs here, where every document's seeds are at
-	// hand (about 3 µs a pair): only the pairs that may align leave this
-	// worker, instead of every candidate pair carrying a document's seeds.
-	filter := cfg.NewFilter()
-	lastA := int64(-1)
-	paired := make([]bool, len(base.Docs))
-	var bufA, bufB pipeline.SeedBuf
-	for {
-		p, ok := cand.Pairs.Next()
-		if !ok {
-			break
-		}
-		a, b := int64(p>>32), int64(uint32(p))
-		if a != lastA {
-			sa, err := st.Seeds(int32(a), &bufA)
-			if err != nil {
-				return err
-			}
-			filter.Reset(sa)
-			lastA = a
-		}
-		base.Candidates++
-		sb, err := st.Seeds(int32(b), &bufB)
-		if err != nil {
-			return err
-		}
-		if filter.MayAlign(sb) {
-			base.Aligned++
-			paired[a], paired[b] = true, true
-			emitPair(a, b)
-		}
-	}
-	if err := cand.Pairs.Err(); err != nil {
-		return err
-	}
-	// Alignment and the report read the texts of paired documents only.
-	for i, ok := range paired {
-		if !ok {
-			continue
-		}
-		text, err := st.Text(int32(i))
-		if err != nil {
-			return err
-		}
-		emitText(int64(i), textDoc{Text: text, Mask: cand.Mask[int32(i)]}.encode())
-	}
-	base.Boilerplate, base.Hot = cand.Boilerplate, cand.Hot
-	for _, b := range cand.Boilerplate {
-		if base.BoilerTexts[b.Doc], err = st.Text(b.Doc); err != nil {
+	var data []byte
+	for errIter(&data) {
+		if err := decode(data, &base.Errors); err != nil {
 			return err
 		}
 	}
-	emitBase(0, encode(base))
+	var recs []docRec
+	for metaIter(&data) {
+		var r docRec
+		if err := r.decode(data); err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	slices.SortFunc(recs, func(a, b docRec) int { return cmp.Compare(a.File, b.File) })
+	for i, r := range recs {
+		if r.File != i {
+			return fmt.Errorf("reprintbeam: document %d missing from the report's base", i)
+		}
+		base.Docs = append(base.Docs, r.Doc)
+		base.Lens, base.Words = append(base.Lens, r.Ord), append(base.Words, r.Line)
+	}
+	for specialIter(&data) {
+		var o specialOut
+		if err := decode(data, &o); err != nil {
+			return err
+		}
+		base.Hot = o.Hot
+	}
+	for boilerIter(&data) {
+		var o boilerOut
+		if err := decode(data, &o); err != nil {
+			return err
+		}
+		base.Boilerplate = o.Boilerplate
+	}
+	for textIter(&data) {
+		var t textRec
+		if err := decode(data, &t); err != nil {
+			return err
+		}
+		base.BoilerTexts[t.Doc] = t.Text
+	}
+	// A file left behind is no reason to fail the job.
+	if err := removeDir(ctx, f.Dir); err != nil {
+		log.Warnf(ctx, "reprintbeam: removing the files of band entries: %v", err)
+	}
+	emit(0, encode(base))
 	return nil
 }
 
@@ -420,42 +504,29 @@ func (f *candidatesFn) ProcessElement(ctx context.Context, _ int, metaIter func(
 // filter, and a gob decoder compiled per element costs more than the
 // copy.
 func (d textDoc) encode() []byte {
-	b := binary.AppendUvarint(make([]byte, 0, len(d.Text)+16+8*len(d.Mask)), uint64(len(d.Text)))
-	b = append(b, d.Text...)
+	b := make([]byte, 0, len(d.Text)+16+8*len(d.Mask)+4*len(d.Seeds.Keys))
+	b = appendString(b, d.Text)
 	b = binary.AppendUvarint(b, uint64(len(d.Mask)))
 	for _, m := range d.Mask {
 		b = binary.AppendUvarint(binary.AppendUvarint(b, uint64(m.Start)), uint64(m.End))
 	}
-	return b
+	return appendSeeds(b, d.Seeds)
 }
 
 var errShort = errors.New("reprintbeam: truncated record")
 
 func (d *textDoc) decode(b []byte) error {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || uint64(len(b)-k) < n {
-		return errShort
-	}
-	d.Text, b = string(b[k:k+int(n)]), b[k+int(n):]
-	n, k = binary.Uvarint(b)
-	if k <= 0 {
-		return errShort
-	}
-	b = b[k:]
+	u := unpacker{b: b}
+	d.Text = u.string()
 	d.Mask = nil
-	for range n {
-		start, k1 := binary.Uvarint(b)
-		if k1 <= 0 {
-			return errShort
-		}
-		end, k2 := binary.Uvarint(b[k1:])
-		if k2 <= 0 {
-			return errShort
-		}
-		d.Mask = append(d.Mask, pipeline.Span{Start: uint32(start), End: uint32(end)})
-		b = b[k1+k2:]
+	for range u.count(2) {
+		d.Mask = append(d.Mask, pipeline.Span{Start: uint32(u.uvarint()), End: uint32(u.uvarint())})
 	}
-	return nil
+	d.Seeds = unpackSeeds(&u)
+	if u.err == nil && len(u.b) > 0 {
+		u.err = errors.New("reprintbeam: trailing bytes after a document's text")
+	}
+	return u.err
 }
 
 // sideA is what a pair's document a sends to its b: its textDoc,
@@ -489,8 +560,13 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 	var out []byte
 	var b int64
 	for bs(&b) {
-		if out == nil {
-			out = sideA{a, data}.encode()
+		if out == nil { // the text and mask travel, the seeds not
+			var d textDoc
+			if err := d.decode(data); err != nil {
+				return err
+			}
+			d.Seeds = pipeline.Seeds{}
+			out = sideA{a, d.encode()}.encode()
 		}
 		emit(b, out)
 	}

@@ -90,9 +90,6 @@ func runPipeline(t *testing.T, runner string, o Options) (string, beam.PipelineR
 	Build(s, o, files, missing)
 	res, err := beam.Run(ctx, runner, p)
 	require.NoError(t, err)
-	left, err := filepath.Glob(filepath.Join(o.Output, ".reprint-runs-*"))
-	require.NoError(t, err)
-	require.Empty(t, left, "the runs of sketches are removed")
 	return o.Output, res
 }
 
@@ -188,23 +185,19 @@ func TestGzipInput(t *testing.T) {
 	require.Equal(t, want, &rep)
 }
 
-// TestManyRuns: the sketches cut into runs of a few documents, in a
-// temporary directory of their own, are merged back in input order: the
-// same report, and the runs are gone afterwards.
-func TestManyRuns(t *testing.T) {
+// TestShards: the band buckets shuffled in more shards, sent in records
+// of a few units each, give the same report.
+func TestShards(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "corpus.jsonl")
 	writeArchive(t, path, 5, 400)
-	old := runBytes
-	runBytes = 20 << 10 // two or three documents a run: some 170 runs
-	t.Cleanup(func() { runBytes = old })
+	old := shardBytes
+	shardBytes = 1 << 10 // a few dozen entries a record
+	t.Cleanup(func() { shardBytes = old })
 	o := options(path)
-	o.TempDir = filepath.Join(dir, "tmp")
+	o.BandParts = 7
 	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
 	require.NotEmpty(t, rep.Matches)
-	left, err := os.ReadDir(o.TempDir)
-	require.NoError(t, err)
-	require.Empty(t, left, "the runs and their directory are removed")
 }
 
 // TestScaleCorpora: a 10k-article archive corpus gives the single

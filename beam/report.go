@@ -7,7 +7,6 @@ import (
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 
 	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/pipeline"
@@ -33,13 +32,13 @@ func init() {
 // copy and counts its line, so joining the batches with the texts by
 // document would send each text through the runner a second time and take
 // nothing off that worker.
-func buildReport(s beam.Scope, o Options, runs string, base, matches, quoted beam.PCollection) beam.PCollection {
+func buildReport(s beam.Scope, o Options, base, matches, quoted beam.PCollection) beam.PCollection {
 	keyed := beam.AddFixedKey(s, matches)
 	assembled, batches, sources := beam.ParDo3(s.Scope("report"), &reportFn{Opts: o}, beam.CoGroupByKey(s, base, keyed, quoted))
 	// The batches leave the report worker's bundle: fused to it, they
 	// would all be inferred there.
 	verdicts := beam.ParDo(s.Scope("provenance"), &provenanceFn{Opts: o}, beam.Reshuffle(s, batches), beam.SideInput{Input: sources})
-	return beam.ParDo(s.Scope("write"), &writeFn{Opts: o, Runs: runs}, beam.CoGroupByKey(s, assembled, verdicts))
+	return beam.ParDo(s.Scope("write"), &writeFn{Opts: o}, beam.CoGroupByKey(s, assembled, verdicts))
 }
 
 // neededFn names the documents of a match, whose texts the report quotes.
@@ -80,11 +79,9 @@ func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func
 }
 
 // assembled is the report without provenance, on its way from the report
-// worker to the one that applies the verdicts, with the runs of sketches
-// to remove once it is written.
+// worker to the one that applies the verdicts.
 type assembled struct {
 	Report *reprint.Report
-	Runs   []string
 }
 
 // reportFn assembles the report on one worker (reprint's own assembly
@@ -145,7 +142,7 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 		emitBatch(encode(&work.Batches[i]))
 	}
 	emitSources(encode(work.Sources))
-	emitReport(0, encode(assembled{rep, base.Runs}))
+	emitReport(0, encode(assembled{rep}))
 	return nil
 }
 
@@ -202,7 +199,6 @@ func (f *provenanceFn) ProcessElement(ctx context.Context, data, sources []byte,
 // Parquet writers.
 type writeFn struct {
 	Opts Options
-	Runs string
 }
 
 // ProcessElement completes and writes the report.
@@ -247,11 +243,6 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ int, reports, verdictIte
 		if err := writeFile(ctx, join(f.Opts.Output, "dedup.jsonl"), buf.Bytes()); err != nil {
 			return err
 		}
-	}
-	// The runs of sketches are no longer needed once the report is out;
-	// a file left behind is no reason to fail the job.
-	if err := removeRuns(ctx, f.Runs, a.Runs); err != nil {
-		log.Warnf(ctx, "reprintbeam: removing the runs of sketches: %v", err)
 	}
 	return emitRows(rep, f.Opts.ShardRows, emit)
 }

@@ -35,3 +35,9 @@ func (s Sets) Union(a, b int) {
 		s[ra] = rb
 	}
 }
+
+// Add appends a new singleton set and returns its member.
+func (s *Sets) Add() int {
+	*s = append(*s, len(*s))
+	return len(*s) - 1
+}

@@ -303,11 +303,10 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 		return nil, err
 	}
 	res := &Candidates{Groups: len(g.rep)}
-	capDocs := c.BucketCap
 	boiler := make([]bool, len(g.rep))
 	anyBoiler := false
 	for i := range g.rep {
-		if n := len(g.docsOf(uint32(i))); capDocs > 0 && n > capDocs {
+		if c.Boiler(len(g.docsOf(uint32(i)))) {
 			boiler[i], anyBoiler = true, true
 		}
 	}
@@ -322,23 +321,49 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 		return nil, err
 	}
 	if len(special) > 0 {
-		var fam *families
-		fam, err = c.nearDuplicates(ctx, u, g, special, o.Text)
+		groups, err := c.specialGroups(ctx, u, g, special, o)
 		if err != nil {
 			return nil, err
 		}
-		for i := range g.rep {
-			if fam.boiler(uint32(i), capDocs) {
-				boiler[i], anyBoiler = true, true
+		bands := make([]SpecialBand, len(special))
+		for i, b := range special {
+			bands[i] = SpecialBand{Band: b.band, Members: make([]uint64, len(b.members))}
+			for x, gi := range b.members {
+				bands[i].Members[x] = uint64(gi)
 			}
 		}
-		res.Hot, err = c.specialPairs(c.newUnitFilter(u, g, o.Seeds), special, boiler, docs, groupPairs)
+		sr, err := c.Specials(groups, bands, o.Seeds != nil)
 		if err != nil {
 			return nil, err
 		}
+		for _, gi := range sr.Boiler {
+			boiler[gi], anyBoiler = true, true
+		}
+		pairs := make([]uint64, len(sr.Pairs))
+		for i, p := range sr.Pairs {
+			pairs[i] = p[0]<<32 | p[1]
+		}
+		if err := groupPairs.Add(pairs...); err != nil {
+			return nil, err
+		}
+		res.Hot = sr.Hot
 	}
 	if anyBoiler {
-		res.Boilerplate, res.Mask, res.MaskTokens = boilerplate(u, g, boiler)
+		hasToks := len(u.Toks) == u.Len()
+		res.Boilerplate, res.Mask, res.MaskTokens = Boilerplates(func(yield func(BoilerUnit) bool) {
+			w := docWalk{u: u}
+			for i := range u.Len() {
+				if gi := g.of[i]; boiler[gi] {
+					bu := BoilerUnit{Doc: w.at(i), Index: uint32(i), Group: uint64(gi), Span: u.Spans[i]}
+					if hasToks {
+						bu.Tok = u.Toks[i]
+					}
+					if !yield(bu) {
+						return
+					}
+				}
+			}
+		}, hasToks)
 	}
 	docPairs := NewSorter(o.PairLimit, o.Spill)
 	gp, err := groupPairs.Sorted()
@@ -354,7 +379,7 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 	}
 	for i := range g.rep {
 		if ds := g.docsOf(uint32(i)); !boiler[i] && len(ds) > 1 {
-			buf = appendPairs(buf, ds, ds)
+			buf = AppendDocPairs(buf, ds, ds)
 			if len(buf) > 1<<16 {
 				if err := flush(); err != nil {
 					return nil, err
@@ -374,7 +399,7 @@ func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o Candidate
 		if boiler[ga] || boiler[gb] {
 			continue
 		}
-		buf = appendPairs(buf, g.docsOf(ga), g.docsOf(gb))
+		buf = AppendDocPairs(buf, g.docsOf(ga), g.docsOf(gb))
 		if len(buf) > 1<<16 {
 			if err := flush(); err != nil {
 				return nil, err
@@ -437,7 +462,7 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 		keys := make([]uint64, 0, size)
 		tmp := make([]uint64, size)
 		var pairs []uint64
-		seen := newStamps(0)
+		seen := NewStamps(0)
 		uf := c.newUnitFilter(u, g, o.Seeds)
 		return func(b int) {
 			var err error
@@ -466,7 +491,9 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 					}
 					if j-i >= 2 {
 						members := sorted[i:j]
-						if c.isSpecial(members, g, boiler, &seen) {
+						docsOf := func(x int) []int32 { return g.docsOf(uint32(members[x])) }
+						isBoiler := func(x int) bool { return boiler[uint32(members[x])] }
+						if c.SpecialBucket(len(members), docsOf, isBoiler, &seen) {
 							m := make([]uint32, len(members))
 							for x, k := range members {
 								m[x] = uint32(k)
@@ -474,13 +501,9 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 							mine = append(mine, bucket{b, m})
 						} else {
 							uf.resetKeys(members)
-							for x := range members {
-								for y := x + 1; y < len(members); y++ {
-									if uf.mayAlign(x, y) {
-										pairs = append(pairs, members[x]<<32|members[y]&0xffffffff)
-									}
-								}
-							}
+							c.BucketPairs(uf.f, len(members), uf.seedsFunc(), func(x, y int) {
+								pairs = append(pairs, members[x]<<32|members[y]&0xffffffff)
+							})
 						}
 					}
 					i = j
@@ -505,101 +528,6 @@ func (c *Config) bandPairs(ctx context.Context, u *Units, g *groups, boiler []bo
 
 // maxJoinParts bounds the parts a band is joined in (see bandPairs).
 const maxJoinParts = 64
-
-// isSpecial reports whether a bucket (keys fp<<32 | group) holds
-// boilerplate or spans more documents than the cap.
-func (c *Config) isSpecial(members []uint64, g *groups, boiler []bool, seen *stamps) bool {
-	span := 0
-	for _, k := range members {
-		gi := uint32(k)
-		if boiler[gi] {
-			return true
-		}
-		span += len(g.docsOf(gi))
-	}
-	if c.BucketCap <= 0 || span <= c.BucketCap {
-		return false
-	}
-	gs := make([]uint32, len(members))
-	for i, k := range members {
-		gs[i] = uint32(k)
-	}
-	return distinctDocs(g, gs, seen) > c.BucketCap
-}
-
-// specialPairs pairs the groups of each special bucket that are not
-// boilerplate (those that may align, if the bucket is wide), unless they
-// still span more than the cap of documents: those are counted as hot,
-// as LSH counts the members of a bucket it leaves out.
-func (c *Config) specialPairs(uf *unitFilter, special []bucket, boiler []bool, docs int, out *Sorter) (int, error) {
-	hot, g := 0, uf.g
-	seen := newStamps(docs)
-	var pairs []uint64
-	for _, b := range special {
-		rest := slices.DeleteFunc(slices.Clone(b.members), func(gi uint32) bool { return boiler[gi] })
-		if len(rest) < 2 {
-			continue
-		}
-		if c.BucketCap > 0 && distinctDocs(g, rest, &seen) > c.BucketCap {
-			hot += len(rest)
-			continue
-		}
-		uf.reset(rest)
-		for x := range rest {
-			for y := x + 1; y < len(rest); y++ {
-				if uf.mayAlign(x, y) {
-					pairs = append(pairs, uint64(rest[x])<<32|uint64(rest[y]))
-				}
-			}
-		}
-		if len(pairs) > 1<<16 {
-			if err := out.Add(pairs...); err != nil {
-				return 0, err
-			}
-			pairs = pairs[:0]
-		}
-	}
-	return hot, cmp.Or(uf.err, out.Add(pairs...))
-}
-
-// stamps marks documents seen, cleared in O(1) by a new stamp.
-type stamps struct {
-	mark []uint32
-	now  uint32
-}
-
-func newStamps(n int) stamps { return stamps{mark: make([]uint32, n)} }
-
-func distinctDocs(g *groups, gs []uint32, s *stamps) int {
-	s.now++
-	n := 0
-	for _, gi := range gs {
-		for _, d := range g.docsOf(gi) {
-			if int(d) >= len(s.mark) {
-				s.mark = append(s.mark, make([]uint32, int(d)+1-len(s.mark))...)
-			}
-			if s.mark[d] != s.now {
-				s.mark[d] = s.now
-				n++
-			}
-		}
-	}
-	return n
-}
-
-func appendPairs(out []uint64, as, bs []int32) []uint64 {
-	for _, a := range as {
-		for _, b := range bs {
-			switch {
-			case a < b:
-				out = append(out, uint64(a)<<32|uint64(b))
-			case b < a:
-				out = append(out, uint64(b)<<32|uint64(a))
-			}
-		}
-	}
-	return out
-}
 
 // ekzhuPairs builds ekzhu's index over the groups' representatives and
 // queries it with each of them: the pairs the band join computes, wide
@@ -783,19 +711,18 @@ func (uf *unitFilter) unitSeeds(gi uint32) unitSeeds {
 		uf.err = cmp.Or(uf.err, err)
 	}
 	us := unitSeeds{off: len(uf.keys), posBits: s.PosBits, wild: s.Wild}
-	t := uf.u.Toks[r]
-	if s.Wild || int(t.End)-int(t.Start) < uf.k {
-		return us
-	}
-	lo, hi := uint32(t.Start), uint32(int(t.End)-uf.k) // a shingle inside starts at lo..hi
-	pm := uint32(1)<<s.PosBits - 1
-	for _, key := range s.Keys {
-		if p := key & pm; p >= lo && p <= hi {
-			uf.keys = append(uf.keys, key)
-		}
-	}
-	us.n = len(uf.keys) - us.off
+	in, keys := UnitSeeds(uf.keys, s, uf.u.Toks[r], uf.k)
+	uf.keys, us.n = keys, len(in.Keys)
 	return us
+}
+
+// seedsFunc returns the seeds of the bucket's groups for BucketPairs: nil
+// when the filter is not active (the bucket is not wide).
+func (uf *unitFilter) seedsFunc() func(x int) Seeds {
+	if !uf.active {
+		return nil
+	}
+	return uf.seeds
 }
 
 func (uf *unitFilter) seeds(x int) Seeds {

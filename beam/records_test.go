@@ -1,11 +1,8 @@
 package reprintbeam
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -70,58 +67,6 @@ func TestPackSketch(t *testing.T) {
 		})
 	}
 	require.NotEmpty(t, sketchOf(t, string(seed)).Bands, "the article has units")
-}
-
-// TestMergeRuns: records written in any order by several bundles, in
-// runs of a few records, come back in input order, and the runs are
-// removed afterwards.
-func TestMergeRuns(t *testing.T) {
-	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), ".reprint-runs-test")
-	type place struct{ file, ord int }
-	var all []place
-	for file := range 3 {
-		for ord := range 40 {
-			all = append(all, place{file, ord})
-		}
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	var names []string
-	for bundle := range 4 {
-		w := newRunWriter(dir)
-		w.limit = 500 // a few records a run
-		for _, p := range all[bundle*len(all)/4 : (bundle+1)*len(all)/4] {
-			sk := pipeline.Sketch{Words: p.ord, Keys: []uint64{uint64(p.file)}, Spans: []pipeline.Span{{Start: 1, End: 9}},
-				Toks: []pipeline.Range{{Start: 0, End: 2}}, Bands: []uint32{7, 8}}
-			doc := reprint.Document{ID: fmt.Sprintf("%d/%d", p.file, p.ord), Text: strings.Repeat("x", 60+p.ord)}
-			name, err := w.add(ctx, runRec{File: p.file, Ord: p.ord, Line: p.ord + 1, Doc: doc, Sketch: packSketch(&sk)})
-			require.NoError(t, err)
-			if name != "" {
-				names = append(names, name)
-			}
-		}
-		require.NoError(t, w.flush(ctx))
-	}
-	require.Greater(t, len(names), 8, "several runs a bundle")
-	var got []string
-	require.NoError(t, mergeRuns(ctx, names, func(r *runRec) error {
-		sk, err := unpackSketch(r.Sketch)
-		require.NoError(t, err)
-		require.Equal(t, r.Ord, sk.Words)
-		require.Equal(t, r.Ord+1, r.Line)
-		got = append(got, r.Doc.ID)
-		return nil
-	}))
-	require.Len(t, got, len(all))
-	for i, id := range got {
-		require.Equal(t, fmt.Sprintf("%d/%d", i/40, i%40), id)
-	}
-
-	require.NoError(t, removeRuns(ctx, dir, names))
-	_, err := os.Stat(dir)
-	require.True(t, os.IsNotExist(err), "the runs' directory is removed")
-	require.Error(t, mergeRuns(ctx, names[:1], func(*runRec) error { return nil }), "a missing run")
 }
 
 // fill sets every field that v holds, recursively, to a value of its
