@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -78,50 +77,6 @@ func wallOfText() []reprint.Document {
 		{ID: "one", Text: "Geneva (Reuters) - " + quotes[0] + ". Then " + quotes[1] + "."},
 		{ID: "two", Text: "Officials said: " + quotes[1] + ", and more."},
 	}
-}
-
-// TestProvenanceOnWorkersGivesDetectsReport: the steps that the Beam
-// pipeline spreads over workers (Assemble, InferProvenance per batch in
-// any order, ApplyProvenance, the values through gob) give Detect's
-// report byte for byte.
-func TestProvenanceOnWorkersGivesDetectsReport(t *testing.T) {
-	archive, _ := generated(t, scale.ShapeArchive, 2000)
-	day := func(s string) reprint.Date {
-		tm, err := time.Parse("2006-01-02", s)
-		require.NoError(t, err)
-		return reprint.Date{Time: tm, Granularity: reprint.GranularityDay}
-	}
-	future := readSeeds(t)
-	future[1].Date = day("2030-01-01")
-	clock := reprint.WithClock(func() time.Time { return day("2029-12-01").Time })
-	multi := 0 // cases with a batch of several clusters
-	for _, tc := range []struct {
-		name string
-		docs []reprint.Document
-		opts []reprint.Option
-	}{
-		{"seeds", readSeeds(t), nil},
-		{"seeds without dates", readSeeds(t), []reprint.Option{reprint.WithIgnoreDates(true)}},
-		{"seeds with hard dates", readSeeds(t), []reprint.Option{reprint.WithHardDates(time.Hour)}},
-		{"a future date", future, []reprint.Option{clock}},
-		{"synthetic", synthetic(200, 11), nil},
-		{"archive", archive, nil},
-		{"archive in small memory batches", archive, []reprint.Option{reprint.WithSpillLimits(64<<10, -1, -1, 0, -1), reprint.WithTmpDir(t.TempDir())}},
-		{"wall of text", wallOfText(), nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want := marshal(t, detect(t, tc.docs, tc.opts...))
-			for seed := range uint64(3) {
-				got, work := viaWorkers(t, seed, tc.docs, tc.opts...)
-				require.NotEmpty(t, work.Batches, "a case with provenance to infer")
-				require.Equal(t, string(want), string(marshal(t, got)), "batch order %d", seed)
-				if slices.ContainsFunc(work.Batches, func(b reprint.ProvenanceBatch) bool { return len(b.Clusters) > 1 }) {
-					multi++
-				}
-			}
-		})
-	}
-	require.Positive(t, multi, "some component links several clusters")
 }
 
 // TestProvenanceBatchesAreComponents: Assemble's batches are the

@@ -3,11 +3,14 @@ package reprint_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/reprint-dev/reprint"
+	"github.com/reprint-dev/reprint/bench/scale"
 	"github.com/reprint-dev/reprint/internal/align"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
@@ -118,12 +121,27 @@ func filed(t *testing.T, docs []reprint.Document, opts ...reprint.Option) (*repr
 	return st, cfg, words
 }
 
+// TestStagesGiveDetectsReport: the stages run apart, as the Beam
+// pipeline runs them, give Detect's report byte for byte: with the
+// report made on one machine (Report), and with provenance spread over
+// workers (Assemble, InferProvenance per batch in shuffled orders,
+// ApplyProvenance, the values through gob).
 func TestStagesGiveDetectsReport(t *testing.T) {
 	var boiler []reprint.Document
 	for i := range 30 {
 		own := fmt.Sprintf("Alpha%d beta%d gamma%d delta%d epsilon%d zeta%d.", i, i, i, i, i, i)
 		boiler = append(boiler, reprint.Document{ID: fmt.Sprint(i), Text: own + " All rights reserved by the publisher of this fine newspaper today."})
 	}
+	archive, _ := generated(t, scale.ShapeArchive, 2000)
+	day := func(s string) reprint.Date {
+		tm, err := time.Parse("2006-01-02", s)
+		require.NoError(t, err)
+		return reprint.Date{Time: tm, Granularity: reprint.GranularityDay}
+	}
+	future := readSeeds(t)
+	future[1].Date = day("2030-01-01")
+	clock := reprint.WithClock(func() time.Time { return day("2029-12-01").Time })
+	multi := 0 // cases with a batch of several clusters
 	for _, tc := range []struct {
 		name string
 		docs []reprint.Document
@@ -131,16 +149,29 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 	}{
 		{"seeds", readSeeds(t), nil},
 		{"seeds without dates", readSeeds(t), []reprint.Option{reprint.WithIgnoreDates(true)}},
+		{"seeds with hard dates", readSeeds(t), []reprint.Option{reprint.WithHardDates(time.Hour)}},
+		{"a future date", future, []reprint.Option{clock}},
 		{"synthetic", synthetic(200, 11), nil},
 		{"boilerplate over the cap", boiler, []reprint.Option{reprint.WithBucketCap(10)}},
+		{"archive", archive, nil},
+		{"archive in small memory batches", archive, []reprint.Option{reprint.WithSpillLimits(64<<10, -1, -1, 0, -1), reprint.WithTmpDir(t.TempDir())}},
+		{"wall of text", wallOfText(), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := detect(t, tc.docs, tc.opts...)
 			require.True(t, len(want.Matches) > 0 || want.Limits != nil, "a case with something to report")
 			got := viaStages(t, tc.docs, tc.opts...)
 			require.Equal(t, string(marshal(t, want)), string(marshal(t, got)))
+			for seed := range uint64(3) {
+				got, work := viaWorkers(t, seed, tc.docs, tc.opts...)
+				require.Equal(t, string(marshal(t, want)), string(marshal(t, got)), "provenance on workers, batch order %d", seed)
+				if slices.ContainsFunc(work.Batches, func(b reprint.ProvenanceBatch) bool { return len(b.Clusters) > 1 }) {
+					multi++
+				}
+			}
 		})
 	}
+	require.Positive(t, multi, "some component links several clusters")
 }
 
 // TestStagesText: the texts filed come back, those kept in memory and
