@@ -686,8 +686,8 @@ func (d *docData) decode(b []byte) error {
 	return err
 }
 
-// fullFn makes a document's record for the seed filter and alignment:
-// its text, boilerplate mask and masked seeds.
+// fullFn makes a document's records for alignment (its text and
+// boilerplate mask) and for the seed filter (its seeds, masked).
 type fullFn struct {
 	Opts Options
 	k    int
@@ -704,7 +704,7 @@ func (f *fullFn) Setup() error {
 }
 
 // ProcessElement makes one document's record.
-func (f *fullFn) ProcessElement(doc int64, docs func(*[]byte) bool, masks func(*[]byte) bool, emit func(int64, []byte)) error {
+func (f *fullFn) ProcessElement(doc int64, docs func(*[]byte) bool, masks func(*[]byte) bool, emitText, emitSeeds func(int64, []byte)) error {
 	var data []byte
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: boilerplate of unknown document %d", doc)
@@ -713,16 +713,17 @@ func (f *fullFn) ProcessElement(doc int64, docs func(*[]byte) bool, masks func(*
 	if err := d.decode(data); err != nil {
 		return err
 	}
-	out := textDoc{Text: d.Text, Seeds: d.Sketch.Seeds}
+	out, seeds := textDoc{Text: d.Text}, d.Sketch.Seeds
 	if masks(&data) {
 		var m maskRec
 		if err := decode(data, &m); err != nil {
 			return err
 		}
 		out.Mask = m.Spans
-		out.Seeds = d.Sketch.Seeds.Mask(m.Toks, f.k)
+		seeds = seeds.Mask(m.Toks, f.k)
 	}
-	emit(doc, out.encode())
+	emitText(doc, out.encode())
+	emitSeeds(doc, appendSeeds(nil, seeds))
 	return nil
 }
 
@@ -752,11 +753,7 @@ func (f *seedsAFn) ProcessElement(ctx context.Context, a int64, lists func(*[]by
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", a)
 	}
-	var d textDoc
-	if err := d.decode(data); err != nil {
-		return err
-	}
-	out := sideA{a, appendSeeds(nil, d.Seeds)}.encode()
+	out := sideA{a, data}.encode()
 	for _, b := range bs {
 		emit(int64(b), out)
 	}
@@ -789,8 +786,8 @@ func (f *filterFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 	if !docs(&data) {
 		return fmt.Errorf("reprintbeam: candidate pair of unknown document %d", b)
 	}
-	var db textDoc
-	if err := db.decode(data); err != nil {
+	sb, err := readSeeds(data)
+	if err != nil {
 		return err
 	}
 	for as(&data) {
@@ -803,7 +800,7 @@ func (f *filterFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 			return err
 		}
 		f.f.Reset(sa)
-		if f.f.MayAlign(db.Seeds) {
+		if f.f.MayAlign(sb) {
 			f.aligned.Inc(ctx, 1)
 			emit(a.A, b)
 		}

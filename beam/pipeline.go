@@ -113,23 +113,23 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// seed filter and alignment.
 	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o}, beam.GroupByKey(s, band0), boilerSide)
 	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{}, beam.GroupByKey(s, boilerUnits))
-	texts := beam.ParDo(s.Scope("full"), &fullFn{Opts: o}, beam.CoGroupByKey(s, data, masks))
+	texts, seeds := beam.ParDo2(s.Scope("full"), &fullFn{Opts: o}, beam.CoGroupByKey(s, data, masks))
 
 	// Document pairs, the seed filter, then alignment: each pair that
 	// passed meets the text of a, then of b.
 	lists := beam.ParDo(s.Scope("expand"), &expandFn{}, beam.Flatten(s, ordinary, widePairs, specialPairs), boilerSide)
-	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{}, beam.CoGroupByKey(s, lists, texts))
-	pairs := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, texts))
+	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{}, beam.CoGroupByKey(s, lists, seeds))
+	pairs := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seeds))
 	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
 	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
 
-	boilerTexts := beam.ParDo(s.Scope("boiler-texts"), &textsFn{}, beam.CoGroupByKey(s, boilerDocs, texts))
 	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
-		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, boilerTexts))
+		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes))
 
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
-	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, needed, texts))
+	// (and the texts of the boilerplate passages' first documents)
+	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, beam.Flatten(s, needed, boilerDocs), texts))
 	rows := buildReport(s, o, base, matches, quoted)
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
@@ -311,6 +311,7 @@ type sketchFn struct {
 	// buf holds the bundle's band entries by shard, buf0 band 0's with
 	// spans, by shard, for the boilerplate.
 	buf, buf0 [][]byte
+	held      int // bytes in buf and buf0
 }
 
 // Setup makes the worker's Sketcher.
@@ -326,7 +327,7 @@ func (f *sketchFn) Setup() error {
 
 // StartBundle starts the bundle's shards.
 func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, string), func(int, string)) {
-	f.buf, f.buf0 = make([][]byte, f.bands*f.Parts), make([][]byte, f.Parts)
+	f.buf, f.buf0, f.held = make([][]byte, f.bands*f.Parts), make([][]byte, f.Parts), 0
 	var r [8]byte
 	rand.Read(r[:]) // never fails
 	f.prefix, f.n = hex.EncodeToString(r[:]), 0
@@ -344,9 +345,9 @@ func (f *sketchFn) write(ctx context.Context, shard int, entries []byte, emit fu
 	return nil
 }
 
-// shardBytes is the most bytes of band entries a sketch worker holds for
-// one shard before it sends them on (a variable for a test).
-var shardBytes = 4 << 20
+// shardBytes is the most bytes of band entries a sketch worker holds
+// before it writes them out, a file a shard (a variable for a test).
+var shardBytes = 32 << 20
 
 // ProcessElement sketches one document.
 func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
@@ -364,27 +365,21 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 		return err
 	}
 	sk, _ := f.sk.Sketch(r.Doc.Text, false)
-	add := func(buf [][]byte, shard int, e *entry, band0 bool, emit func(int, string)) error {
-		buf[shard] = appendEntry(buf[shard], e, band0)
-		if len(buf[shard]) < shardBytes {
-			return nil
-		}
-		err := f.write(ctx, shard, buf[shard], emit)
-		buf[shard] = buf[shard][:0]
-		return err
-	}
 	for i := range sk.Keys {
 		for b := range f.bands {
 			e := entry{fp: sk.Bands[i*f.bands+b], key: sk.Keys[i], doc: int32(num), idx: uint32(i)}
-			if err := add(f.buf, shardOf(b, e.fp, f.Parts), &e, false, emitBand); err != nil {
-				return err
-			}
+			sh := shardOf(b, e.fp, f.Parts)
+			f.buf[sh] = appendEntry(f.buf[sh], &e, false)
 			if b == 0 {
 				e.span, e.tok = sk.Spans[i], sk.Toks[i]
-				if err := add(f.buf0, shardOf(b, e.fp, f.Parts), &e, true, emitBand0); err != nil {
-					return err
-				}
+				f.buf0[sh] = appendEntry(f.buf0[sh], &e, true)
 			}
+		}
+	}
+	f.held += len(sk.Keys) * (f.bands*entrySize + entry0Size)
+	if f.held >= shardBytes {
+		if err := f.flush(ctx, emitBand, emitBand0); err != nil {
+			return err
 		}
 	}
 	sk.Bands = nil
@@ -397,8 +392,16 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 	return nil
 }
 
-// FinishBundle sends the bundle's band entries on, by shard in order.
+// FinishBundle writes the bundle's last band entries.
 func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	err := f.flush(ctx, emitBand, emitBand0)
+	f.buf, f.buf0 = nil, nil
+	return err
+}
+
+// flush writes the band entries held, a file a shard, and sends the
+// files' names.
+func (f *sketchFn) flush(ctx context.Context, emitBand, emitBand0 func(int, string)) error {
 	for _, buf := range []struct {
 		m    [][]byte
 		emit func(int, string)
@@ -408,22 +411,22 @@ func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ fu
 				if err := f.write(ctx, sh, entries, buf.emit); err != nil {
 					return err
 				}
+				buf.m[sh] = entries[:0]
 			}
 		}
 	}
-	f.buf, f.buf0 = nil, nil
+	f.held = 0
 	return nil
 }
 
 // Teardown frees the Detector.
 func (f *sketchFn) Teardown() error { return f.det.Close() }
 
-// textDoc is what the seed filter and alignment need of a document: its
-// text, its boilerplate's spans and its seeds, masked by them.
+// textDoc is what alignment needs of a document: its text and its
+// boilerplate's spans.
 type textDoc struct {
-	Text  string
-	Mask  []pipeline.Span
-	Seeds pipeline.Seeds
+	Text string
+	Mask []pipeline.Span
 }
 
 // reportBase is what the report needs besides the matches and the
@@ -447,7 +450,7 @@ type baseFn struct {
 }
 
 // ProcessElement gathers the base.
-func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter, textIter func(*[]byte) bool, emit func(int, []byte)) error {
+func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter func(*[]byte) bool, emit func(int, []byte)) error {
 	base := reportBase{BoilerTexts: map[int32]string{}}
 	var data []byte
 	for errIter(&data) {
@@ -485,13 +488,6 @@ func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, s
 		}
 		base.Boilerplate = o.Boilerplate
 	}
-	for textIter(&data) {
-		var t textRec
-		if err := decode(data, &t); err != nil {
-			return err
-		}
-		base.BoilerTexts[t.Doc] = t.Text
-	}
 	// A file left behind is no reason to fail the job.
 	if err := removeDir(ctx, f.Dir); err != nil {
 		log.Warnf(ctx, "reprintbeam: removing the files of band entries: %v", err)
@@ -504,13 +500,13 @@ func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, s
 // filter, and a gob decoder compiled per element costs more than the
 // copy.
 func (d textDoc) encode() []byte {
-	b := make([]byte, 0, len(d.Text)+16+8*len(d.Mask)+4*len(d.Seeds.Keys))
+	b := make([]byte, 0, len(d.Text)+16+8*len(d.Mask))
 	b = appendString(b, d.Text)
 	b = binary.AppendUvarint(b, uint64(len(d.Mask)))
 	for _, m := range d.Mask {
 		b = binary.AppendUvarint(binary.AppendUvarint(b, uint64(m.Start)), uint64(m.End))
 	}
-	return appendSeeds(b, d.Seeds)
+	return b
 }
 
 var errShort = errors.New("reprintbeam: truncated record")
@@ -522,7 +518,6 @@ func (d *textDoc) decode(b []byte) error {
 	for range u.count(2) {
 		d.Mask = append(d.Mask, pipeline.Span{Start: uint32(u.uvarint()), End: uint32(u.uvarint())})
 	}
-	d.Seeds = unpackSeeds(&u)
 	if u.err == nil && len(u.b) > 0 {
 		u.err = errors.New("reprintbeam: trailing bytes after a document's text")
 	}
@@ -560,13 +555,8 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 	var out []byte
 	var b int64
 	for bs(&b) {
-		if out == nil { // the text and mask travel, the seeds not
-			var d textDoc
-			if err := d.decode(data); err != nil {
-				return err
-			}
-			d.Seeds = pipeline.Seeds{}
-			out = sideA{a, d.encode()}.encode()
+		if out == nil {
+			out = sideA{a, data}.encode()
 		}
 		emit(b, out)
 	}

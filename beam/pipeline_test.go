@@ -185,14 +185,14 @@ func TestGzipInput(t *testing.T) {
 	require.Equal(t, want, &rep)
 }
 
-// TestShards: the band buckets shuffled in more shards, sent in records
-// of a few units each, give the same report.
+// TestShards: the band buckets shuffled in more shards, sent in files of
+// a few documents' entries each, give the same report.
 func TestShards(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "corpus.jsonl")
 	writeArchive(t, path, 5, 400)
 	old := shardBytes
-	shardBytes = 1 << 10 // a few dozen entries a record
+	shardBytes = 16 << 10 // a few documents' entries a file
 	t.Cleanup(func() { shardBytes = old })
 	o := options(path)
 	o.BandParts = 7

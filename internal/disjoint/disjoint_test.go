@@ -20,3 +20,13 @@ func TestSets(t *testing.T) {
 	s.Union(2, 2)
 	assert.Equal(t, 0, s.Find(0))
 }
+
+func TestAdd(t *testing.T) {
+	var s Sets
+	a, b, c := s.Add(), s.Add(), s.Add()
+	assert.Equal(t, []int{0, 1, 2}, []int{a, b, c})
+	s.Union(c, b)
+	assert.Equal(t, b, s.Find(c))
+	assert.Equal(t, a, s.Find(a))
+	assert.Equal(t, 3, s.Add(), "a set added after unions")
+}

@@ -1,17 +1,17 @@
 // Command reprint-beam runs reprint's detection as an Apache Beam
 // pipeline:
 //
-//	reprint-beam --input GLOB [--input GLOB…] --output DIR [--temp-dir DIR]
+//	reprint-beam --input GLOB [--input GLOB…] --output DIR [--temp-dir DIR] [--band-parts N]
 //	    [--runner=prism|flink|spark|dataflow|universal --endpoint HOST:PORT …]
 //	    [--min-words N --threshold T --shingle K --num-hash N --seed S
 //	     --ignore-dates --jsonl-id F …] [--dedup]
 //
 // It writes DIR/report.json (as `reprint report --format json`), the
 // Parquet tables DIR/{documents,doc_pairs,matches,clusters}/*.parquet
-// and, with --dedup, DIR/dedup.jsonl. The sketches reach the candidate
-// worker as files in a directory of the job's own under --temp-dir
-// (default: the output directory), removed once the report is written.
-// The runner flags are Beam's own.
+// and, with --dedup, DIR/dedup.jsonl. The band entries reach the bucket
+// workers as files in a directory of the job's own under --temp-dir
+// (default: the output directory), removed once they are read;
+// --band-parts sets the shards per band. The runner flags are Beam's own.
 //
 // Exit codes: 0 done; 2 usage error; 3 the pipeline failed.
 package main
@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
@@ -78,6 +79,10 @@ func run(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer)
 	if err != nil {
 		fmt.Fprintln(stderr, "reprint-beam:", err)
 		return 3
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "reprint-beam: no input file: nothing matches", strings.Join(missing, ", "))
+		return 2
 	}
 	p, s := beam.NewPipelineWithRoot()
 	reprintbeam.Build(s, o, files, missing)
