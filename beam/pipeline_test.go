@@ -184,9 +184,9 @@ func TestShards(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "corpus.jsonl")
 	writeArchive(t, path, 5, 400)
-	old := shardBytes
-	shardBytes = 16 << 10 // a few documents' entries a file
-	t.Cleanup(func() { shardBytes = old })
+	old := spoolBytes
+	spoolBytes = 16 << 10 // a few documents' entries a file
+	t.Cleanup(func() { spoolBytes = old })
 	o := options(path)
 	o.BandParts = 7
 	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
