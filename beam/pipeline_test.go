@@ -2,6 +2,7 @@ package reprintbeam
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -83,6 +84,10 @@ func runBeam(t *testing.T, runner string, o Options) string {
 	Build(s, o, files, missing)
 	_, err = beam.Run(ctx, runner, p)
 	require.NoError(t, err)
+	temp := cmp.Or(o.TempDir, o.Output)
+	left, err := filepath.Glob(filepath.Join(temp, ".reprint-shards-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "the files of band entries and seeds are removed")
 	return o.Output
 }
 
@@ -189,6 +194,7 @@ func TestShards(t *testing.T) {
 	t.Cleanup(func() { spoolBytes = old })
 	o := options(path)
 	o.BandParts = 7
+	o.TempDir = filepath.Join(dir, "tmp")
 	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
 	require.NotEmpty(t, rep.Matches)
 }
