@@ -19,6 +19,57 @@ import (
 // bytes. The base worker, which runs once every bucket worker is done,
 // removes the files.
 
+// spool gathers a bundle's records by shard and writes them out, a file
+// a shard, each time it holds spoolBytes, sending each file's name keyed
+// by its shard.
+type spool struct {
+	dir    string
+	prefix string // the bundle's random part of the names
+	n      int    // files written
+	bufs   [][]byte
+	held   int
+}
+
+// spoolBytes is the most bytes a spool holds before it writes them out
+// (a variable for a test).
+var spoolBytes = 32 << 20
+
+// newSpool starts a bundle's spool of shards files under dir.
+func newSpool(dir string, shards int) *spool {
+	var r [8]byte
+	rand.Read(r[:]) // never fails
+	return &spool{dir: dir, prefix: hex.EncodeToString(r[:]), bufs: make([][]byte, shards)}
+}
+
+// add appends rec to shard's records.
+func (s *spool) add(shard int, rec ...[]byte) {
+	for _, r := range rec {
+		s.bufs[shard] = append(s.bufs[shard], r...)
+		s.held += len(r)
+	}
+}
+
+// full reports whether the spool should be flushed.
+func (s *spool) full() bool { return s.held >= spoolBytes }
+
+// flush writes the records held and sends the files' names.
+func (s *spool) flush(ctx context.Context, emit func(int, string)) error {
+	for sh, recs := range s.bufs {
+		if len(recs) == 0 {
+			continue
+		}
+		name := join(s.dir, fmt.Sprintf("%s-%05d.bin", s.prefix, s.n))
+		s.n++
+		if err := writeFile(ctx, name, recs); err != nil {
+			return fmt.Errorf("reprintbeam: writing %s: %w", name, err)
+		}
+		emit(sh, name)
+		s.bufs[sh] = recs[:0]
+	}
+	s.held = 0
+	return nil
+}
+
 // shardDir is a directory of this run's own under o's temporary
 // directory, for the files of band entries.
 func shardDir(o *Options) string {

@@ -5,10 +5,8 @@ import (
 	"cmp"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"encoding/gob"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -113,18 +111,20 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// seed filter and alignment.
 	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o}, beam.GroupByKey(s, band0), boilerSide)
 	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{}, beam.GroupByKey(s, boilerUnits))
-	texts, seeds := beam.ParDo2(s.Scope("full"), &fullFn{Opts: o}, beam.CoGroupByKey(s, data, masks))
+	// The seed filter reads a shard of documents an element.
+	filterShards := 4 * parts
+	texts, seeds, seedShards := beam.ParDo3(s.Scope("full"), &fullFn{Opts: o, Shards: filterShards}, beam.CoGroupByKey(s, data, masks))
 
 	// Document pairs, the seed filter, then alignment: each pair that
 	// passed meets the text of a, then of b.
 	lists := beam.ParDo(s.Scope("expand"), &expandFn{}, beam.Flatten(s, ordinary, widePairs, specialPairs), boilerSide)
-	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{}, beam.CoGroupByKey(s, lists, seeds))
-	pairs := beam.ParDo(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seeds))
+	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{Dir: dir, Shards: filterShards}, beam.CoGroupByKey(s, lists, seeds))
+	pairs, filtered := beam.ParDo2(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seedShards))
 	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
 	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
 
 	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
-		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes))
+		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, filtered))
 
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
@@ -302,16 +302,14 @@ type sketchFn struct {
 	Opts  Options
 	Parts int
 	// Dir is where the band entries go (see files.go).
-	Dir    string
-	prefix string // the bundle's random part of their names
-	n      int    // files written by the bundle
-	sk     *pipeline.Sketcher
-	det    *reprint.Detector
-	bands  int
-	// buf holds the bundle's band entries by shard, buf0 band 0's with
+	Dir   string
+	sk    *pipeline.Sketcher
+	det   *reprint.Detector
+	bands int
+	// out spools the bundle's band entries by shard, out0 band 0's with
 	// spans, by shard, for the boilerplate.
-	buf, buf0 [][]byte
-	held      int // bytes in buf and buf0
+	out, out0 *spool
+	entry     []byte
 }
 
 // Setup makes the worker's Sketcher.
@@ -325,29 +323,10 @@ func (f *sketchFn) Setup() error {
 	return err
 }
 
-// StartBundle starts the bundle's shards.
+// StartBundle starts the bundle's spools.
 func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, string), func(int, string)) {
-	f.buf, f.buf0, f.held = make([][]byte, f.bands*f.Parts), make([][]byte, f.Parts), 0
-	var r [8]byte
-	rand.Read(r[:]) // never fails
-	f.prefix, f.n = hex.EncodeToString(r[:]), 0
+	f.out, f.out0 = newSpool(f.Dir, f.bands*f.Parts), newSpool(f.Dir, f.Parts)
 }
-
-// write writes a shard's entries to a file of their own and sends its
-// name.
-func (f *sketchFn) write(ctx context.Context, shard int, entries []byte, emit func(int, string)) error {
-	name := join(f.Dir, fmt.Sprintf("%s-%05d.bin", f.prefix, f.n))
-	f.n++
-	if err := writeFile(ctx, name, entries); err != nil {
-		return fmt.Errorf("reprintbeam: writing band entries: %w", err)
-	}
-	emit(shard, name)
-	return nil
-}
-
-// shardBytes is the most bytes of band entries a sketch worker holds
-// before it writes them out, a file a shard (a variable for a test).
-var shardBytes = 32 << 20
 
 // ProcessElement sketches one document.
 func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
@@ -369,15 +348,16 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 		for b := range f.bands {
 			e := entry{fp: sk.Bands[i*f.bands+b], key: sk.Keys[i], doc: int32(num), idx: uint32(i)}
 			sh := shardOf(b, e.fp, f.Parts)
-			f.buf[sh] = appendEntry(f.buf[sh], &e, false)
+			f.entry = appendEntry(f.entry[:0], &e, false)
+			f.out.add(sh, f.entry)
 			if b == 0 {
 				e.span, e.tok = sk.Spans[i], sk.Toks[i]
-				f.buf0[sh] = appendEntry(f.buf0[sh], &e, true)
+				f.entry = appendEntry(f.entry[:0], &e, true)
+				f.out0.add(sh, f.entry)
 			}
 		}
 	}
-	f.held += len(sk.Keys) * (f.bands*entrySize + entry0Size)
-	if f.held >= shardBytes {
+	if f.out.full() || f.out0.full() {
 		if err := f.flush(ctx, emitBand, emitBand0); err != nil {
 			return err
 		}
@@ -392,31 +372,15 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 	return nil
 }
 
+func (f *sketchFn) flush(ctx context.Context, emitBand, emitBand0 func(int, string)) error {
+	return errors.Join(f.out.flush(ctx, emitBand), f.out0.flush(ctx, emitBand0))
+}
+
 // FinishBundle writes the bundle's last band entries.
 func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
 	err := f.flush(ctx, emitBand, emitBand0)
-	f.buf, f.buf0 = nil, nil
+	f.out, f.out0 = nil, nil
 	return err
-}
-
-// flush writes the band entries held, a file a shard, and sends the
-// files' names.
-func (f *sketchFn) flush(ctx context.Context, emitBand, emitBand0 func(int, string)) error {
-	for _, buf := range []struct {
-		m    [][]byte
-		emit func(int, string)
-	}{{f.buf, emitBand}, {f.buf0, emitBand0}} {
-		for sh, entries := range buf.m {
-			if len(entries) > 0 {
-				if err := f.write(ctx, sh, entries, buf.emit); err != nil {
-					return err
-				}
-				buf.m[sh] = entries[:0]
-			}
-		}
-	}
-	f.held = 0
-	return nil
 }
 
 // Teardown frees the Detector.
@@ -444,13 +408,14 @@ type reportBase struct {
 // documents' metadata in input order, the hot count, the boilerplate
 // and its texts.
 type baseFn struct {
-	// Dir holds the files of band entries, which every reader is done
-	// with when the base's inputs are complete.
+	// Dir holds the files of band entries and seeds, which every reader
+	// is done with when the base's inputs are complete (the last input
+	// is the seed filter's tokens that a shard is done).
 	Dir string
 }
 
 // ProcessElement gathers the base.
-func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter func(*[]byte) bool, emit func(int, []byte)) error {
+func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter, _ func(*[]byte) bool, emit func(int, []byte)) error {
 	base := reportBase{BoilerTexts: map[int32]string{}}
 	var data []byte
 	for errIter(&data) {

@@ -2,6 +2,7 @@ package reprintbeam
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -90,6 +91,10 @@ func runPipeline(t *testing.T, runner string, o Options) (string, beam.PipelineR
 	Build(s, o, files, missing)
 	res, err := beam.Run(ctx, runner, p)
 	require.NoError(t, err)
+	temp := cmp.Or(o.TempDir, o.Output)
+	left, err := filepath.Glob(filepath.Join(temp, ".reprint-shards-*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "the files of band entries and seeds are removed")
 	return o.Output, res
 }
 
@@ -191,11 +196,12 @@ func TestShards(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "corpus.jsonl")
 	writeArchive(t, path, 5, 400)
-	old := shardBytes
-	shardBytes = 16 << 10 // a few documents' entries a file
-	t.Cleanup(func() { shardBytes = old })
+	old := spoolBytes
+	spoolBytes = 16 << 10 // a few documents' entries a file
+	t.Cleanup(func() { spoolBytes = old })
 	o := options(path)
 	o.BandParts = 7
+	o.TempDir = filepath.Join(dir, "tmp")
 	rep := requireSameReport(t, singleMachine(t, []string{path}), runBeam(t, "prism", o))
 	require.NotEmpty(t, rep.Matches)
 }
