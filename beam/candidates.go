@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
-	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -236,18 +235,13 @@ type bucketsFn struct {
 	Parts     int
 	DocShards int
 	cfg       *pipeline.Config
-	det       *reprint.Detector
 }
 
 // Setup makes the worker's configuration.
-func (f *bucketsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *bucketsFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *bucketsFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement decides one shard's buckets.
 func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*string) bool,
@@ -325,24 +319,18 @@ func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*s
 type unitsFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 	h    *minhash.Hasher
 	toks []minhash.Token
 }
 
 // Setup makes the worker's hasher.
-func (f *unitsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	if err != nil {
+func (f *unitsFn) Setup() (err error) {
+	if f.cfg, err = configOf(&f.Opts); err != nil {
 		return err
 	}
-	f.det, f.cfg = d, cfg
-	f.h, err = minhash.NewHasher(cfg.Params)
+	f.h, err = minhash.NewHasher(f.cfg.Params)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *unitsFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement answers the requests for the units of one shard of
 // documents, reading the shard's files of documents.
@@ -396,18 +384,13 @@ func (f *unitsFn) ProcessElement(ctx context.Context, shard int, reqIter func(*[
 type wideFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 }
 
 // Setup makes the worker's configuration.
-func (f *wideFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *wideFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *wideFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement pairs one wide bucket.
 func (f *wideFn) ProcessElement(bucket int64, recs func(*[]byte) bool, units func(*[]byte) bool, emitPairs func([]byte)) error {
@@ -464,11 +447,10 @@ type specialOut struct {
 // ProcessElement decides the special buckets.
 func (f *specialsFn) ProcessElement(_ int, recs func(*[]byte) bool, units func(*[]byte) bool,
 	emitBoiler func([]byte), emitPairs func([]byte), emitOut func(int, []byte)) error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
 	docs := map[uint64][]int32{}
 	var bands []pipeline.SpecialBand
 	var data []byte
@@ -576,21 +558,15 @@ func (f *expandFn) ProcessElement(data []byte, side func(*[]byte) bool, emit fun
 // exact cap or by family) to the boilerplate worker.
 type boilerUnitsFn struct {
 	Opts   Options
-	Parts  int
 	cfg    *pipeline.Config
-	det    *reprint.Detector
 	boiler map[uint64]bool
 }
 
 // Setup makes the worker's configuration.
-func (f *boilerUnitsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *boilerUnitsFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *boilerUnitsFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement reads one shard of band 0.
 func (f *boilerUnitsFn) ProcessElement(ctx context.Context, _ int, names func(*string) bool, side func(*[]byte) bool, emit func(int, []byte)) error {
@@ -750,12 +726,12 @@ type fullFn struct {
 
 // Setup reads the shingle size.
 func (f *fullFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
 	f.k = cfg.Params.Shingle
-	return d.Close()
+	return nil
 }
 
 // ProcessElement makes the records of one shard of documents, read from
@@ -866,13 +842,13 @@ type filterFn struct {
 
 // Setup makes the worker's filter.
 func (f *filterFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
 	f.f = cfg.NewFilter()
 	f.aligned = beam.NewCounter("reprint", "filtered-pairs")
-	return d.Close()
+	return nil
 }
 
 // ProcessElement filters one shard's pairs.

@@ -30,11 +30,12 @@ import (
 func init() {
 	for _, t := range []any{(*readFn)(nil), (*numberFn)(nil), (*sketchFn)(nil), (*bucketsFn)(nil), (*unitsFn)(nil),
 		(*wideFn)(nil), (*specialsFn)(nil), (*expandFn)(nil), (*boilerUnitsFn)(nil), (*boilerplateFn)(nil),
-		(*fullFn)(nil), (*seedsAFn)(nil), (*filterFn)(nil), (*baseFn)(nil), (*joinAFn)(nil),
+		(*fullFn)(nil), (*pickFn)(nil), (*seedsAFn)(nil), (*filterFn)(nil), (*baseFn)(nil), (*joinAFn)(nil),
 		(*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 	register.Function2x1(neededFn)
+	register.Function3x0(pairDocsFn)
 	register.Emitter2[int, []byte]()
 	register.Emitter2[int64, []byte]()
 	register.Emitter2[int64, int64]()
@@ -123,8 +124,12 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	lists := beam.ParDo(s.Scope("expand"), &expandFn{}, beam.Flatten(s, ordinary, widePairs, specialPairs), boilerSide)
 	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{Dir: dir, Shards: docShards}, beam.CoGroupByKey(s, lists, seeds))
 	pairs, filtered := beam.ParDo2(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seedShards))
-	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
-	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
+	// Alignment and the report read the texts of the documents in a pair
+	// that passed, and of the boilerplate passages' first documents.
+	picked := beam.ParDo(s.Scope("pick"), &pickFn{},
+		beam.CoGroupByKey(s, beam.Flatten(s, beam.ParDo(s, pairDocsFn, pairs), boilerDocs), texts))
+	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, picked))
+	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, picked))
 
 	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
 		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, filtered))
@@ -132,7 +137,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
 	// (and the texts of the boilerplate passages' first documents)
-	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, beam.Flatten(s, needed, boilerDocs), texts))
+	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, beam.Flatten(s, needed, boilerDocs), picked))
 	keyed := beam.AddFixedKey(s, matches)
 	rows := beam.ParDo(s.Scope("report"), &reportFn{Opts: o}, beam.CoGroupByKey(s, base, keyed, quoted))
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
@@ -299,6 +304,15 @@ func (f *numberFn) ProcessElement(_ int, metaIter func(*[]byte) bool, emitNum fu
 	return nil
 }
 
+// configOf returns the stages' configuration for o.
+func configOf(o *Options) (*pipeline.Config, error) {
+	d, _, cfg, err := stages(o)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, d.Close()
+}
+
 // sketchFn sketches one numbered document and sends on its record for
 // the joins by document, its metadata for the report, and its units'
 // band entries, gathered per shard over a bundle.
@@ -306,10 +320,9 @@ type sketchFn struct {
 	Opts      Options
 	Parts     int
 	DocShards int
-	// Dir is where the band entries go (see files.go).
+	// Dir is where the band entries and documents go (see files.go).
 	Dir   string
 	sk    *pipeline.Sketcher
-	det   *reprint.Detector
 	bands int
 	// out spools the bundle's band entries by shard, out0 band 0's with
 	// spans, by shard, for the boilerplate, and docs the documents'
@@ -320,11 +333,11 @@ type sketchFn struct {
 
 // Setup makes the worker's Sketcher.
 func (f *sketchFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
-	f.det, f.bands = d, cfg.Params.Bands
+	f.bands = cfg.Params.Bands
 	f.sk, err = cfg.NewSketcher(false)
 	return err
 }
@@ -388,9 +401,6 @@ func (f *sketchFn) FinishBundle(ctx context.Context, emitData func(int, string),
 	f.out, f.out0, f.docs = nil, nil, nil
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *sketchFn) Teardown() error { return f.det.Close() }
 
 // textDoc is what alignment needs of a document: its text and its
 // boilerplate's spans.
@@ -538,7 +548,6 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 type verifyFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 	h    *minhash.Hasher
 	al   align.Aligner
 
@@ -546,19 +555,14 @@ type verifyFn struct {
 }
 
 // Setup makes the worker's scratch space.
-func (f *verifyFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	if err != nil {
+func (f *verifyFn) Setup() (err error) {
+	if f.cfg, err = configOf(&f.Opts); err != nil {
 		return err
 	}
-	f.det, f.cfg = d, cfg
-	f.h, err = minhash.NewHasher(cfg.Params)
+	f.h, err = minhash.NewHasher(f.cfg.Params)
 	f.found = beam.NewCounter("reprint", "matches")
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *verifyFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement aligns the pairs (a, b) of one b.
 func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte) bool, docs func(*[]byte) bool, emit func([]byte)) error {
@@ -589,6 +593,28 @@ func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 			emit(encode(m))
 		}
 	}
+	return nil
+}
+
+// pairDocsFn names the documents of a pair that passed the seed filter.
+func pairDocsFn(a, b int64, emit func(int64, []byte)) {
+	emit(a, []byte{})
+	emit(b, []byte{})
+}
+
+// pickFn passes on the text of a document that is named.
+type pickFn struct{}
+
+// ProcessElement passes on one document's text if it is named.
+func (f *pickFn) ProcessElement(doc int64, named func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, []byte)) error {
+	var data []byte
+	if !named(&data) {
+		return nil
+	}
+	if !docs(&data) {
+		return fmt.Errorf("reprintbeam: text of unknown document %d", doc)
+	}
+	emit(doc, data)
 	return nil
 }
 
