@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
-	"github.com/reprint-dev/reprint"
 	"github.com/reprint-dev/reprint/internal/pipeline"
 	"github.com/reprint-dev/reprint/minhash"
 )
@@ -208,6 +207,7 @@ const maxBatchPairs = 1 << 16
 type unitReq struct {
 	Bucket int64
 	ID     uint64
+	Doc    int32
 	Idx    uint32
 }
 
@@ -231,25 +231,21 @@ type bucketRec struct {
 // rounds. The shards of band 0 also give each group's own pairs (its
 // documents paired), once.
 type bucketsFn struct {
-	Opts  Options
-	Parts int
-	cfg   *pipeline.Config
-	det   *reprint.Detector
+	Opts      Options
+	Parts     int
+	DocShards int
+	cfg       *pipeline.Config
 }
 
 // Setup makes the worker's configuration.
-func (f *bucketsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *bucketsFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
 
-// Teardown frees the Detector.
-func (f *bucketsFn) Teardown() error { return f.det.Close() }
-
 // ProcessElement decides one shard's buckets.
 func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*string) bool,
-	emitPairs func([]byte), emitReq func(int64, []byte), emitWide func(int64, []byte), emitSpecial func(int, []byte)) error {
+	emitPairs func([]byte), emitReq func(int, []byte), emitWide func(int64, []byte), emitSpecial func(int, []byte)) error {
 	band := shard / f.Parts
 	recs, err := readShardFiles(ctx, names)
 	if err != nil {
@@ -296,7 +292,7 @@ func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*s
 			for _, g := range gs {
 				rec.Members, rec.Docs = append(rec.Members, g.id()), append(rec.Docs, g.docs)
 				u := &g.units[0]
-				emitReq(int64(u.doc), encode(unitReq{Bucket: bucket, ID: g.id(), Idx: u.idx}))
+				emitReq(int(u.doc)%f.DocShards, encode(unitReq{Bucket: bucket, ID: g.id(), Doc: u.doc, Idx: u.idx}))
 			}
 			if special {
 				emitSpecial(0, encode(rec))
@@ -323,78 +319,78 @@ func (f *bucketsFn) ProcessElement(ctx context.Context, shard int, names func(*s
 type unitsFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 	h    *minhash.Hasher
 	toks []minhash.Token
 }
 
 // Setup makes the worker's hasher.
-func (f *unitsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	if err != nil {
+func (f *unitsFn) Setup() (err error) {
+	if f.cfg, err = configOf(&f.Opts); err != nil {
 		return err
 	}
-	f.det, f.cfg = d, cfg
-	f.h, err = minhash.NewHasher(cfg.Params)
+	f.h, err = minhash.NewHasher(f.cfg.Params)
 	return err
 }
 
-// Teardown frees the Detector.
-func (f *unitsFn) Teardown() error { return f.det.Close() }
-
-// ProcessElement answers one document's requests.
-func (f *unitsFn) ProcessElement(doc int64, reqs func(*[]byte) bool, docs func(*[]byte) bool,
+// ProcessElement answers the requests for the units of one shard of
+// documents, reading the shard's files of documents.
+func (f *unitsFn) ProcessElement(ctx context.Context, shard int, reqIter func(*[]byte) bool, names func(*string) bool,
 	emitWide func(int64, []byte), emitSpecial func(int, []byte)) error {
+	reqs := map[int32][]unitReq{}
 	var data []byte
-	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: units of unknown document %d", doc)
-	}
-	var d docData
-	if err := d.decode(data); err != nil {
-		return err
-	}
-	answered := map[uint64]bool{} // special groups, once each
-	for reqs(&data) {
+	for reqIter(&data) {
 		var r unitReq
 		if err := decode(data, &r); err != nil {
 			return err
 		}
-		if int(r.Idx) >= len(d.Sketch.Toks) {
-			return fmt.Errorf("reprintbeam: unit %d of document %d of %d units", r.Idx, doc, len(d.Sketch.Toks))
-		}
-		out := unitData{ID: r.ID}
-		out.Seeds, _ = pipeline.UnitSeeds(nil, d.Sketch.Seeds, d.Sketch.Toks[r.Idx], f.cfg.Params.Shingle)
-		if r.Bucket >= 0 {
-			emitWide(r.Bucket, encode(out))
-			continue
-		}
-		if answered[r.ID] {
-			continue
-		}
-		answered[r.ID] = true
-		sp := d.Sketch.Spans[r.Idx]
-		out.Shingles, f.toks = f.cfg.UnitShingles(f.h, d.Text[sp.Start:sp.End], f.toks)
-		emitSpecial(0, encode(out))
+		reqs[r.Doc] = append(reqs[r.Doc], r)
 	}
-	return nil
+	if len(reqs) == 0 {
+		return nil
+	}
+	return eachDoc(ctx, names, func(doc int32, rec []byte) error {
+		rs := reqs[doc]
+		if len(rs) == 0 {
+			return nil
+		}
+		var d docData
+		if err := d.decode(rec); err != nil {
+			return err
+		}
+		answered := map[uint64]bool{} // special groups, once each
+		for _, r := range rs {
+			if int(r.Idx) >= len(d.Sketch.Toks) {
+				return fmt.Errorf("reprintbeam: unit %d of document %d of %d units", r.Idx, doc, len(d.Sketch.Toks))
+			}
+			out := unitData{ID: r.ID}
+			out.Seeds, _ = pipeline.UnitSeeds(nil, d.Sketch.Seeds, d.Sketch.Toks[r.Idx], f.cfg.Params.Shingle)
+			if r.Bucket >= 0 {
+				emitWide(r.Bucket, encode(out))
+				continue
+			}
+			if answered[r.ID] {
+				continue
+			}
+			answered[r.ID] = true
+			sp := d.Sketch.Spans[r.Idx]
+			out.Shingles, f.toks = f.cfg.UnitShingles(f.h, d.Text[sp.Start:sp.End], f.toks)
+			emitSpecial(0, encode(out))
+		}
+		return nil
+	})
 }
 
 // wideFn pairs the groups of one wide bucket that may align.
 type wideFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 }
 
 // Setup makes the worker's configuration.
-func (f *wideFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *wideFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *wideFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement pairs one wide bucket.
 func (f *wideFn) ProcessElement(bucket int64, recs func(*[]byte) bool, units func(*[]byte) bool, emitPairs func([]byte)) error {
@@ -451,11 +447,10 @@ type specialOut struct {
 // ProcessElement decides the special buckets.
 func (f *specialsFn) ProcessElement(_ int, recs func(*[]byte) bool, units func(*[]byte) bool,
 	emitBoiler func([]byte), emitPairs func([]byte), emitOut func(int, []byte)) error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
 	docs := map[uint64][]int32{}
 	var bands []pipeline.SpecialBand
 	var data []byte
@@ -563,21 +558,15 @@ func (f *expandFn) ProcessElement(data []byte, side func(*[]byte) bool, emit fun
 // exact cap or by family) to the boilerplate worker.
 type boilerUnitsFn struct {
 	Opts   Options
-	Parts  int
 	cfg    *pipeline.Config
-	det    *reprint.Detector
 	boiler map[uint64]bool
 }
 
 // Setup makes the worker's configuration.
-func (f *boilerUnitsFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	f.det, f.cfg = d, cfg
+func (f *boilerUnitsFn) Setup() (err error) {
+	f.cfg, err = configOf(&f.Opts)
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *boilerUnitsFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement reads one shard of band 0.
 func (f *boilerUnitsFn) ProcessElement(ctx context.Context, _ int, names func(*string) bool, side func(*[]byte) bool, emit func(int, []byte)) error {
@@ -623,16 +612,19 @@ type boilerOut struct {
 // maskRec is one document's boilerplate: byte spans for alignment, token
 // ranges for the seed filter.
 type maskRec struct {
+	Doc   int32
 	Spans []pipeline.Span
 	Toks  []pipeline.Range
 }
 
 // boilerplateFn makes the boilerplate passages and masks from the
 // boilerplate groups' units, on one worker.
-type boilerplateFn struct{}
+type boilerplateFn struct {
+	DocShards int
+}
 
 // ProcessElement makes the passages and masks.
-func (f *boilerplateFn) ProcessElement(_ int, iter func(*[]byte) bool, emitMask func(int64, []byte), emitText func(int64, []byte), emitOut func(int, []byte)) error {
+func (f *boilerplateFn) ProcessElement(_ int, iter func(*[]byte) bool, emitMask func(int, []byte), emitText func(int64, []byte), emitOut func(int, []byte)) error {
 	var recs [][]byte
 	var data []byte
 	for iter(&data) {
@@ -656,7 +648,7 @@ func (f *boilerplateFn) ProcessElement(_ int, iter func(*[]byte) bool, emitMask 
 	}
 	slices.Sort(docs)
 	for _, d := range docs {
-		emitMask(int64(d), encode(maskRec{Spans: spans[d], Toks: toks[d]}))
+		emitMask(int(d)%f.DocShards, encode(maskRec{Doc: d, Spans: spans[d], Toks: toks[d]}))
 	}
 	first := map[int32]bool{}
 	for _, p := range passages {
@@ -673,14 +665,21 @@ func (f *boilerplateFn) ProcessElement(_ int, iter func(*[]byte) bool, emitMask 
 // and its sketch without band fingerprints (keys, spans, token ranges,
 // unmasked seeds).
 type docData struct {
+	Doc    int32
 	Text   string
 	Sketch pipeline.Sketch
 }
 
+// encode packs d as a record of a file of documents: its number and
+// length, then text and sketch, so that a reader skips the documents it
+// does not need.
 func (d *docData) encode() []byte {
-	return append(appendString(nil, d.Text), packSketch(&d.Sketch)...)
+	body := append(appendString(nil, d.Text), packSketch(&d.Sketch)...)
+	head := binary.AppendUvarint(binary.LittleEndian.AppendUint32(nil, uint32(d.Doc)), uint64(len(body)))
+	return append(head, body...)
 }
 
+// decode unpacks what eachDoc gives: the record's body.
 func (d *docData) decode(b []byte) error {
 	u := unpacker{b: b}
 	d.Text = u.string()
@@ -690,6 +689,29 @@ func (d *docData) decode(b []byte) error {
 	var err error
 	d.Sketch, err = unpackSketch(u.b)
 	return err
+}
+
+// eachDoc calls f with each document record of the files named: its
+// number and body, for docData.decode.
+func eachDoc(ctx context.Context, names func(*string) bool, f func(doc int32, rec []byte) error) error {
+	var name string
+	for names(&name) {
+		data, err := readFile(ctx, name)
+		if err != nil {
+			return fmt.Errorf("reprintbeam: reading documents: %w", err)
+		}
+		for u := (unpacker{b: data}); len(u.b) > 0; {
+			doc := int32(binary.LittleEndian.Uint32(u.take(4)))
+			rec := u.take(u.count(1))
+			if u.err != nil {
+				return fmt.Errorf("reprintbeam: %s: %w", name, u.err)
+			}
+			if err := f(doc, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // fullFn makes a document's records for alignment (its text and
@@ -704,38 +726,43 @@ type fullFn struct {
 
 // Setup reads the shingle size.
 func (f *fullFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
 	f.k = cfg.Params.Shingle
-	return d.Close()
+	return nil
 }
 
-// ProcessElement makes one document's record.
-func (f *fullFn) ProcessElement(doc int64, docs func(*[]byte) bool, masks func(*[]byte) bool, emitText, emitSeeds func(int64, []byte), emitShard func(int, []byte)) error {
+// ProcessElement makes the records of one shard of documents, read from
+// its files, with the masks of its documents with boilerplate.
+func (f *fullFn) ProcessElement(ctx context.Context, shard int, names func(*string) bool, maskIter func(*[]byte) bool,
+	emitText, emitSeeds func(int64, []byte), emitShard func(int, []byte)) error {
+	masks := map[int32]maskRec{}
 	var data []byte
-	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: boilerplate of unknown document %d", doc)
-	}
-	var d docData
-	if err := d.decode(data); err != nil {
-		return err
-	}
-	out, seeds := textDoc{Text: d.Text}, d.Sketch.Seeds
-	if masks(&data) {
+	for maskIter(&data) {
 		var m maskRec
 		if err := decode(data, &m); err != nil {
 			return err
 		}
-		out.Mask = m.Spans
-		seeds = seeds.Mask(m.Toks, f.k)
+		masks[m.Doc] = m
 	}
-	packed := appendSeeds(nil, seeds)
-	emitText(doc, out.encode())
-	emitSeeds(doc, packed)
-	emitShard(int(doc)%f.Shards, append(binary.LittleEndian.AppendUint32(nil, uint32(doc)), packed...))
-	return nil
+	return eachDoc(ctx, names, func(doc int32, rec []byte) error {
+		var d docData
+		if err := d.decode(rec); err != nil {
+			return err
+		}
+		out, seeds := textDoc{Text: d.Text}, d.Sketch.Seeds
+		if m, ok := masks[doc]; ok {
+			out.Mask = m.Spans
+			seeds = seeds.Mask(m.Toks, f.k)
+		}
+		packed := appendSeeds(nil, seeds)
+		emitText(int64(doc), out.encode())
+		emitSeeds(int64(doc), packed)
+		emitShard(shard, append(binary.LittleEndian.AppendUint32(nil, uint32(doc)), packed...))
+		return nil
+	})
 }
 
 // seedsAFn sends document a's masked seeds to its candidate partners b,
@@ -815,13 +842,13 @@ type filterFn struct {
 
 // Setup makes the worker's filter.
 func (f *filterFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
 	f.f = cfg.NewFilter()
 	f.aligned = beam.NewCounter("reprint", "filtered-pairs")
-	return d.Close()
+	return nil
 }
 
 // ProcessElement filters one shard's pairs.

@@ -29,11 +29,12 @@ import (
 func init() {
 	for _, t := range []any{(*readFn)(nil), (*numberFn)(nil), (*sketchFn)(nil), (*bucketsFn)(nil), (*unitsFn)(nil),
 		(*wideFn)(nil), (*specialsFn)(nil), (*expandFn)(nil), (*boilerUnitsFn)(nil), (*boilerplateFn)(nil),
-		(*fullFn)(nil), (*seedsAFn)(nil), (*filterFn)(nil), (*baseFn)(nil), (*joinAFn)(nil),
+		(*fullFn)(nil), (*pickFn)(nil), (*seedsAFn)(nil), (*filterFn)(nil), (*baseFn)(nil), (*joinAFn)(nil),
 		(*verifyFn)(nil), (*textsFn)(nil), (*reportFn)(nil), (*shardFn)(nil), FileTask{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 	register.Function2x1(neededFn)
+	register.Function3x0(pairDocsFn)
 	register.Emitter2[int, []byte]()
 	register.Emitter2[int64, []byte]()
 	register.Emitter2[int64, int64]()
@@ -90,16 +91,20 @@ func Expand(ctx context.Context, patterns []string) (files []FileTask, missing [
 // nothing, reported in the errors.
 func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	parts, dir := max(1, o.BandParts), shardDir(&o)
+	// Documents go by shard (number mod docShards) to the steps that
+	// read their sketches and to the seed filter.
+	docShards := 4 * parts
 	tasks := beam.CreateList(s, files)
 	docs, metas := beam.ParDo2(s, &readFn{Fields: o.Fields, Missing: missing}, tasks)
 	nums, inputErrs := beam.ParDo2(s.Scope("number"), &numberFn{}, beam.GroupByKey(s, beam.AddFixedKey(s, metas)))
-	sketched := beam.ParDoN(s.Scope("sketch"), &sketchFn{Opts: o, Parts: parts, Dir: dir}, beam.CoGroupByKey(s, docs, nums))
+	sketched := beam.ParDoN(s.Scope("sketch"), &sketchFn{Opts: o, Parts: parts, DocShards: docShards, Dir: dir},
+		beam.CoGroupByKey(s, docs, nums))
 	data, docMetas, bands, band0 := sketched[0], sketched[1], sketched[2], sketched[3]
 
 	// Band buckets, a shard at a time, then the rounds of wide and
 	// special buckets.
 	shards := beam.GroupByKey(s, bands)
-	bucketOut := beam.ParDoN(s.Scope("buckets"), &bucketsFn{Opts: o, Parts: parts}, shards)
+	bucketOut := beam.ParDoN(s.Scope("buckets"), &bucketsFn{Opts: o, Parts: parts, DocShards: docShards}, shards)
 	ordinary, reqs, wide, special := bucketOut[0], bucketOut[1], bucketOut[2], bucketOut[3]
 	wideUnits, specialUnits := beam.ParDo2(s.Scope("units"), &unitsFn{Opts: o}, beam.CoGroupByKey(s, reqs, data))
 	widePairs := beam.ParDo(s.Scope("wide"), &wideFn{Opts: o}, beam.CoGroupByKey(s, wide, wideUnits))
@@ -110,18 +115,20 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// Boilerplate passages and masks; the documents' records for the
 	// seed filter and alignment.
 	boilerUnits := beam.ParDo(s.Scope("boiler-units"), &boilerUnitsFn{Opts: o}, beam.GroupByKey(s, band0), boilerSide)
-	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{}, beam.GroupByKey(s, boilerUnits))
-	// The seed filter reads a shard of documents an element.
-	filterShards := 4 * parts
-	texts, seeds, seedShards := beam.ParDo3(s.Scope("full"), &fullFn{Opts: o, Shards: filterShards}, beam.CoGroupByKey(s, data, masks))
+	masks, boilerDocs, boilerRes := beam.ParDo3(s.Scope("boilerplate"), &boilerplateFn{DocShards: docShards}, beam.GroupByKey(s, boilerUnits))
+	texts, seeds, seedShards := beam.ParDo3(s.Scope("full"), &fullFn{Opts: o, Shards: docShards}, beam.CoGroupByKey(s, data, masks))
 
 	// Document pairs, the seed filter, then alignment: each pair that
 	// passed meets the text of a, then of b.
 	lists := beam.ParDo(s.Scope("expand"), &expandFn{}, beam.Flatten(s, ordinary, widePairs, specialPairs), boilerSide)
-	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{Dir: dir, Shards: filterShards}, beam.CoGroupByKey(s, lists, seeds))
+	seedsA := beam.ParDo(s.Scope("seeds-a"), &seedsAFn{Dir: dir, Shards: docShards}, beam.CoGroupByKey(s, lists, seeds))
 	pairs, filtered := beam.ParDo2(s.Scope("filter"), &filterFn{Opts: o}, beam.CoGroupByKey(s, seedsA, seedShards))
-	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, texts))
-	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, texts))
+	// Alignment and the report read the texts of the documents in a pair
+	// that passed, and of the boilerplate passages' first documents.
+	picked := beam.ParDo(s.Scope("pick"), &pickFn{},
+		beam.CoGroupByKey(s, beam.Flatten(s, beam.ParDo(s, pairDocsFn, pairs), boilerDocs), texts))
+	textsA := beam.ParDo(s.Scope("texts-a"), &joinAFn{}, beam.CoGroupByKey(s, pairs, picked))
+	matches := beam.ParDo(s.Scope("verify"), &verifyFn{Opts: o}, beam.CoGroupByKey(s, textsA, picked))
 
 	base := beam.ParDo(s.Scope("base"), &baseFn{Dir: dir},
 		beam.CoGroupByKey(s, inputErrs, docMetas, specialRes, boilerRes, filtered))
@@ -129,7 +136,7 @@ func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	// The report: the matched documents' texts, then one worker.
 	needed := beam.ParDo(s, neededFn, matches)
 	// (and the texts of the boilerplate passages' first documents)
-	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, beam.Flatten(s, needed, boilerDocs), texts))
+	quoted := beam.ParDo(s.Scope("quoted"), &textsFn{}, beam.CoGroupByKey(s, beam.Flatten(s, needed, boilerDocs), picked))
 	rows := buildReport(s, o, base, matches, quoted)
 	beam.ParDo0(s.Scope("parquet"), &shardFn{Output: o.Output}, beam.GroupByKey(s, rows))
 }
@@ -295,42 +302,52 @@ func (f *numberFn) ProcessElement(_ int, metaIter func(*[]byte) bool, emitNum fu
 	return nil
 }
 
+// configOf returns the stages' configuration for o.
+func configOf(o *Options) (*pipeline.Config, error) {
+	d, _, cfg, err := stages(o)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, d.Close()
+}
+
 // sketchFn sketches one numbered document and sends on its record for
 // the joins by document, its metadata for the report, and its units'
 // band entries, gathered per shard over a bundle.
 type sketchFn struct {
-	Opts  Options
-	Parts int
-	// Dir is where the band entries go (see files.go).
+	Opts      Options
+	Parts     int
+	DocShards int
+	// Dir is where the band entries and documents go (see files.go).
 	Dir   string
 	sk    *pipeline.Sketcher
-	det   *reprint.Detector
 	bands int
 	// out spools the bundle's band entries by shard, out0 band 0's with
-	// spans, by shard, for the boilerplate.
-	out, out0 *spool
-	entry     []byte
+	// spans, by shard, for the boilerplate, and docs the documents'
+	// texts and sketches by shard of documents (see docData).
+	out, out0, docs *spool
+	entry           []byte
 }
 
 // Setup makes the worker's Sketcher.
 func (f *sketchFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
+	cfg, err := configOf(&f.Opts)
 	if err != nil {
 		return err
 	}
-	f.det, f.bands = d, cfg.Params.Bands
+	f.bands = cfg.Params.Bands
 	f.sk, err = cfg.NewSketcher(false)
 	return err
 }
 
 // StartBundle starts the bundle's spools.
-func (f *sketchFn) StartBundle(func(int64, []byte), func(int, []byte), func(int, string), func(int, string)) {
-	f.out, f.out0 = newSpool(f.Dir, f.bands*f.Parts), newSpool(f.Dir, f.Parts)
+func (f *sketchFn) StartBundle(func(int, string), func(int, []byte), func(int, string), func(int, string)) {
+	f.out, f.out0, f.docs = newSpool(f.Dir, f.bands*f.Parts), newSpool(f.Dir, f.Parts), newSpool(f.Dir, f.DocShards)
 }
 
 // ProcessElement sketches one document.
 func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]byte) bool, numIter func(*int64) bool,
-	emitData func(int64, []byte), emitMeta func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	emitData func(int, string), emitMeta func(int, []byte), emitBand, emitBand0 func(int, string)) error {
 	var data []byte
 	if !docIter(&data) {
 		return nil
@@ -357,13 +374,13 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 			}
 		}
 	}
-	if f.out.full() || f.out0.full() {
-		if err := f.flush(ctx, emitBand, emitBand0); err != nil {
+	sk.Bands = nil
+	f.docs.add(int(num)%f.DocShards, (&docData{Doc: int32(num), Text: r.Doc.Text, Sketch: sk}).encode())
+	if f.out.full() || f.out0.full() || f.docs.full() {
+		if err := f.flush(ctx, emitData, emitBand, emitBand0); err != nil {
 			return err
 		}
 	}
-	sk.Bands = nil
-	emitData(num, (&docData{Text: r.Doc.Text, Sketch: sk}).encode())
 	// The report's record: the document without its text, its length and
 	// word count in the place of file and order.
 	doc := r.Doc
@@ -372,19 +389,16 @@ func (f *sketchFn) ProcessElement(ctx context.Context, _ int64, docIter func(*[]
 	return nil
 }
 
-func (f *sketchFn) flush(ctx context.Context, emitBand, emitBand0 func(int, string)) error {
-	return errors.Join(f.out.flush(ctx, emitBand), f.out0.flush(ctx, emitBand0))
+func (f *sketchFn) flush(ctx context.Context, emitData, emitBand, emitBand0 func(int, string)) error {
+	return errors.Join(f.out.flush(ctx, emitBand), f.out0.flush(ctx, emitBand0), f.docs.flush(ctx, emitData))
 }
 
-// FinishBundle writes the bundle's last band entries.
-func (f *sketchFn) FinishBundle(ctx context.Context, _ func(int64, []byte), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
-	err := f.flush(ctx, emitBand, emitBand0)
-	f.out, f.out0 = nil, nil
+// FinishBundle writes the bundle's last band entries and documents.
+func (f *sketchFn) FinishBundle(ctx context.Context, emitData func(int, string), _ func(int, []byte), emitBand, emitBand0 func(int, string)) error {
+	err := f.flush(ctx, emitData, emitBand, emitBand0)
+	f.out, f.out0, f.docs = nil, nil, nil
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *sketchFn) Teardown() error { return f.det.Close() }
 
 // textDoc is what alignment needs of a document: its text and its
 // boilerplate's spans.
@@ -532,7 +546,6 @@ func (f *joinAFn) ProcessElement(a int64, bs func(*int64) bool, docs func(*[]byt
 type verifyFn struct {
 	Opts Options
 	cfg  *pipeline.Config
-	det  *reprint.Detector
 	h    *minhash.Hasher
 	al   align.Aligner
 
@@ -540,19 +553,14 @@ type verifyFn struct {
 }
 
 // Setup makes the worker's scratch space.
-func (f *verifyFn) Setup() error {
-	d, _, cfg, err := stages(&f.Opts)
-	if err != nil {
+func (f *verifyFn) Setup() (err error) {
+	if f.cfg, err = configOf(&f.Opts); err != nil {
 		return err
 	}
-	f.det, f.cfg = d, cfg
-	f.h, err = minhash.NewHasher(cfg.Params)
+	f.h, err = minhash.NewHasher(f.cfg.Params)
 	f.found = beam.NewCounter("reprint", "matches")
 	return err
 }
-
-// Teardown frees the Detector.
-func (f *verifyFn) Teardown() error { return f.det.Close() }
 
 // ProcessElement aligns the pairs (a, b) of one b.
 func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte) bool, docs func(*[]byte) bool, emit func([]byte)) error {
@@ -583,6 +591,28 @@ func (f *verifyFn) ProcessElement(ctx context.Context, b int64, as func(*[]byte)
 			emit(encode(m))
 		}
 	}
+	return nil
+}
+
+// pairDocsFn names the documents of a pair that passed the seed filter.
+func pairDocsFn(a, b int64, emit func(int64, []byte)) {
+	emit(a, []byte{})
+	emit(b, []byte{})
+}
+
+// pickFn passes on the text of a document that is named.
+type pickFn struct{}
+
+// ProcessElement passes on one document's text if it is named.
+func (f *pickFn) ProcessElement(doc int64, named func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, []byte)) error {
+	var data []byte
+	if !named(&data) {
+		return nil
+	}
+	if !docs(&data) {
+		return fmt.Errorf("reprintbeam: text of unknown document %d", doc)
+	}
+	emit(doc, data)
 	return nil
 }
 

@@ -150,29 +150,19 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 // (Stages.InferProvenance), the corpus's sources a side input.
 type provenanceFn struct {
 	Opts Options
-	det  *reprint.Detector
-	st   *reprint.Stages
 
 	sourceData []byte // the side input decoded into sources
 	sources    []string
 	batches    beam.Counter
 }
 
-// Setup makes the worker's Detector, which gives provenance its options.
-func (f *provenanceFn) Setup() error {
-	d, st, _, err := stages(&f.Opts)
-	if err != nil {
-		return err
-	}
-	f.det, f.st = d, st
+// Setup makes the worker's counter.
+func (f *provenanceFn) Setup() {
 	f.batches = beam.NewCounter("reprint", "provenance-batches")
-	return nil
 }
 
-// Teardown frees the Detector.
-func (f *provenanceFn) Teardown() error { return f.det.Close() }
-
-// ProcessElement infers one batch's verdicts.
+// ProcessElement infers one batch's verdicts, with the options of a
+// Detector of Opts (made for the batch: it holds nothing).
 func (f *provenanceFn) ProcessElement(ctx context.Context, data, sources []byte, emit func(int, []byte)) error {
 	if f.sourceData == nil || !bytes.Equal(f.sourceData, sources) {
 		f.sources = nil
@@ -185,7 +175,12 @@ func (f *provenanceFn) ProcessElement(ctx context.Context, data, sources []byte,
 	if err := decode(data, &b); err != nil {
 		return err
 	}
-	v, err := f.st.InferProvenance(f.sources, &b)
+	det, st, _, err := stages(&f.Opts)
+	if err != nil {
+		return err
+	}
+	defer det.Close()
+	v, err := st.InferProvenance(f.sources, &b)
 	if err != nil {
 		return err
 	}
