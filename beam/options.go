@@ -45,8 +45,8 @@ type Options struct {
 	HardDateGap   time.Duration
 	// Fields names the JSON Lines members (the --jsonl-* flags).
 	Fields reader.Fields
-	// MaxMemory is the memory budget of the workers that hold the
-	// candidate stage and the report (bytes).
+	// MaxMemory is the memory budget of the report worker, which holds
+	// the matched documents' texts within it (bytes).
 	MaxMemory int64
 
 	// Dedup writes dedup.jsonl: the documents to keep, one per group of

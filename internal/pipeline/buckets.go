@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/reprint-dev/reprint/internal/disjoint"
@@ -191,7 +192,7 @@ func (c *Config) Specials(groups []SpecialGroup, buckets []SpecialBand, filter b
 		for _, id := range b.Members {
 			i, ok := at(id)
 			if !ok {
-				return nil, errMissingGroup(id)
+				return nil, fmt.Errorf("pipeline: special bucket of unknown group %d", id)
 			}
 			local[k] = append(local[k], i)
 		}
@@ -252,24 +253,6 @@ func (c *Config) Specials(groups []SpecialGroup, buckets []SpecialBand, filter b
 		})
 	}
 	return res, nil
-}
-
-type errMissingGroup uint64
-
-func (e errMissingGroup) Error() string {
-	return "pipeline: special bucket of unknown group " + uitoa(uint64(e))
-}
-
-func uitoa(v uint64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		if v /= 10; v == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // BoilerUnit is a unit of a boilerplate group.
