@@ -22,17 +22,18 @@ import (
 // to a worker of its own (a fresh Detector of the same options), the
 // batches and then the verdicts in a shuffled order, and the report
 // through gob to the step that applies the verdicts.
-func viaWorkers(t *testing.T, seed uint64, docs []reprint.Document, opts ...reprint.Option) (*reprint.Report, *reprint.ProvenanceWork) {
+func viaWorkers(t *testing.T, seed uint64, docs []reprint.Document, opts ...reprint.Option) (*reprint.Report, []reprint.ProvenanceBatch) {
 	t.Helper()
 	in := staged(t, docs, opts...)
 	rep, work, err := in.st.Assemble(context.Background(), in.matches, in.boiler, in.hot)
 	require.NoError(t, err)
+	batches := allBatches(t, work)
 	rng := rand.New(rand.NewPCG(seed, seed))
-	order := rng.Perm(len(work.Batches))
+	order := rng.Perm(len(batches))
 	var verdicts []reprint.ProvenanceVerdict
 	for _, k := range order {
 		var b reprint.ProvenanceBatch
-		throughGob(t, &work.Batches[k], &b)
+		throughGob(t, &batches[k], &b)
 		worker, err := reprint.New(opts...)
 		require.NoError(t, err)
 		v, err := worker.Stages().InferProvenance(work.Sources, &b)
@@ -46,7 +47,21 @@ func viaWorkers(t *testing.T, seed uint64, docs []reprint.Document, opts ...repr
 	var shipped reprint.Report
 	throughGob(t, rep, &shipped)
 	require.NoError(t, in.st.ApplyProvenance(&shipped, verdicts))
-	return &shipped, work
+	return &shipped, batches
+}
+
+// allBatches gathers every batch of work.
+func allBatches(t *testing.T, work *reprint.ProvenanceWork) []reprint.ProvenanceBatch {
+	t.Helper()
+	var out []reprint.ProvenanceBatch
+	for i := range work.Len() {
+		b, err := work.Batch(i)
+		require.NoError(t, err)
+		out = append(out, *b)
+	}
+	_, err := work.Batch(work.Len())
+	require.Error(t, err)
+	return out
 }
 
 func throughGob(t *testing.T, v, out any) {
@@ -88,10 +103,11 @@ func TestProvenanceBatchesAreComponents(t *testing.T) {
 	in := staged(t, docs)
 	rep, work, err := in.st.Assemble(context.Background(), in.matches, in.boiler, in.hot)
 	require.NoError(t, err)
+	batches := allBatches(t, work)
 	batchOf := map[string]int{}
 	var clusters []int
 	split := -1 // a batch of several clusters
-	for k, b := range work.Batches {
+	for k, b := range batches {
 		require.Len(t, b.Copies, len(b.Clusters))
 		require.True(t, slices.IsSorted(b.Clusters))
 		clusters = append(clusters, b.Clusters...)
@@ -130,13 +146,13 @@ func TestProvenanceBatchesAreComponents(t *testing.T) {
 	require.GreaterOrEqual(t, split, 0, "the corpus has a component of several clusters")
 
 	// The component split in two: each half inferred alone.
-	b := work.Batches[split]
+	b := batches[split]
 	var verdicts []reprint.ProvenanceVerdict
-	for k := range work.Batches {
+	for k := range batches {
 		if k == split {
 			continue
 		}
-		v, err := in.st.InferProvenance(work.Sources, &work.Batches[k])
+		v, err := in.st.InferProvenance(work.Sources, &batches[k])
 		require.NoError(t, err)
 		verdicts = append(verdicts, *v)
 	}
@@ -156,9 +172,10 @@ func TestProvenanceBatchesAreComponents(t *testing.T) {
 	// A cluster without its verdict is refused too.
 	rep, work, err = in.st.Assemble(context.Background(), in.matches, in.boiler, in.hot)
 	require.NoError(t, err)
+	batches = allBatches(t, work)
 	verdicts = verdicts[:0]
-	for k := range work.Batches[1:] {
-		v, err := in.st.InferProvenance(work.Sources, &work.Batches[k+1])
+	for k := range batches[1:] {
+		v, err := in.st.InferProvenance(work.Sources, &batches[k+1])
 		require.NoError(t, err)
 		verdicts = append(verdicts, *v)
 	}

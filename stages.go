@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/reprint-dev/reprint/internal/pipeline"
 )
@@ -123,26 +124,45 @@ func (s *Stages) Report(ctx context.Context, matches []pipeline.Match, boiler []
 // can be inferred anywhere, in any order: every batch is one connected
 // component of clusters linked by shared documents, so that no two
 // batches share a document and their verdicts are those of one run over
-// all clusters.
+// all clusters. Batch gathers a batch when asked, so that a driver holds
+// one at a time; it reads the texts of the Stages' Detector, which must
+// stay open.
 type ProvenanceWork struct {
 	// Sources are the sources of all documents, in input order of first
 	// appearance: every batch is inferred with them (attribution cues
 	// name any outlet of the corpus). They are apart from the batches,
 	// which would otherwise each carry them.
 	Sources []string
-	// Batches are the components, in the order of their first cluster.
-	Batches []ProvenanceBatch
+
+	d        *Detector
+	clusters [][]pipeline.Side
+	groups   [][]int // the components' clusters
+	now      time.Time
+}
+
+// Len returns the number of batches.
+func (w *ProvenanceWork) Len() int { return len(w.groups) }
+
+// Batch returns batch i, 0 <= i < Len(): the components in the order of
+// their first cluster.
+func (w *ProvenanceWork) Batch(i int) (*ProvenanceBatch, error) {
+	if i < 0 || i >= len(w.groups) {
+		return nil, fmt.Errorf("reprint: no provenance batch %d of %d", i, len(w.groups))
+	}
+	b, err := w.d.provenanceBatch(w.clusters, w.groups[i], w.now)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // Assemble is Report without provenance, for a driver that infers
-// provenance elsewhere: the report with every cluster's Origin and Edges
-// and every pair's Source still to fill in, and that work as independent
-// batches. Run each batch with InferProvenance (on any machine, with a
-// Detector of the same options) and give all the verdicts to
-// ApplyProvenance: the report is then Report's, byte for byte. The
-// batches' texts are those the Detector holds (substrings, excerpts of
-// walls of text): all clustered documents' texts at once, where Report
-// holds a memory share of them at a time.
+// provenance elsewhere: the report with every cluster's Earliest, Origin,
+// Quotation and Edges and every pair's Source still to fill in, and that
+// work as independent batches. Run each batch with InferProvenance (on
+// any machine, with a Detector of the same options) and give all the
+// verdicts to ApplyProvenance: the report is then Report's, byte for
+// byte.
 func (s *Stages) Assemble(ctx context.Context, matches []pipeline.Match, boiler []pipeline.Boilerplate, hot int) (*Report, *ProvenanceWork, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -153,19 +173,8 @@ func (s *Stages) Assemble(ctx context.Context, matches []pipeline.Match, boiler 
 	if err != nil {
 		return nil, nil, err
 	}
-	work := &ProvenanceWork{Sources: d.sources()}
-	now := d.cfg.clock()
-	for _, group := range d.provenanceGroups(clusters, 0) {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		b, err := d.provenanceBatch(clusters, group, now)
-		if err != nil {
-			return nil, nil, err
-		}
-		work.Batches = append(work.Batches, b)
-	}
-	return r, work, nil
+	return r, &ProvenanceWork{Sources: d.sources(), d: d, clusters: clusters,
+		groups: d.provenanceGroups(clusters, 0), now: d.cfg.clock()}, nil
 }
 
 // InferProvenance runs provenance over one batch of Assemble's work, the

@@ -163,9 +163,9 @@ func TestStagesGiveDetectsReport(t *testing.T) {
 			got := viaStages(t, tc.docs, tc.opts...)
 			require.Equal(t, string(marshal(t, want)), string(marshal(t, got)))
 			for seed := range uint64(3) {
-				got, work := viaWorkers(t, seed, tc.docs, tc.opts...)
+				got, batches := viaWorkers(t, seed, tc.docs, tc.opts...)
 				require.Equal(t, string(marshal(t, want)), string(marshal(t, got)), "provenance on workers, batch order %d", seed)
-				if slices.ContainsFunc(work.Batches, func(b reprint.ProvenanceBatch) bool { return len(b.Clusters) > 1 }) {
+				if slices.ContainsFunc(batches, func(b reprint.ProvenanceBatch) bool { return len(b.Clusters) > 1 }) {
 					multi++
 				}
 			}

@@ -138,8 +138,12 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 		return err
 	}
 	rep.Errors = append(rep.Errors, base.Errors...)
-	for i := range work.Batches {
-		emitBatch(encode(&work.Batches[i]))
+	for i := range work.Len() {
+		b, err := work.Batch(i)
+		if err != nil {
+			return err
+		}
+		emitBatch(encode(b))
 	}
 	emitSources(encode(work.Sources))
 	emitReport(0, encode(assembled{rep}))
