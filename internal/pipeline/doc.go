@@ -11,7 +11,11 @@
 //   - Candidates (candidates.go): all units' keys and band fingerprints →
 //     the candidate document pairs, the boilerplate (identical or
 //     near-identical passages in more documents than the bucket cap,
-//     grouped once, never paired) and the hot-bucket count.
+//     grouped once, never paired) and the hot-bucket count. Its
+//     decisions are also functions of one bucket or one round
+//     (buckets.go: SpecialBucket, BucketPairs, Specials, Boilerplates),
+//     which Candidates calls and which a driver that shuffles band
+//     buckets to many workers calls the same way.
 //   - Verify (verify.go): a candidate pair → its aligned segments and
 //     exact shingle overlap. A cheap exact filter on the seed keys
 //     ([MayAlign]) rejects the pairs alignment cannot match before either
