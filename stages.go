@@ -11,11 +11,14 @@ import (
 
 // Stages lets another driver run Detect's stages one at a time, each
 // perhaps on another machine, and still get Detect's report: the Beam
-// pipeline of module github.com/reprint-dev/reprint/beam sketches and
-// verifies documents on many workers, calls Stages for the candidate
-// stage and the report's assembly (Assemble) on one, infers provenance
+// pipeline of module github.com/reprint-dev/reprint/beam sketches
+// documents, decides band buckets and verifies pairs on many workers
+// with the stage functions of package internal/pipeline, calls Stages
+// for the report's assembly (Assemble) on one worker, infers provenance
 // on many, a batch of linked clusters at a time (InferProvenance), and
-// applies the verdicts on one (ApplyProvenance). Most of its methods take
+// applies the verdicts on one (ApplyProvenance). Add and Candidates run
+// the candidate stage on one machine instead, with Detect's memory
+// budget, for a driver that wants no more. Most of its methods take
 // the types of package internal/pipeline, which only modules under this
 // one can name: for other callers it is of no use, and Detect is the
 // whole detection.

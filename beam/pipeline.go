@@ -83,12 +83,13 @@ func Expand(ctx context.Context, patterns []string) (files []FileTask, missing [
 
 // Build adds the detection pipeline over files to s: the same stages as
 // reprint.Detector.Detect, with coarse elements (a file, a document, a
-// shard of band buckets, a candidate pair) on as many workers as the
-// runner gives, and the rounds that need the whole corpus's view (the
-// numbering of documents, the special buckets, the boilerplate, the
-// report) on one worker each, over the little they need (see
-// candidates.go and docs/scale.md). missing are patterns that matched
-// nothing, reported in the errors.
+// shard of band buckets, a candidate pair, a batch of linked clusters'
+// provenance) on as many workers as the runner gives, and the rounds that
+// need the whole corpus's view (the numbering of documents, the special
+// buckets, the boilerplate, the report's assembly and writing) on one
+// worker each, over the little they need (see candidates.go, report.go
+// and docs/scale.md). missing are patterns that matched nothing, reported
+// in the errors.
 func Build(s beam.Scope, o Options, files []FileTask, missing []string) {
 	parts, dir := max(1, o.BandParts), shardDir(&o)
 	// Documents go by shard (number mod docShards) to the steps that
