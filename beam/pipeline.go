@@ -414,7 +414,6 @@ type reportBase struct {
 	Docs        []reprint.Document // without Text
 	Lens, Words []int
 	Boilerplate []pipeline.Boilerplate
-	BoilerTexts map[int32]string
 	Hot         int
 	Errors      []reprint.InputError
 }
@@ -431,7 +430,7 @@ type baseFn struct {
 
 // ProcessElement gathers the base.
 func (f *baseFn) ProcessElement(ctx context.Context, _ int, errIter, metaIter, specialIter, boilerIter, _ func(*[]byte) bool, emit func(int, []byte)) error {
-	base := reportBase{BoilerTexts: map[int32]string{}}
+	var base reportBase
 	var data []byte
 	for errIter(&data) {
 		if err := decode(data, &base.Errors); err != nil {

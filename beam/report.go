@@ -111,10 +111,7 @@ func (f *reportFn) ProcessElement(ctx context.Context, _ int, bases, matchIter, 
 		}
 		matches = append(matches, m)
 	}
-	texts := base.BoilerTexts
-	if texts == nil { // gob leaves an empty map out
-		texts = map[int32]string{}
-	}
+	texts := map[int32]string{} // of matched documents and boilerplate
 	for textIter(&data) {
 		var t textRec
 		if err := decode(data, &t); err != nil {
