@@ -236,7 +236,8 @@ func TestScaleCorpora(t *testing.T) {
 }
 
 // TestJobServer submits the job to a separately started prism job server,
-// the path a Flink or Spark job server takes.
+// the path a Flink or Spark job server takes: the seeds, then the dev
+// corpus.
 func TestJobServer(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "prism")
 	build := exec.Command("go", "build", "-o", bin, "github.com/apache/beam/sdks/v2/go/cmd/prism")
@@ -261,6 +262,10 @@ func TestJobServer(t *testing.T) {
 	require.NoError(t, err)
 	want := singleMachine(t, seeds)
 	requireSameReport(t, want, runBeam(t, "universal", options("../testdata/seeds/*.txt")))
+	t.Run("dev corpus", func(t *testing.T) {
+		dev := devCorpus(t)
+		requireSameReport(t, singleMachine(t, []string{dev}), runBeam(t, "universal", options(dev)))
+	})
 }
 
 func freePort(t *testing.T) int {
