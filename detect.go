@@ -251,7 +251,7 @@ func (d *Detector) candidates(ctx context.Context) (*pipeline.Candidates, error)
 	if err := d.units.Unpark(); err != nil {
 		return nil, wrapStageErr(err)
 	}
-	cand, err := d.pc.Candidates(ctx, &d.units, len(d.docs), pipeline.CandidateOptions{
+	cand, err := d.pc.Candidates(ctx, &d.units, pipeline.CandidateOptions{
 		Ekzhu:     d.cfg.backend == BackendEkzhu,
 		PairLimit: int(d.cfg.shares().pairs),
 		Spill:     d.spill,

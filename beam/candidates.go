@@ -768,9 +768,9 @@ func (f *fullFn) ProcessElement(ctx context.Context, shard int, names func(*stri
 // seedsAFn sends document a's masked seeds to its candidate partners b,
 // through files (see spool): a record for each shard of partners (b mod
 // Shards) that a has, holding a's seeds and those partners. Sent through
-// the runner, a's seeds would travel once a pair (96 MB for the 52,836
-// candidate pairs of 10k archive articles, 2.3 GB for the 1.3M at 100k),
-// which prism holds several times over.
+// the runner, a's seeds would travel once a pair (about 90 MB for the
+// 52,836 candidate pairs of 10k archive articles, 2.2 GB for the 1.3M at
+// 100k), which prism holds several times over.
 type seedsAFn struct {
 	Dir        string
 	Shards     int

@@ -604,16 +604,25 @@ func pairDocsFn(a, b int64, emit func(int64, []byte)) {
 type pickFn struct{}
 
 // ProcessElement passes on one document's text if it is named.
-func (f *pickFn) ProcessElement(doc int64, named func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, []byte)) error {
+func (f *pickFn) ProcessElement(doc int64, names func(*[]byte) bool, docs func(*[]byte) bool, emit func(int64, []byte)) error {
+	data, err := named(doc, names, docs)
+	if data != nil {
+		emit(doc, data)
+	}
+	return err
+}
+
+// named returns the record of document doc from a join of names (empty
+// values) with the documents' records: nil if doc is not named.
+func named(doc int64, names func(*[]byte) bool, docs func(*[]byte) bool) ([]byte, error) {
 	var data []byte
-	if !named(&data) {
-		return nil
+	if !names(&data) {
+		return nil, nil
 	}
 	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: text of unknown document %d", doc)
+		return nil, fmt.Errorf("reprintbeam: text of unknown document %d", doc)
 	}
-	emit(doc, data)
-	return nil
+	return data, nil
 }
 
 func join(dir, name string) string { return strings.TrimSuffix(dir, "/") + "/" + name }

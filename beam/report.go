@@ -63,12 +63,9 @@ type textsFn struct{}
 
 // ProcessElement sends one document's text if it is matched.
 func (f *textsFn) ProcessElement(doc int64, needed func(*[]byte) bool, docs func(*[]byte) bool, emit func(int, []byte)) error {
-	var data []byte
-	if !needed(&data) {
-		return nil
-	}
-	if !docs(&data) {
-		return fmt.Errorf("reprintbeam: match of unknown document %d", doc)
+	data, err := named(doc, needed, docs)
+	if data == nil || err != nil {
+		return err
 	}
 	var d textDoc
 	if err := d.decode(data); err != nil {

@@ -284,15 +284,14 @@ func unitsByKey(keys []uint64) []uint32 {
 	return perm
 }
 
-// Candidates finds the candidate document pairs of the units u of docs
-// documents: pairs that share an identical unit, and pairs whose units
+// Candidates finds the candidate document pairs of the units u: pairs that share an identical unit, and pairs whose units
 // share an LSH band. A unit found in more than BucketCap documents is
 // boilerplate; so is a family of near-identical units (each sharing at
 // least 60% of its shingles with the family's most common unit) that
 // fills a band bucket over the cap: boilerplate is grouped once, reported
 // once, and pairs no documents, so that its cost is linear in the number
 // of its copies. Other band buckets over the cap are left out (Hot).
-func (c *Config) Candidates(ctx context.Context, u *Units, docs int, o CandidateOptions) (*Candidates, error) {
+func (c *Config) Candidates(ctx context.Context, u *Units, o CandidateOptions) (*Candidates, error) {
 	g, err := groupUnits(u, func() error {
 		if o.ParkKeys {
 			return u.parkKeys(o.Spill)
